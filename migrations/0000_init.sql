@@ -1,0 +1,56 @@
+CREATE TABLE `probes` (
+	`run_id` text NOT NULL,
+	`idx` integer NOT NULL,
+	`suite_index` integer NOT NULL,
+	`suite_type` text NOT NULL,
+	`context_length` integer,
+	`depth_percent` integer,
+	`status` text NOT NULL,
+	`dispatched_at` integer,
+	`lease_until` integer,
+	`attempts` integer DEFAULT 0 NOT NULL,
+	`constructed_tokens` integer,
+	`prompt_tokens` integer,
+	`completion_tokens` integer,
+	`latency_ms` integer,
+	`finish_reason` text,
+	`response` text,
+	`scores_json` text,
+	`prompt_sha256` text,
+	`error` text,
+	`settled_at` integer,
+	PRIMARY KEY(`run_id`, `idx`)
+);
+--> statement-breakpoint
+CREATE INDEX `probes_run_status` ON `probes` (`run_id`,`status`);--> statement-breakpoint
+CREATE TABLE `runs` (
+	`id` text PRIMARY KEY NOT NULL,
+	`status` text NOT NULL,
+	`model_name` text NOT NULL,
+	`model_json` text NOT NULL,
+	`api_key` text,
+	`internal_endpoint` integer DEFAULT 0 NOT NULL,
+	`reference` integer DEFAULT 0 NOT NULL,
+	`suites_json` text NOT NULL,
+	`public` integer DEFAULT 1 NOT NULL,
+	`total` integer NOT NULL,
+	`done` integer DEFAULT 0 NOT NULL,
+	`failed` integer DEFAULT 0 NOT NULL,
+	`unscorable` integer DEFAULT 0 NOT NULL,
+	`prompt_tokens` integer DEFAULT 0 NOT NULL,
+	`completion_tokens` integer DEFAULT 0 NOT NULL,
+	`results_json` text,
+	`error` text,
+	`finalize_count` integer DEFAULT 0 NOT NULL,
+	`created_at` integer NOT NULL,
+	`started_at` integer,
+	`finished_at` integer,
+	`last_progress_at` integer NOT NULL,
+	`idempotency_key` text,
+	`request_sha256` text
+);
+--> statement-breakpoint
+CREATE INDEX `runs_status_progress` ON `runs` (`status`,`last_progress_at`);--> statement-breakpoint
+CREATE INDEX `runs_board` ON `runs` (`public`,`status`,`finished_at`);--> statement-breakpoint
+CREATE INDEX `runs_created` ON `runs` (`created_at`);--> statement-breakpoint
+CREATE INDEX `runs_idempotency` ON `runs` (`idempotency_key`);

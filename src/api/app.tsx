@@ -1,0 +1,67 @@
+// The HTTP surface: JSON API under /v1, the reference models under /reference/v1, the OpenAPI
+// document and its human page. Handlers stay thin; the work lives in src/lifecycle.
+import { HTTPException } from "hono/http-exception";
+import { referenceRoutes } from "../reference/routes";
+import { createRouter } from "./app-types";
+import { DocsPage } from "./docs";
+import { leaderboardApi } from "./leaderboard";
+import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
+import { runsApi } from "./runs";
+import { ProblemSchema } from "./schemas";
+
+export const OPENAPI_INFO = {
+  title: "ctxprobe",
+  version: "0.1.0",
+  description:
+    "Long-context evaluation as a service: Needle-in-a-Haystack grids and long-book QA, run against your checkpoint's " +
+    "OpenAI-compatible endpoint, following Fu et al. 2024, Data Engineering for Scaling Language Models to 128K Context.",
+};
+
+export function createApp() {
+  const app = createRouter();
+  app.openAPIRegistry.register("Problem", ProblemSchema);
+
+  app.route("/", runsApi);
+  app.route("/", leaderboardApi);
+  app.route("/reference/v1", referenceRoutes);
+
+  app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
+  app.get("/docs", (c) => c.html(<DocsPage doc={app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never} />));
+  app.get("/", (c) =>
+    c.html(
+      <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <title>ctxprobe</title>
+        </head>
+        <body>
+          <h1>ctxprobe</h1>
+          <p>Long-context evaluation as a service.</p>
+          <ul>
+            <li>
+              <a href="/v1/leaderboard">Leaderboard (JSON)</a>
+            </li>
+            <li>
+              <a href="/docs">API documentation</a> · <a href="/openapi.json">OpenAPI document</a>
+            </li>
+          </ul>
+        </body>
+      </html>,
+    ),
+  );
+
+  app.notFound((c) => problemResponse(c, problem("not-found", 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
+  app.onError((error, c) => {
+    if (error instanceof ProblemError) return problemResponse(c, error.problemBody);
+    if (error instanceof HTTPException) {
+      // Hono raises these for unreadable bodies (e.g. malformed JSON): the client's fault, never a 5xx.
+      const status = error.status;
+      return problemResponse(c, problem(status === 400 ? "malformed-request" : "http-error", status, error.message || "bad request"));
+    }
+    console.error(JSON.stringify({ event: "http.error", path: new URL(c.req.url).pathname, error: String(error) }));
+    return problemResponse(c, problem("internal-error", 500, "an internal error occurred; it has been logged"));
+  });
+  return app;
+}
+
+export { PROBLEM_CONTENT_TYPE };

@@ -1,0 +1,79 @@
+// RFC 9457 problem details. Every error the API returns goes through here, so clients can rely on
+// `type`, `title`, `status`, `detail` and, for validation errors, `errors[]` with JSON Pointers.
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ZodError } from "zod";
+
+export const PROBLEM_CONTENT_TYPE = "application/problem+json";
+
+export interface FieldError {
+  /** JSON Pointer (RFC 6901) into the request part named by `in`. */
+  pointer: string;
+  detail: string;
+  in?: "body" | "query" | "path" | "header";
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const TITLES: Record<string, string> = {
+  "validation-failed": "Your request is not valid",
+  "not-found": "Not found",
+  "run-not-cancellable": "The run cannot be cancelled",
+  "body-too-large": "Request body too large",
+  "idempotency-key-reused": "Idempotency-Key reused with a different request",
+  "endpoint-rejected-url": "The URL is not allowed",
+  "internal-error": "Internal error",
+};
+
+export function problem(slug: string, status: number, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: `/problems/${slug}`, title: TITLES[slug] ?? slug, status, detail, ...extra };
+}
+
+export function problemResponse(c: Context, p: Problem): Response {
+  return new Response(JSON.stringify({ instance: new URL(c.req.url).pathname, ...p }), {
+    status: p.status,
+    headers: { "content-type": PROBLEM_CONTENT_TYPE },
+  });
+}
+
+/** Raised anywhere in a handler to answer with a problem document. */
+export class ProblemError extends HTTPException {
+  constructor(readonly problemBody: Problem) {
+    super(problemBody.status as 400, { message: problemBody.detail });
+  }
+}
+
+export function pointerOf(path: readonly PropertyKey[]): string {
+  return "/" + path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
+}
+
+const TARGET_TO_IN: Record<string, FieldError["in"]> = { json: "body", query: "query", param: "path", header: "header" };
+
+export function zodProblem(error: ZodError, target: string): Problem {
+  const where = TARGET_TO_IN[target] ?? "body";
+  const errors: FieldError[] = error.issues.flatMap((issue) => {
+    // Unknown keys are reported once per key, each with its own pointer.
+    if (issue.code === "unrecognized_keys") {
+      return issue.keys.map((key) => ({
+        pointer: pointerOf([...issue.path, key]),
+        detail: `unknown field "${key}"`,
+        in: where,
+      }));
+    }
+    return [{ pointer: pointerOf(issue.path), detail: issue.message, in: where }];
+  });
+  const first = errors[0];
+  const detail =
+    errors.length === 1 && first
+      ? `${first.pointer === "/" ? "the " + where : first.pointer}: ${first.detail}`
+      : `${errors.length} fields are invalid; see errors[]`;
+  return problem("validation-failed", 422, detail, { errors });
+}

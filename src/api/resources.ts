@@ -1,0 +1,72 @@
+// Database rows → API resources (snake_case JSON). The api_key never leaves this layer.
+import type { ProbeRow, RunRow } from "../db/schema";
+import { settledProbeOf } from "../lifecycle/finalize";
+import { recipesOf } from "../lifecycle/store";
+import { storedModel } from "../lifecycle/run-model";
+import { aggregateSuites, type SuiteAggregate } from "../probes/suites/aggregate";
+import type { z } from "@hono/zod-openapi";
+import type { Probe, Run } from "./schemas";
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+/** Finished runs carry stored aggregates; live runs are aggregated from their probes so far. */
+export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
+  const suites: SuiteAggregate[] = run.resultsJson
+    ? (JSON.parse(run.resultsJson) as SuiteAggregate[])
+    : aggregateSuites(recipesOf(run), (liveProbes ?? []).map(settledProbeOf));
+  return {
+    id: run.id,
+    status: run.status,
+    public: run.public === 1,
+    reference: run.reference === 1,
+    progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable },
+    model: storedModel(run),
+    suites,
+    usage: { prompt_tokens: run.promptTokens, completion_tokens: run.completionTokens },
+    error: run.error,
+    created_at: iso(run.createdAt)!,
+    started_at: iso(run.startedAt),
+    finished_at: iso(run.finishedAt),
+    links: {
+      self: `/v1/runs/${run.id}`,
+      probes: `/v1/runs/${run.id}/probes`,
+      heatmap: `/v1/runs/${run.id}/heatmap`,
+      cancel: `/v1/runs/${run.id}/cancel`,
+    },
+  };
+}
+
+export function probeResource(row: ProbeRow): z.infer<typeof Probe> {
+  return {
+    idx: row.idx,
+    suite: row.suiteIndex,
+    suite_type: row.suiteType,
+    context_length: row.contextLength,
+    depth_percent: row.depthPercent,
+    status: row.status,
+    attempts: row.attempts,
+    constructed_tokens: row.constructedTokens,
+    prompt_tokens: row.promptTokens,
+    completion_tokens: row.completionTokens,
+    latency_ms: row.latencyMs,
+    finish_reason: row.finishReason,
+    response: row.response,
+    scores: row.scoresJson ? (JSON.parse(row.scoresJson) as Record<string, number>) : null,
+    prompt_sha256: row.promptSha256,
+    error: row.error,
+  };
+}
+
+/** Opaque keyset cursors: base64url of JSON. They grant nothing; they only say where to resume. */
+export function encodeCursor(value: unknown): string {
+  return btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+}
+
+export function decodeCursor<T>(cursor: string, check: (v: unknown) => v is T): T | null {
+  try {
+    const value: unknown = JSON.parse(atob(cursor.replaceAll("-", "+").replaceAll("_", "/")));
+    return check(value) ? value : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,266 @@
+// /v1/runs: submit, inspect, page through and cancel evaluation runs.
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { Context } from "hono";
+import { envFlag, envNumber, type Env } from "../env";
+import { dispatchRun } from "../lifecycle/dispatch";
+import { sha256Hex } from "../lifecycle/consume";
+import { planRun } from "../lifecycle/plan";
+import { sweeperStub } from "../lifecycle/sweeper";
+import { database, getRun, insertRun, listProbes, pageProbes, pageRuns, recipesOf } from "../lifecycle/store";
+import { settledProbeOf } from "../lifecycle/finalize";
+import { needleHeatmap } from "../probes/suites/aggregate";
+import { SUITES } from "../probes/suites";
+import { getReferenceModel } from "../reference/models";
+import { checkOutboundUrl } from "../security/ssrf";
+import { createRouter, problemResponses, type AppEnv } from "./app-types";
+import { problem, ProblemError, problemResponse } from "./problem";
+import { decodeCursor, encodeCursor, probeResource, runResource } from "./resources";
+import { CreateRunRequest, Heatmap, Page, PageQuery, Probe, Run, RunIdParam, RunPlan } from "./schemas";
+
+export const runsApi = createRouter();
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+function newRunId(): string {
+  // Time-ordered prefix so ids sort roughly by creation; random suffix so they cannot be guessed.
+  const random = crypto.getRandomValues(new Uint8Array(10));
+  return `run_${Date.now().toString(36)}${[...random].map((b) => b.toString(36).padStart(2, "0")).join("").slice(0, 16)}`;
+}
+
+/** True when base_url is this very service's reference models: such calls stay inside the Worker. */
+export function isOwnReferenceUrl(baseUrl: string, requestUrl: string, publicOrigin?: string): boolean {
+  const url = new URL(baseUrl);
+  const origins = [new URL(requestUrl).origin, publicOrigin ? new URL(publicOrigin).origin : null];
+  return origins.includes(url.origin) && /^\/reference\/v1\/?$/.test(url.pathname);
+}
+
+async function notFound(c: Context<AppEnv>, id: string): Promise<never> {
+  throw new ProblemError(problem("not-found", 404, `no run with id ${id}`));
+}
+
+const createRun = createRoute({
+  method: "post",
+  path: "/v1/runs",
+  summary: "Submit an evaluation run",
+  description:
+    "Validates the model and suites, plans one probe per grid cell and queues them. Answers 202 with the run; poll `Location`. " +
+    "With `?dry_run=true` it only validates and plans (probe count, prompt tokens) and sends nothing. " +
+    "An `Idempotency-Key` header makes retries safe: the same key and body return the same run; the same key with another body is refused (422).",
+  middleware: [
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => problemResponse(c, problem("body-too-large", 413, `request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
+    }),
+  ] as const,
+  request: {
+    query: z.object({ dry_run: z.enum(["true", "false"]).optional().openapi({ description: "Plan only; send nothing." }) }),
+    headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
+    body: { content: { "application/json": { schema: CreateRunRequest } }, required: true },
+  },
+  responses: {
+    202: { description: "Run accepted", content: { "application/json": { schema: Run } } },
+    200: { description: "Dry run: the plan", content: { "application/json": { schema: RunPlan } } },
+    ...problemResponses(400, 413, 422),
+  },
+});
+
+runsApi.openapi(createRun, async (c) => {
+  const request = c.req.valid("json");
+  const dryRun = c.req.valid("query").dry_run === "true";
+  const env: Env = c.env;
+  const internal = isOwnReferenceUrl(request.model.base_url, c.req.url, env.PUBLIC_ORIGIN);
+  if (!internal) {
+    const verdict = checkOutboundUrl(request.model.base_url, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
+    if (!verdict.ok) {
+      throw new ProblemError(
+        problem("endpoint-rejected-url", 422, `/model/base_url: ${verdict.reason}`, {
+          errors: [{ pointer: "/model/base_url", detail: verdict.reason, in: "body" }],
+        }),
+      );
+    }
+  }
+  const plan = await planRun(request, envNumber(env.MAX_PROBES_PER_RUN, 5000));
+  if (dryRun) {
+    return c.json({ dry_run: true as const, probes: plan.points.length, prompt_tokens: plan.promptTokens, suites: plan.estimates }, 200);
+  }
+
+  const db = database(env.DB);
+  const idempotencyKey = c.req.valid("header")["idempotency-key"] ?? null;
+  const requestSha256 = await sha256Hex(JSON.stringify(request));
+  if (idempotencyKey) {
+    const previous = await env.DB.prepare(`SELECT id, request_sha256 FROM runs WHERE idempotency_key = ? LIMIT 1`)
+      .bind(idempotencyKey)
+      .first<{ id: string; request_sha256: string }>();
+    if (previous) {
+      if (previous.request_sha256 !== requestSha256) {
+        throw new ProblemError(problem("idempotency-key-reused", 422, "this Idempotency-Key was used with a different request body"));
+      }
+      const run = (await getRun(db, previous.id))!;
+      c.header("Location", `/v1/runs/${run.id}`);
+      return c.json(runResource(run, await listProbes(db, run.id)), 202);
+    }
+  }
+
+  const { api_key: apiKey, ...publicModel } = request.model;
+  const id = newRunId();
+  const now = Date.now();
+  await insertRun(env.DB, {
+    id,
+    modelName: request.model.name,
+    modelJson: JSON.stringify(publicModel),
+    apiKey: apiKey ?? null,
+    internalEndpoint: internal,
+    reference: internal && getReferenceModel(request.model.model) !== undefined,
+    recipes: plan.recipes,
+    points: plan.points,
+    public: request.public,
+    now,
+    idempotencyKey,
+    requestSha256,
+  });
+  const run = (await getRun(db, id))!;
+  await dispatchRun(env, run, now);
+  // The sweeper repairs lost work; arming it is idempotent.
+  c.executionCtx.waitUntil(sweeperStub(env).ensureArmed());
+  c.header("Location", `/v1/runs/${id}`);
+  c.header("Retry-After", "2");
+  return c.json(runResource(run, []), 202);
+});
+
+const listRuns = createRoute({
+  method: "get",
+  path: "/v1/runs",
+  summary: "List runs, newest first",
+  request: { query: PageQuery },
+  responses: {
+    200: { description: "A page of runs", content: { "application/json": { schema: Page(Run, "RunPage") } } },
+    ...problemResponses(422),
+  },
+});
+
+const isRunCursor = (v: unknown): v is { c: number; i: string } =>
+  typeof v === "object" && v !== null && typeof (v as { c: unknown }).c === "number" && typeof (v as { i: unknown }).i === "string";
+
+runsApi.openapi(listRuns, async (c) => {
+  const { limit, cursor } = c.req.valid("query");
+  const after = cursor ? decodeCursor(cursor, isRunCursor) : null;
+  if (cursor && !after) throw new ProblemError(problem("validation-failed", 422, "cursor is not valid", { errors: [{ pointer: "/cursor", detail: "not a cursor this API issued", in: "query" }] }));
+  const rows = await pageRuns(database(c.env.DB), after ? { createdAt: after.c, id: after.i } : null, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return c.json(
+    { data: page.map((r) => runResource(r, [])), next_cursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null },
+    200,
+  );
+});
+
+const getRunRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}",
+  summary: "A run with its progress and scores",
+  request: { params: RunIdParam },
+  responses: {
+    200: { description: "The run", content: { "application/json": { schema: Run } } },
+    ...problemResponses(404),
+  },
+});
+
+runsApi.openapi(getRunRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const db = database(c.env.DB);
+  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  return c.json(runResource(run, run.resultsJson ? undefined : await listProbes(db, id)), 200);
+});
+
+const listProbesRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/probes",
+  summary: "The run's probes with responses and scores",
+  request: { params: RunIdParam, query: PageQuery },
+  responses: {
+    200: { description: "A page of probes in idx order", content: { "application/json": { schema: Page(Probe, "ProbePage") } } },
+    ...problemResponses(404, 422),
+  },
+});
+
+const isProbeCursor = (v: unknown): v is { i: number } => typeof v === "object" && v !== null && Number.isInteger((v as { i: unknown }).i);
+
+runsApi.openapi(listProbesRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const { limit, cursor } = c.req.valid("query");
+  const db = database(c.env.DB);
+  if (!(await getRun(db, id))) await notFound(c, id);
+  const after = cursor ? decodeCursor(cursor, isProbeCursor) : null;
+  if (cursor && !after) throw new ProblemError(problem("validation-failed", 422, "cursor is not valid", { errors: [{ pointer: "/cursor", detail: "not a cursor this API issued", in: "query" }] }));
+  const rows = await pageProbes(db, id, after ? after.i : -1, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return c.json({ data: page.map(probeResource), next_cursor: rows.length > limit && last ? encodeCursor({ i: last.idx }) : null }, 200);
+});
+
+const heatmapRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/heatmap",
+  summary: "Needle heatmap: rows are depths, columns lengths",
+  request: {
+    params: RunIdParam,
+    query: z.object({
+      metric: z.string().max(32).default("paper").openapi({ description: "paper, rouge1 or contains." }),
+      suite: z.coerce.number().int().min(0).optional().openapi({ description: "Suite index; default the first needle suite." }),
+    }),
+  },
+  responses: {
+    200: { description: "Scores in 0–1, null where nothing is scored yet", content: { "application/json": { schema: Heatmap } } },
+    ...problemResponses(404, 422),
+  },
+});
+
+runsApi.openapi(heatmapRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const { metric, suite } = c.req.valid("query");
+  const db = database(c.env.DB);
+  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  const needles = recipesOf(run).filter((r) => r.type === "needle");
+  const recipe = suite === undefined ? needles[0] : needles.find((r) => r.index === suite);
+  if (!recipe) {
+    throw new ProblemError(problem("validation-failed", 422, "this run has no needle suite" + (suite === undefined ? "" : ` at index ${suite}`), {
+      errors: [{ pointer: "/suite", detail: "no needle suite here", in: "query" }],
+    }));
+  }
+  if (!SUITES.needle.metrics.includes(metric)) {
+    throw new ProblemError(problem("validation-failed", 422, `unknown metric "${metric}"; use one of ${SUITES.needle.metrics.join(", ")}`, {
+      errors: [{ pointer: "/metric", detail: `one of ${SUITES.needle.metrics.join(", ")}`, in: "query" }],
+    }));
+  }
+  const matrix = needleHeatmap(recipe, (await listProbes(db, id)).map(settledProbeOf), metric);
+  return c.json({ run_id: id, suite: recipe.index, metric, ...matrix }, 200);
+});
+
+const cancelRoute = createRoute({
+  method: "post",
+  path: "/v1/runs/{id}/cancel",
+  summary: "Cancel a queued or running run",
+  description: "Probes not yet settled are marked cancelled and no further calls are made. A finished run answers 409.",
+  request: { params: RunIdParam },
+  responses: {
+    200: { description: "The cancelled run", content: { "application/json": { schema: Run } } },
+    ...problemResponses(404, 409),
+  },
+});
+
+runsApi.openapi(cancelRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const db = database(c.env.DB);
+  const now = Date.now();
+  const [cancelled] = await c.env.DB.batch([
+    c.env.DB.prepare(`UPDATE runs SET status = 'cancelled', finished_at = ?, last_progress_at = ? WHERE id = ? AND status IN ('queued', 'running')`).bind(now, now, id),
+    // Runs only once the run is cancelled: pending probes of a cancelled run will never be called.
+    c.env.DB.prepare(`UPDATE probes SET status = 'cancelled', lease_until = NULL WHERE run_id = ? AND status = 'pending' AND (SELECT status FROM runs WHERE id = ?) = 'cancelled'`).bind(id, id),
+  ]);
+  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  if (cancelled!.meta.changes !== 1) {
+    throw new ProblemError(problem("run-not-cancellable", 409, `run ${id} is already ${run.status}`));
+  }
+  return c.json(runResource(run, await listProbes(db, id)), 200);
+});

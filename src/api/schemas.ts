@@ -1,0 +1,197 @@
+// The API's shapes: one zod schema per shape validates requests, types the code and generates
+// the OpenAPI document served at /openapi.json.
+import { z } from "@hono/zod-openapi";
+import { TOKENIZER_NAMES } from "../probes/types";
+
+export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).openapi("RunStatus");
+export const ProbeStatus = z.enum(["pending", "scored", "unscorable", "failed", "cancelled"]).openapi("ProbeStatus");
+
+export const ModelSpec = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).openapi({
+      description: "Display name of the checkpoint, e.g. my-7b-80k@step1250.",
+      example: "my-7b-80k@step1250",
+    }),
+    base_url: z.url({ protocol: /^https?$/ }).max(2048).openapi({
+      description: "OpenAI-compatible base URL; /completions or /chat/completions is appended.",
+      example: "http://127.0.0.1:8000/v1",
+    }),
+    api: z.enum(["completions", "chat"]).default("completions").openapi({
+      description: "completions: raw prompt (base checkpoints); chat: message list (instruction-tuned).",
+    }),
+    model: z.string().min(1).max(256).openapi({ description: "Model name the server expects.", example: "served-name" }),
+    api_key: z.string().min(1).max(4096).optional().openapi({
+      description: "Sent upstream as a bearer token. Write-only: never returned.",
+      writeOnly: true,
+    }),
+    tokenizer: z.enum(TOKENIZER_NAMES).default("cl100k_base").openapi({
+      description: "Tokenizer context lengths are counted in; choose the checkpoint's own.",
+    }),
+    context_window: z.int().min(1024).max(4_194_304).default(131072).openapi({
+      description: "The endpoint's context window in tokens; longer probes are refused at submission.",
+    }),
+    max_concurrency: z.int().min(1).max(256).default(4).openapi({
+      description: "Calls in flight at most for this run.",
+    }),
+    request_timeout_s: z.int().min(1).max(900).default(600).openapi({
+      description: "Per-call timeout; a timed-out call is retried with backoff.",
+    }),
+  })
+  .openapi("ModelSpec");
+export type ModelSpec = z.infer<typeof ModelSpec>;
+
+export const NeedleSuiteSpec = z
+  .strictObject({
+    type: z.literal("needle"),
+    preset: z.enum(["paper", "kamradt", "quick"]).optional().openapi({
+      description: "paper: 40 lengths 1K–128K × 10 depths (the paper's grid); kamradt: 15 × 15; quick: 6 × 5 within the window.",
+    }),
+    context_lengths: z.array(z.int()).min(1).max(200).optional().openapi({
+      description: "Haystack lengths in the model's tokens; overrides the preset's lengths.",
+      example: [1000, 8000],
+    }),
+    depth_percents: z.array(z.int()).min(1).max(101).optional().openapi({
+      description: "Needle depths in percent of the haystack; overrides the preset's depths.",
+      example: [0, 50, 100],
+    }),
+    corpus: z.string().min(1).max(64).default("sotu").openapi({
+      description: "Haystack corpus id: sotu (State of the Union addresses, default) or moby-dick.",
+    }),
+  })
+  .openapi("NeedleSuiteSpec");
+export type NeedleSuiteSpec = z.infer<typeof NeedleSuiteSpec>;
+
+export const SuiteSpec = z.discriminatedUnion("type", [NeedleSuiteSpec]).openapi("SuiteSpec");
+export type SuiteSpec = z.infer<typeof SuiteSpec>;
+
+export const CreateRunRequest = z
+  .strictObject({
+    model: ModelSpec,
+    suites: z.array(SuiteSpec).min(1).max(16),
+    public: z.boolean().default(true).openapi({ description: "Public runs appear on the leaderboard." }),
+  })
+  .openapi("CreateRunRequest");
+export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
+
+export const ScoreMap = z.record(z.string(), z.number().nullable()).openapi("ScoreMap", {
+  description: "Metric → mean score on a 0–100 scale (null when nothing was scored).",
+  example: { paper: 91.67, rouge1: 100, contains: 100 },
+});
+
+export const SuiteResult = z
+  .object({
+    index: z.int(),
+    type: z.string(),
+    corpus: z.string().optional(),
+    tokenizer: z.string(),
+    context_lengths: z.array(z.int()).optional(),
+    depth_percents: z.array(z.int()).optional(),
+    probes: z.int(),
+    scored: z.int(),
+    unscorable: z.int(),
+    failed: z.int(),
+    scores: ScoreMap,
+    by_length: z.record(z.string(), ScoreMap).optional().openapi({ description: "Length → metric means." }),
+    by_depth: z.record(z.string(), ScoreMap).optional().openapi({ description: "Depth → metric means." }),
+  })
+  .openapi("SuiteResult");
+
+export const PublicModel = ModelSpec.omit({ api_key: true }).openapi("PublicModel");
+
+export const Run = z
+  .object({
+    id: z.string(),
+    status: RunStatus,
+    public: z.boolean(),
+    reference: z.boolean().openapi({ description: "True for the built-in reference baselines." }),
+    progress: z.object({
+      total: z.int(),
+      done: z.int().openapi({ description: "Settled probes, failed ones included." }),
+      failed: z.int(),
+      unscorable: z.int(),
+    }),
+    model: PublicModel,
+    suites: z.array(SuiteResult),
+    usage: z.object({ prompt_tokens: z.int(), completion_tokens: z.int() }),
+    error: z.string().nullable(),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    links: z.record(z.string(), z.string()),
+  })
+  .openapi("Run");
+export type Run = z.infer<typeof Run>;
+
+export const RunPlan = z
+  .object({
+    dry_run: z.literal(true),
+    probes: z.int(),
+    prompt_tokens: z.int().openapi({ description: "Estimated prompt tokens over all probes." }),
+    suites: z.array(z.object({ index: z.int(), type: z.string(), probes: z.int(), prompt_tokens: z.int() })),
+  })
+  .openapi("RunPlan");
+
+export const Probe = z
+  .object({
+    idx: z.int(),
+    suite: z.int().openapi({ description: "Index of the suite in the run." }),
+    suite_type: z.string(),
+    context_length: z.int().nullable(),
+    depth_percent: z.int().nullable(),
+    status: ProbeStatus,
+    attempts: z.int(),
+    constructed_tokens: z.int().nullable().openapi({ description: "Tokens of haystack + needle as built, in the run's tokenizer." }),
+    prompt_tokens: z.int().nullable().openapi({ description: "usage.prompt_tokens reported by the endpoint." }),
+    completion_tokens: z.int().nullable(),
+    latency_ms: z.int().nullable(),
+    finish_reason: z.string().nullable(),
+    response: z.string().nullable(),
+    scores: z.record(z.string(), z.number()).nullable(),
+    prompt_sha256: z.string().nullable().openapi({ description: "SHA-256 of the exact prompt (or JSON.stringify(messages))." }),
+    error: z.string().nullable(),
+  })
+  .openapi("Probe");
+
+export const Heatmap = z
+  .object({
+    run_id: z.string(),
+    suite: z.int(),
+    metric: z.string(),
+    context_lengths: z.array(z.int()),
+    depth_percents: z.array(z.int()),
+    scores: z.array(z.array(z.number().nullable())).openapi({ description: "Rows are depths, columns lengths; 0–1." }),
+  })
+  .openapi("Heatmap");
+
+export const LeaderboardRow = z
+  .object({
+    run_id: z.string(),
+    model: PublicModel,
+    reference: z.boolean(),
+    suites: z.record(z.string(), ScoreMap).openapi({ description: "Suite type → metric means (first suite of each type)." }),
+    finished_at: z.string().nullable(),
+  })
+  .openapi("LeaderboardRow");
+
+export const Page = <T extends z.ZodType>(item: T, name: string) =>
+  z.object({ data: z.array(item), next_cursor: z.string().nullable() }).openapi(name);
+
+export const PageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(500).default(50).openapi({ description: "Page size (max 500)." }),
+  cursor: z.string().max(200).optional().openapi({ description: "Opaque cursor from next_cursor." }),
+});
+
+export const RunIdParam = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "run_01j..." }),
+});
+
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(z.object({ pointer: z.string(), detail: z.string(), in: z.string().optional() })).optional(),
+  })
+  .openapi("Problem");

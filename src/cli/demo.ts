@@ -1,0 +1,95 @@
+// `npm run demo`: start ctxprobe locally, evaluate both built-in reference models on a needle
+// grid with live progress, print scores and heatmaps, and leave the service running.
+//   --preset paper|kamradt|quick   use a preset grid instead of the demo grid (8 lengths × 5 depths)
+//   --exit                          stop the service when done (for scripts)
+import { parseArgs } from "node:util";
+import { startLocalService } from "./local-service";
+import { progressLine, textHeatmap, type ProgressState } from "./render";
+
+const { values: args } = parseArgs({
+  options: { preset: { type: "string" }, exit: { type: "boolean", default: false }, port: { type: "string" } },
+});
+const port = Number(args.port ?? process.env.PORT ?? 8787);
+const DEMO_GRID = { context_lengths: [1000, 4000, 8000, 16000, 32000, 64000, 96000, 128000], depth_percents: [0, 25, 50, 75, 100] };
+const MODELS = ["extractive-128k", "extractive-4k"];
+
+interface RunView {
+  id: string;
+  status: string;
+  progress: { total: number; done: number; failed: number };
+  suites: { scores: Record<string, number | null>; scored: number; unscorable: number; failed: number }[];
+  error: string | null;
+}
+
+async function json<T>(res: Response): Promise<T> {
+  const body = (await res.json()) as T & { detail?: string };
+  if (!res.ok) throw new Error(`${res.status}: ${body.detail ?? JSON.stringify(body)}`);
+  return body;
+}
+
+console.log(`Starting ctxprobe on http://127.0.0.1:${port} (wrangler dev: local workerd, D1, Queues, Durable Objects)…`);
+const service = await startLocalService({ port, output: "ignore" });
+const base = service.url;
+console.log(`Service is up. Submitting needle-in-a-haystack runs for the reference models…\n`);
+
+const suite = args.preset ? { type: "needle", preset: args.preset } : { type: "needle", ...DEMO_GRID };
+const runs: { model: string; id: string; state: ProgressState }[] = [];
+for (const model of MODELS) {
+  const run = await json<RunView>(
+    await fetch(`${base}/v1/runs`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        model: { name: `${model} (reference)`, base_url: `${base}/reference/v1`, api: "completions", model, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 120 },
+        suites: [suite],
+        public: true,
+      }),
+    }),
+  );
+  runs.push({ model, id: run.id, state: { label: model, done: 0, total: run.progress.total, failed: 0, status: run.status, startedAt: Date.now() } });
+}
+
+const interactive = process.stdout.isTTY;
+let lastPrinted = 0;
+for (;;) {
+  for (const r of runs) {
+    const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`));
+    Object.assign(r.state, { done: view.progress.done, total: view.progress.total, failed: view.progress.failed, status: view.status });
+  }
+  const lines = runs.map((r) => progressLine(r.state));
+  if (interactive) {
+    if (lastPrinted) process.stdout.write(`\x1b[${lastPrinted}A`);
+    process.stdout.write(lines.map((l) => `\x1b[2K${l}`).join("\n") + "\n");
+    lastPrinted = lines.length;
+  } else if (Date.now() - lastPrinted > 5000) {
+    console.log(lines.join("\n"));
+    lastPrinted = Date.now();
+  }
+  if (runs.every((r) => ["succeeded", "failed", "cancelled"].includes(r.state.status))) break;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+if (!interactive) console.log(runs.map((r) => progressLine(r.state)).join("\n"));
+
+for (const r of runs) {
+  const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`));
+  const s = view.suites[0];
+  console.log(`\n${r.model}: ${view.status}${view.error ? ` (${view.error})` : ""}`);
+  if (s) {
+    const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : v.toFixed(2));
+    console.log(`  needle paper ${fmt(s.scores.paper)}   rouge1 ${fmt(s.scores.rouge1)}   contains ${fmt(s.scores.contains)}   (scored ${s.scored}, unscorable ${s.unscorable}, failed ${s.failed})`);
+  }
+  const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?metric=contains`));
+  console.log(textHeatmap(heatmap).replace(/^/gm, "  "));
+  console.log(`  details: ${base}/v1/runs/${r.id}`);
+}
+
+console.log(`\nLeaderboard: ${base}/v1/leaderboard    API docs: ${base}/docs`);
+if (args.exit) {
+  service.stop();
+  process.exit(runs.every((r) => r.state.status === "succeeded") ? 0 : 1);
+}
+console.log("The service keeps running; press Ctrl-C to stop it.");
+process.on("SIGINT", () => {
+  service.stop();
+  process.exit(0);
+});

@@ -1,0 +1,50 @@
+// Terminal rendering shared by the CLI tools: progress bars and text heatmaps.
+
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return "--";
+  const s = Math.max(0, Math.round(seconds));
+  return s >= 3600 ? `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}m` : s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+export interface ProgressState {
+  label: string;
+  done: number;
+  total: number;
+  failed: number;
+  status: string;
+  startedAt: number;
+}
+
+/** One line: label, bar, done/total, rate and ETA from the average pace so far. */
+export function progressLine(p: ProgressState, now = Date.now(), width = 28): string {
+  const fraction = p.total ? p.done / p.total : 1;
+  const filled = Math.round(fraction * width);
+  const elapsed = (now - p.startedAt) / 1000;
+  const rate = elapsed > 0 ? p.done / elapsed : 0;
+  const eta = p.done >= p.total ? 0 : rate > 0 ? (p.total - p.done) / rate : Number.POSITIVE_INFINITY;
+  const failed = p.failed ? `  ${p.failed} failed` : "";
+  return `${p.label.padEnd(18)} [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(p.done).padStart(4)}/${p.total}  ${rate.toFixed(1)} probes/s  ETA ${formatDuration(eta)}  ${p.status}${failed}`;
+}
+
+const SHADES = [" ", "░", "▒", "▓", "█"];
+
+function shade(score: number | null): string {
+  if (score === null) return "·";
+  return SHADES[Math.min(SHADES.length - 1, Math.round(score * (SHADES.length - 1)))]!;
+}
+
+const kTokens = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}K` : String(n));
+
+/** Rows are depths, columns lengths; each cell is a shade from blank (0) to full (1), · = not scored. */
+export function textHeatmap(map: { context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }): string {
+  const cellWidth = map.context_lengths.length > 20 ? 1 : 3;
+  const lines = map.depth_percents.map((depth, row) => {
+    const cells = map.context_lengths.map((_, col) => shade(map.scores[row]?.[col] ?? null).repeat(cellWidth)).join(cellWidth > 1 ? " " : "");
+    return `${String(depth).padStart(4)}% │${cells}│`;
+  });
+  const axis =
+    cellWidth > 1
+      ? "       " + map.context_lengths.map((l) => kTokens(l).padStart(cellWidth).slice(-cellWidth)).join(" ")
+      : `       ${kTokens(map.context_lengths[0] ?? 0)} … ${kTokens(map.context_lengths.at(-1) ?? 0)} tokens`;
+  return [`depth  context length →`, ...lines, axis, `       shade: ' ' 0 ░ ▒ ▓ █ 1   · not scored`].join("\n");
+}

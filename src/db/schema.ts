@@ -1,0 +1,84 @@
+// D1 schema (drizzle). Migrations in migrations/ are generated from this file by drizzle-kit
+// and applied by wrangler. D1 is the source of truth for every run: queues only carry ids.
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const runs = sqliteTable(
+  "runs",
+  {
+    id: text("id").primaryKey(),
+    status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
+    modelName: text("model_name").notNull(),
+    /** The submitted model config without its api_key (JSON). */
+    modelJson: text("model_json").notNull(),
+    /** Bearer token sent upstream. Never returned by the API. */
+    apiKey: text("api_key"),
+    /** 1 when base_url is this service's own /reference/v1: calls are routed inside the Worker. */
+    internalEndpoint: integer("internal_endpoint").notNull().default(0),
+    /** 1 when the model is one of the built-in reference baselines. */
+    reference: integer("reference").notNull().default(0),
+    /** Resolved suites (grid, corpus, tokenizer...): the recipe every prompt is rebuilt from (JSON). */
+    suitesJson: text("suites_json").notNull(),
+    public: integer("public").notNull().default(1),
+    total: integer("total").notNull(),
+    /** Settled probes (scored + unscorable + failed). */
+    done: integer("done").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    unscorable: integer("unscorable").notNull().default(0),
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    /** Per-suite aggregates computed by the finalizer (JSON). */
+    resultsJson: text("results_json"),
+    error: text("error"),
+    /** How many times the finalizer ran for this run; exactly-once is asserted by tests. */
+    finalizeCount: integer("finalize_count").notNull().default(0),
+    createdAt: integer("created_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+    lastProgressAt: integer("last_progress_at").notNull(),
+    idempotencyKey: text("idempotency_key"),
+    requestSha256: text("request_sha256"),
+  },
+  (t) => [
+    index("runs_status_progress").on(t.status, t.lastProgressAt),
+    index("runs_board").on(t.public, t.status, t.finishedAt),
+    index("runs_created").on(t.createdAt),
+    index("runs_idempotency").on(t.idempotencyKey),
+  ],
+);
+
+export const probes = sqliteTable(
+  "probes",
+  {
+    runId: text("run_id").notNull(),
+    idx: integer("idx").notNull(),
+    suiteIndex: integer("suite_index").notNull(),
+    suiteType: text("suite_type").notNull(),
+    contextLength: integer("context_length"),
+    depthPercent: integer("depth_percent"),
+    status: text("status", { enum: ["pending", "scored", "unscorable", "failed", "cancelled"] }).notNull(),
+    /** When the probe was last handed to the queue; null = not yet dispatched. */
+    dispatchedAt: integer("dispatched_at"),
+    /** The sweeper re-dispatches a pending probe whose lease has run out. */
+    leaseUntil: integer("lease_until"),
+    attempts: integer("attempts").notNull().default(0),
+    constructedTokens: integer("constructed_tokens"),
+    promptTokens: integer("prompt_tokens"),
+    completionTokens: integer("completion_tokens"),
+    latencyMs: integer("latency_ms"),
+    finishReason: text("finish_reason"),
+    response: text("response"),
+    scoresJson: text("scores_json"),
+    promptSha256: text("prompt_sha256"),
+    error: text("error"),
+    settledAt: integer("settled_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.runId, t.idx] }),
+    index("probes_run_status").on(t.runId, t.status),
+  ],
+);
+
+export type RunRow = typeof runs.$inferSelect;
+export type ProbeRow = typeof probes.$inferSelect;
+export const nowMs = sql`(unixepoch('subsec') * 1000)`;

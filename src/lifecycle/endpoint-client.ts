@@ -1,0 +1,123 @@
+// Calls an OpenAI-compatible endpoint once and classifies the outcome. The transport is injected
+// (global fetch, or this Worker's own reference app), so both paths run the same code.
+import type { BuiltPrompt } from "../probes/types";
+
+export type Fetcher = (request: Request) => Promise<Response>;
+
+export interface EndpointTarget {
+  baseUrl: string;
+  model: string;
+  apiKey?: string | null;
+  timeoutMs: number;
+}
+
+export interface CallUsage {
+  promptTokens: number | null;
+  completionTokens: number | null;
+}
+
+export type CallOutcome =
+  | { kind: "ok"; text: string; finishReason: string | null; usage: CallUsage; latencyMs: number }
+  /** Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies. */
+  | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number }
+  /** Will fail the same way again: other 4xx. `unscorable` when the prompt does not fit the endpoint. */
+  | { kind: "fail"; reason: string; unscorable: boolean; latencyMs: number };
+
+const CONTEXT_OVERFLOW = /context|too long|maximum.*(length|tokens)|exceed|token limit/i;
+
+export function endpointUrl(baseUrl: string, api: BuiltPrompt["api"]): string {
+  const base = baseUrl.replace(/\/+$/, "");
+  return `${base}/${api === "chat" ? "chat/completions" : "completions"}`;
+}
+
+export function requestBody(model: string, prompt: BuiltPrompt, maxTokens: number): Record<string, unknown> {
+  const common = { model, max_tokens: maxTokens, temperature: 0 };
+  return prompt.api === "chat" ? { ...common, messages: prompt.messages } : { ...common, prompt: prompt.prompt };
+}
+
+/** Seconds from a Retry-After header (delta-seconds or HTTP date); null when absent or unreadable. */
+export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function errorMessageOf(body: string): string {
+  try {
+    const parsed = JSON.parse(body) as { error?: { message?: string } | string; message?: string; detail?: string };
+    if (typeof parsed.error === "string") return parsed.error;
+    return parsed.error?.message ?? parsed.message ?? parsed.detail ?? body.slice(0, 300);
+  } catch {
+    return body.slice(0, 300);
+  }
+}
+
+interface CompletionBody {
+  choices?: Array<{ text?: string; message?: { content?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number };
+}
+
+export function classifyResponse(status: number, body: string, retryAfter: string | null, latencyMs: number): CallOutcome {
+  if (status >= 200 && status < 300) {
+    let parsed: CompletionBody;
+    try {
+      parsed = JSON.parse(body) as CompletionBody;
+    } catch {
+      return { kind: "retry", reason: `malformed JSON in a ${status} response`, retryAfterS: null, latencyMs };
+    }
+    const choice = parsed.choices?.[0];
+    const text = choice?.text ?? choice?.message?.content;
+    if (typeof text !== "string") {
+      return { kind: "retry", reason: "response has no choices[0].text or choices[0].message.content", retryAfterS: null, latencyMs };
+    }
+    const usage = {
+      promptTokens: typeof parsed.usage?.prompt_tokens === "number" ? parsed.usage.prompt_tokens : null,
+      completionTokens: typeof parsed.usage?.completion_tokens === "number" ? parsed.usage.completion_tokens : null,
+    };
+    return { kind: "ok", text, finishReason: choice?.finish_reason ?? null, usage, latencyMs };
+  }
+  const message = errorMessageOf(body);
+  if (status === 429 || status === 408 || status >= 500) {
+    return { kind: "retry", reason: `HTTP ${status}: ${message}`, retryAfterS: parseRetryAfter(retryAfter), latencyMs };
+  }
+  if (status >= 300 && status < 400) {
+    // Redirects are never followed: they could lead the call (and its API key) anywhere.
+    return { kind: "fail", reason: `HTTP ${status}: the endpoint redirected; redirects are not followed`, unscorable: false, latencyMs };
+  }
+  const overflow = (status === 400 || status === 413 || status === 422) && CONTEXT_OVERFLOW.test(message);
+  return { kind: "fail", reason: `HTTP ${status}: ${message}`, unscorable: overflow, latencyMs };
+}
+
+export async function callEndpoint(
+  target: EndpointTarget,
+  prompt: BuiltPrompt,
+  maxTokens: number,
+  fetcher: Fetcher,
+  extraHeaders: Record<string, string> = {},
+): Promise<CallOutcome> {
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...extraHeaders };
+  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  const started = Date.now();
+  try {
+    const request = new Request(endpointUrl(target.baseUrl, prompt.api), {
+      method: "POST",
+      headers,
+      body: JSON.stringify(requestBody(target.model, prompt, maxTokens)),
+      redirect: "manual",
+      signal: AbortSignal.timeout(target.timeoutMs),
+    });
+    const response = await fetcher(request);
+    const body = await response.text();
+    return classifyResponse(response.status, body, response.headers.get("retry-after"), Date.now() - started);
+  } catch (error) {
+    const latencyMs = Date.now() - started;
+    const name = error instanceof Error ? error.name : "";
+    const reason =
+      name === "TimeoutError" || name === "AbortError"
+        ? `timed out after ${Math.round(target.timeoutMs / 1000)} s`
+        : `network error: ${error instanceof Error ? error.message : String(error)}`;
+    return { kind: "retry", reason, retryAfterS: null, latencyMs };
+  }
+}

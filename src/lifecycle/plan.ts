@@ -1,0 +1,59 @@
+// Plan: turn a validated submission into frozen suite recipes and one probe point per cell.
+// Problems found here are reported against the request field at fault.
+import type { CreateRunRequest } from "../api/schemas";
+import { problem, ProblemError, pointerOf, type FieldError } from "../api/problem";
+import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteRecipe } from "../probes/suites";
+
+export interface SuiteEstimate {
+  index: number;
+  type: string;
+  probes: number;
+  prompt_tokens: number;
+}
+
+export interface RunPlan {
+  recipes: SuiteRecipe[];
+  points: ProbePoint[];
+  estimates: SuiteEstimate[];
+  promptTokens: number;
+}
+
+export async function planRun(request: CreateRunRequest, maxProbes: number): Promise<RunPlan> {
+  const model: ModelTraits = {
+    api: request.model.api,
+    tokenizer: request.model.tokenizer,
+    contextWindow: request.model.context_window,
+  };
+  const errors: FieldError[] = [];
+  const recipes: SuiteRecipe[] = [];
+  for (const [index, spec] of request.suites.entries()) {
+    try {
+      recipes.push(await SUITES[spec.type].resolve(spec, model, index));
+    } catch (error) {
+      if (!(error instanceof SuiteSpecError)) throw error;
+      errors.push({ pointer: pointerOf(["suites", index, ...error.path]), detail: error.message, in: "body" });
+    }
+  }
+  if (errors.length) {
+    const detail = errors.length === 1 ? `${errors[0]!.pointer}: ${errors[0]!.detail}` : `${errors.length} suites are invalid; see errors[]`;
+    throw new ProblemError(problem("validation-failed", 422, detail, { errors }));
+  }
+
+  const points: ProbePoint[] = [];
+  const estimates: SuiteEstimate[] = [];
+  for (const recipe of recipes) {
+    const suite = SUITES[recipe.type];
+    const mine = suite.plan(recipe);
+    const promptTokens = await suite.estimatePromptTokens(recipe, mine);
+    points.push(...mine);
+    estimates.push({ index: recipe.index, type: recipe.type, probes: mine.length, prompt_tokens: promptTokens });
+  }
+  if (points.length > maxProbes) {
+    throw new ProblemError(
+      problem("validation-failed", 422, `the run would have ${points.length} probes; this service allows at most ${maxProbes} per run`, {
+        errors: [{ pointer: "/suites", detail: `${points.length} probes exceed the cap of ${maxProbes}`, in: "body" }],
+      }),
+    );
+  }
+  return { recipes, points, estimates, promptTokens: estimates.reduce((s, e) => s + e.prompt_tokens, 0) };
+}

@@ -1,0 +1,16 @@
+// The model part of a stored run, as the lifecycle reads it back.
+import type { RunRow } from "../db/schema";
+import type { ModelSpec } from "../api/schemas";
+
+export type StoredModel = Omit<ModelSpec, "api_key">;
+
+export function storedModel(run: Pick<RunRow, "modelJson">): StoredModel {
+  return JSON.parse(run.modelJson) as StoredModel;
+}
+
+/** How long a dispatched probe may stay silent before the sweeper hands it out again. */
+export const LEASE_MARGIN_MS = 30_000;
+
+export function leaseMs(model: StoredModel): number {
+  return model.request_timeout_s * 1000 + LEASE_MARGIN_MS;
+}

@@ -1,0 +1,265 @@
+// D1 access for the run lifecycle. D1 is the truth: counters move only by changes() of
+// conditional updates, so a probe delivered twice is counted once.
+import { and, asc, desc, eq, inArray, lt, or, sql } from "drizzle-orm";
+import { drizzle, type DrizzleD1Database } from "drizzle-orm/d1";
+import * as schema from "../db/schema";
+import { probes, runs, type ProbeRow, type RunRow } from "../db/schema";
+import type { ProbePoint, SuiteRecipe } from "../probes/suites";
+import type { ProbeScores } from "../probes/types";
+
+export type Db = DrizzleD1Database<typeof schema>;
+
+export function database(d1: D1Database): Db {
+  return drizzle(d1, { schema });
+}
+
+export interface NewRun {
+  id: string;
+  modelName: string;
+  modelJson: string;
+  apiKey: string | null;
+  internalEndpoint: boolean;
+  reference: boolean;
+  recipes: SuiteRecipe[];
+  points: ProbePoint[];
+  public: boolean;
+  now: number;
+  idempotencyKey: string | null;
+  requestSha256: string | null;
+}
+
+// D1 binds at most 100 parameters per statement: 6 per probe row → 16 rows per statement.
+const PROBE_ROWS_PER_INSERT = 16;
+
+/** Writes the run and one pending row per probe in one atomic batch. */
+export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
+  const statements: D1PreparedStatement[] = [
+    d1
+      .prepare(
+        `INSERT INTO runs (id, status, model_name, model_json, api_key, internal_endpoint, reference, suites_json,
+           public, total, created_at, last_progress_at, idempotency_key, request_sha256)
+         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .bind(
+        run.id,
+        run.modelName,
+        run.modelJson,
+        run.apiKey,
+        run.internalEndpoint ? 1 : 0,
+        run.reference ? 1 : 0,
+        JSON.stringify(run.recipes),
+        run.public ? 1 : 0,
+        run.points.length,
+        run.now,
+        run.now,
+        run.idempotencyKey,
+        run.requestSha256,
+      ),
+  ];
+  for (let start = 0; start < run.points.length; start += PROBE_ROWS_PER_INSERT) {
+    const chunk = run.points.slice(start, start + PROBE_ROWS_PER_INSERT);
+    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending')").join(", ");
+    const params = chunk.flatMap((p, i) => [run.id, start + i, p.suiteIndex, p.suiteType, p.contextLength, p.depthPercent]);
+    statements.push(
+      d1
+        .prepare(
+          `INSERT INTO probes (run_id, idx, suite_index, suite_type, context_length, depth_percent, status) VALUES ${values}`,
+        )
+        .bind(...params),
+    );
+  }
+  await d1.batch(statements);
+}
+
+export async function getRun(db: Db, id: string): Promise<RunRow | undefined> {
+  return db.select().from(runs).where(eq(runs.id, id)).get();
+}
+
+export async function getProbe(db: Db, runId: string, idx: number): Promise<ProbeRow | undefined> {
+  return db.select().from(probes).where(and(eq(probes.runId, runId), eq(probes.idx, idx))).get();
+}
+
+export function recipesOf(run: Pick<RunRow, "suitesJson">): SuiteRecipe[] {
+  return JSON.parse(run.suitesJson) as SuiteRecipe[];
+}
+
+export function pointOf(probe: ProbeRow): ProbePoint {
+  return {
+    suiteIndex: probe.suiteIndex,
+    suiteType: probe.suiteType as ProbePoint["suiteType"],
+    contextLength: probe.contextLength,
+    depthPercent: probe.depthPercent,
+  };
+}
+
+/**
+ * Hands up to `limit − in flight` undispatched probes of a run to the caller, in idx order.
+ * One statement, so two consumers claiming at once never take the same probe or exceed the limit.
+ */
+export async function claimProbes(d1: D1Database, runId: string, maxInFlight: number, leaseUntil: number, now: number): Promise<number[]> {
+  const { results } = await d1
+    .prepare(
+      `UPDATE probes SET dispatched_at = ?1, lease_until = ?2
+       WHERE run_id = ?3 AND idx IN (
+         SELECT idx FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NULL
+         ORDER BY idx
+         LIMIT max(0, ?4 - (SELECT count(*) FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NOT NULL)))
+       RETURNING idx`,
+    )
+    .bind(now, leaseUntil, runId, maxInFlight)
+    .all<{ idx: number }>();
+  return results.map((r) => r.idx).sort((a, b) => a - b);
+}
+
+/** Dispatched probes whose lease ran out (their message was lost or their worker died). */
+export async function reclaimExpiredProbes(d1: D1Database, runId: string, leaseUntil: number, now: number, limit = 100): Promise<number[]> {
+  const { results } = await d1
+    .prepare(
+      `UPDATE probes SET dispatched_at = ?1, lease_until = ?2
+       WHERE run_id = ?3 AND idx IN (
+         SELECT idx FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NOT NULL AND lease_until < ?1
+         ORDER BY idx LIMIT ?4)
+       RETURNING idx`,
+    )
+    .bind(now, leaseUntil, runId, limit)
+    .all<{ idx: number }>();
+  return results.map((r) => r.idx).sort((a, b) => a - b);
+}
+
+/** Records the start of an attempt: bumps attempts, extends the lease, and marks the run running. */
+export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<void> {
+  await d1.batch([
+    d1
+      .prepare(`UPDATE probes SET attempts = attempts + 1, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'`)
+      .bind(leaseUntil, runId, idx),
+    d1
+      .prepare(`UPDATE runs SET status = 'running', started_at = ?, last_progress_at = ? WHERE id = ? AND status = 'queued'`)
+      .bind(now, now, runId),
+  ]);
+}
+
+/** Notes why an attempt will be retried, and holds the lease through the backoff. */
+export async function noteRetry(d1: D1Database, runId: string, idx: number, error: string, leaseUntil: number): Promise<void> {
+  await d1
+    .prepare(`UPDATE probes SET error = ?, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'`)
+    .bind(error, leaseUntil, runId, idx)
+    .run();
+}
+
+export interface Settlement {
+  status: "scored" | "unscorable" | "failed";
+  constructedTokens?: number | null;
+  promptTokens?: number | null;
+  completionTokens?: number | null;
+  latencyMs?: number | null;
+  finishReason?: string | null;
+  response?: string | null;
+  scores?: ProbeScores | null;
+  promptSha256?: string | null;
+  error?: string | null;
+}
+
+export interface SettleResult {
+  /** False when the probe was already settled (a duplicate delivery): nothing was counted. */
+  settled: boolean;
+  done: number;
+  total: number;
+  status: RunRow["status"];
+}
+
+// Responses are stored for inspection, trimmed: D1 rows must stay far below 2 MB.
+const MAX_STORED_RESPONSE_CHARS = 8_000;
+
+/** Settles a pending probe and counts it, atomically and at most once. */
+export async function settleProbe(d1: D1Database, runId: string, idx: number, s: Settlement, now: number): Promise<SettleResult> {
+  const response = s.response == null ? null : s.response.slice(0, MAX_STORED_RESPONSE_CHARS);
+  const [updated, counted] = await d1.batch<{ done: number; total: number; status: RunRow["status"] }>([
+    d1
+      .prepare(
+        `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens), prompt_tokens = ?, completion_tokens = ?,
+           latency_ms = ?, finish_reason = ?, response = ?, scores_json = ?, prompt_sha256 = coalesce(?, prompt_sha256),
+           error = ?, settled_at = ?, lease_until = NULL
+         WHERE run_id = ? AND idx = ? AND status = 'pending'`,
+      )
+      .bind(
+        s.status,
+        s.constructedTokens ?? null,
+        s.promptTokens ?? null,
+        s.completionTokens ?? null,
+        s.latencyMs ?? null,
+        s.finishReason ?? null,
+        response,
+        s.scores ? JSON.stringify(s.scores) : null,
+        s.promptSha256 ?? null,
+        s.error ?? null,
+        now,
+        runId,
+        idx,
+      ),
+    // changes() is the row count of the statement above: 1 the first time, 0 for a duplicate.
+    d1
+      .prepare(
+        `UPDATE runs SET
+           done = done + (SELECT changes()),
+           failed = failed + (SELECT changes()) * ?,
+           unscorable = unscorable + (SELECT changes()) * ?,
+           prompt_tokens = prompt_tokens + (SELECT changes()) * ?,
+           completion_tokens = completion_tokens + (SELECT changes()) * ?,
+           last_progress_at = ?
+         WHERE id = ?
+         RETURNING done, total, status`,
+      )
+      .bind(
+        s.status === "failed" ? 1 : 0,
+        s.status === "unscorable" ? 1 : 0,
+        s.promptTokens ?? 0,
+        s.completionTokens ?? 0,
+        now,
+        runId,
+      ),
+  ]);
+  const row = counted?.results?.[0];
+  if (!row) throw new Error(`run ${runId} disappeared while settling probe ${idx}`);
+  return { settled: (updated?.meta.changes ?? 0) === 1, done: row.done, total: row.total, status: row.status };
+}
+
+export async function listProbes(db: Db, runId: string): Promise<ProbeRow[]> {
+  return db.select().from(probes).where(eq(probes.runId, runId)).orderBy(asc(probes.idx)).all();
+}
+
+export async function pageProbes(db: Db, runId: string, afterIdx: number, limit: number): Promise<ProbeRow[]> {
+  return db
+    .select()
+    .from(probes)
+    .where(and(eq(probes.runId, runId), sql`${probes.idx} > ${afterIdx}`))
+    .orderBy(asc(probes.idx))
+    .limit(limit)
+    .all();
+}
+
+export async function pageRuns(db: Db, before: { createdAt: number; id: string } | null, limit: number): Promise<RunRow[]> {
+  const where = before
+    ? or(lt(runs.createdAt, before.createdAt), and(eq(runs.createdAt, before.createdAt), lt(runs.id, before.id)))
+    : undefined;
+  return db.select().from(runs).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).limit(limit).all();
+}
+
+export async function activeRuns(db: Db, limit: number): Promise<RunRow[]> {
+  return db
+    .select()
+    .from(runs)
+    .where(inArray(runs.status, ["queued", "running"]))
+    .orderBy(asc(runs.lastProgressAt))
+    .limit(limit)
+    .all();
+}
+
+export async function leaderboardRuns(db: Db, limit: number): Promise<RunRow[]> {
+  return db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.public, 1), eq(runs.status, "succeeded")))
+    .orderBy(desc(runs.finishedAt))
+    .limit(limit)
+    .all();
+}

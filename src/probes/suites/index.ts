@@ -1,0 +1,58 @@
+// A suite is the evaluation unit (in inspect_ai's terms: dataset + solver + scorer):
+// it resolves a submitted spec into a frozen recipe, enumerates its probes, rebuilds any probe's
+// prompt deterministically from the recipe, and scores a response. Pure: no Cloudflare imports.
+import type { Api, BuiltPrompt, ProbeScores, TokenizerName } from "../types";
+import { needleSuite, type NeedleRecipe } from "./needle";
+
+export type SuiteRecipe = NeedleRecipe;
+
+/** What planning needs from the model being evaluated. */
+export interface ModelTraits {
+  api: Api;
+  tokenizer: TokenizerName;
+  contextWindow: number;
+}
+
+/** One cell of a suite's plan; its position in the run is its `idx`. */
+export interface ProbePoint {
+  suiteIndex: number;
+  suiteType: SuiteRecipe["type"];
+  contextLength: number | null;
+  depthPercent: number | null;
+}
+
+export interface BuiltProbe {
+  prompt: BuiltPrompt;
+  constructedTokens: number;
+  maxTokens: number;
+}
+
+/** A spec problem found while resolving, with the offending field as a path relative to the suite. */
+export class SuiteSpecError extends Error {
+  constructor(
+    readonly path: (string | number)[],
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export interface SuiteDefinition<Spec, Recipe extends { type: string }> {
+  type: Recipe["type"];
+  /** Metric names, the headline metric first. */
+  metrics: readonly string[];
+  /** Freezes a spec into a recipe; throws SuiteSpecError for a bad spec. */
+  resolve(spec: Spec, model: ModelTraits, index: number): Promise<Recipe>;
+  plan(recipe: Recipe): ProbePoint[];
+  /** Estimated prompt tokens of these probes (dry runs), without building them. */
+  estimatePromptTokens(recipe: Recipe, points: ProbePoint[]): Promise<number>;
+  /** Rebuilds a probe's exact prompt; deterministic for a recipe and a point. */
+  build(recipe: Recipe, point: ProbePoint): Promise<BuiltProbe>;
+  score(recipe: Recipe, point: ProbePoint, response: string): ProbeScores;
+}
+
+export const SUITES = { needle: needleSuite } as const;
+
+export function suiteOf(recipe: SuiteRecipe) {
+  return SUITES[recipe.type];
+}

@@ -1,0 +1,98 @@
+// Needle-in-a-Haystack as a suite: the grid is the dataset, the paper's prompt is the solver,
+// the paper's word recall (plus ROUGE-1 and a robust "contains") is the scorer.
+import { loadBuiltinCorpus, BUILTIN_CORPORA } from "../corpora";
+import { buildNeedleProbe, estimateNeedlePromptTokens, GridError, NEEDLE_METRICS, resolveNeedleGrid, scoreNeedle } from "../needle";
+import type { Api, TokenizerName } from "../types";
+import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteDefinition } from "./index";
+
+export interface NeedleSpec {
+  type: "needle";
+  preset?: "paper" | "kamradt" | "quick";
+  context_lengths?: number[];
+  depth_percents?: number[];
+  corpus: string;
+}
+
+export interface NeedleRecipe {
+  type: "needle";
+  index: number;
+  corpus: string;
+  corpus_version: string;
+  tokenizer: TokenizerName;
+  api: Api;
+  context_lengths: number[];
+  depth_percents: number[];
+}
+
+function needleSpecOf(recipe: NeedleRecipe, point: ProbePoint) {
+  if (point.contextLength === null || point.depthPercent === null) throw new Error("needle probe without length/depth");
+  return { tokenizer: recipe.tokenizer, contextLength: point.contextLength, depthPercent: point.depthPercent, api: recipe.api };
+}
+
+export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
+  type: "needle",
+  metrics: NEEDLE_METRICS,
+
+  resolve(spec: NeedleSpec, model: ModelTraits, index: number): NeedleRecipe {
+    const known = BUILTIN_CORPORA.map((c) => c.id) as string[];
+    if (!known.includes(spec.corpus)) {
+      throw new SuiteSpecError(["corpus"], `unknown corpus "${spec.corpus}"; built-in corpora: ${known.join(", ")}`);
+    }
+    if (!spec.preset && !spec.context_lengths) {
+      throw new SuiteSpecError(["context_lengths"], "give a preset (paper, kamradt, quick) or context_lengths");
+    }
+    if (!spec.preset && !spec.depth_percents) {
+      throw new SuiteSpecError(["depth_percents"], "give a preset (paper, kamradt, quick) or depth_percents");
+    }
+    let grid;
+    try {
+      grid = resolveNeedleGrid(
+        { preset: spec.preset, context_lengths: spec.context_lengths, depth_percents: spec.depth_percents },
+        model.contextWindow,
+      );
+    } catch (e) {
+      if (e instanceof GridError) throw new SuiteSpecError(e.field.split("/"), e.detail);
+      throw e;
+    }
+    const corpus = loadBuiltinCorpus(spec.corpus as "sotu");
+    return {
+      type: "needle",
+      index,
+      corpus: corpus.id,
+      corpus_version: corpus.version,
+      tokenizer: model.tokenizer,
+      api: model.api,
+      context_lengths: grid.contextLengths,
+      depth_percents: grid.depthPercents,
+    };
+  },
+
+  // Probes of one length are adjacent so they run together (they share most of their haystack).
+  plan(recipe) {
+    return recipe.context_lengths.flatMap((contextLength) =>
+      recipe.depth_percents.map((depthPercent) => ({
+        suiteIndex: recipe.index,
+        suiteType: "needle" as const,
+        contextLength,
+        depthPercent,
+      })),
+    );
+  },
+
+  estimatePromptTokens(recipe, point) {
+    return estimateNeedlePromptTokens(needleSpecOf(recipe, point));
+  },
+
+  build(recipe, point) {
+    const corpus = loadBuiltinCorpus(recipe.corpus as "sotu");
+    if (corpus.version !== recipe.corpus_version) {
+      throw new Error(`corpus ${recipe.corpus} changed since the run was planned (${recipe.corpus_version} → ${corpus.version})`);
+    }
+    const probe = buildNeedleProbe(needleSpecOf(recipe, point), corpus);
+    return { prompt: probe.prompt, constructedTokens: probe.constructedTokens, maxTokens: probe.maxTokens };
+  },
+
+  score(_recipe, _point, response) {
+    return scoreNeedle(response);
+  },
+};

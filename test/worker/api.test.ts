@@ -1,0 +1,198 @@
+// The HTTP API inside workerd: validation as RFC 9457 problems, planning, run resources,
+// the OpenAPI document, cancel and the leaderboard.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { api, completionBody, createRun, fakeUpstream, hangUntilAborted, needleRun, REFERENCE_URL, waitForStatus } from "./helpers";
+
+beforeEach(() => {
+  fakeUpstream(vi, () => new Response(completionBody("eat a sandwich and sit in Dolores Park on a sunny day."), { headers: { "content-type": "application/json" } }));
+});
+afterEach(() => vi.restoreAllMocks());
+
+async function problemOf(res: Response) {
+  expect(res.headers.get("content-type")).toContain("application/problem+json");
+  return (await res.json()) as { type: string; title: string; status: number; detail: string; errors?: { pointer: string; detail: string }[] };
+}
+
+describe("validation", () => {
+  const cases: [string, unknown, string[]][] = [
+    ["missing model", { suites: [{ type: "needle", preset: "quick" }] }, ["/model"]],
+    ["bad api and tokenizer", needleRun({}, { api: "grpc", tokenizer: "gpt9" }), ["/model/api", "/model/tokenizer"]],
+    ["non-http base_url", needleRun({}, { base_url: "ftp://x.example.com/v1" }), ["/model/base_url"]],
+    ["unknown field", needleRun({ colour: "red" }), ["/colour"]],
+    ["empty suites", needleRun({ suites: [] }), ["/suites"]],
+    ["unknown suite type", needleRun({ suites: [{ type: "haystack" }] }), ["/suites/0/type"]],
+    ["zero concurrency", needleRun({}, { max_concurrency: 0 }), ["/model/max_concurrency"]],
+    ["length over the window", needleRun({ suites: [{ type: "needle", context_lengths: [1000, 200000], depth_percents: [0] }] }), ["/suites/0/context_lengths/1"]],
+    ["depth over 100", needleRun({ suites: [{ type: "needle", context_lengths: [1000], depth_percents: [0, 101] }] }), ["/suites/0/depth_percents/1"]],
+    ["paper grid beyond a 32K window", needleRun({ suites: [{ type: "needle", preset: "paper" }] }, { context_window: 32768 }), ["/suites/0/context_lengths/9"]],
+    ["unknown corpus", needleRun({ suites: [{ type: "needle", preset: "quick", corpus: "nope" }] }), ["/suites/0/corpus"]],
+  ];
+  it.each(cases)("%s → 422 naming the field", async (_name, body, pointers) => {
+    const res = await api("/v1/runs", { method: "POST", json: body });
+    expect(res.status).toBe(422);
+    const p = await problemOf(res);
+    expect(p.status).toBe(422);
+    expect(p.title).toBeTruthy();
+    expect(p.errors!.map((e) => e.pointer)).toEqual(expect.arrayContaining(pointers));
+  });
+
+  it("malformed JSON is a 400 problem, not a 5xx", async () => {
+    const res = await api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    expect(res.status).toBe(400);
+    await problemOf(res);
+  });
+
+  it("refuses loopback spellings other than the canonical ones, and private addresses", async () => {
+    for (const base_url of ["http://0x7f.0.0.1:8000/v1", "http://10.0.0.8/v1", "http://169.254.169.254/latest"]) {
+      const res = await api("/v1/runs", { method: "POST", json: needleRun({}, { base_url }) });
+      expect(res.status, base_url).toBe(422);
+      expect((await problemOf(res)).errors![0]!.pointer).toBe("/model/base_url");
+    }
+  });
+
+  it("refuses oversized bodies with 413", async () => {
+    const res = await api("/v1/runs", { method: "POST", json: needleRun({}, { name: "x".repeat(300_000) }) });
+    expect(res.status).toBe(413);
+    await problemOf(res);
+  });
+
+  it("nothing is stored for a refused request", async () => {
+    const before = ((await (await api("/v1/runs")).json()) as { data: unknown[] }).data.length;
+    await api("/v1/runs", { method: "POST", json: needleRun({ suites: [] }) });
+    const after = ((await (await api("/v1/runs")).json()) as { data: unknown[] }).data.length;
+    expect(after).toBe(before);
+  });
+});
+
+describe("runs", () => {
+  it("dry_run plans the paper grid and sends nothing", async () => {
+    const res = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun({ suites: [{ type: "needle", preset: "paper" }] }) });
+    expect(res.status).toBe(200);
+    const plan = (await res.json()) as { probes: number; prompt_tokens: number };
+    expect(plan.probes).toBe(400);
+    // 40 lengths averaging 64,500 tokens at 10 depths each.
+    expect(plan.prompt_tokens).toBeGreaterThan(400 * 64_500 * 0.95);
+    expect(plan.prompt_tokens).toBeLessThan(400 * 64_500 * 1.05);
+    expect(((await (await api("/v1/runs")).json()) as { data: unknown[] }).data).toHaveLength(0);
+  });
+
+  it("POST answers 202 with Location and the run, without the api_key", async () => {
+    const res = await api("/v1/runs", { method: "POST", json: needleRun({}, { api_key: "sk-secret-marker" }) });
+    expect(res.status).toBe(202);
+    const run = (await res.json()) as { id: string; status: string; progress: { total: number }; model: Record<string, unknown> };
+    expect(res.headers.get("location")).toBe(`/v1/runs/${run.id}`);
+    expect(run.status).toBe("queued");
+    expect(run.progress.total).toBe(6);
+    expect(run.model).not.toHaveProperty("api_key");
+    expect(JSON.stringify(run)).not.toContain("sk-secret-marker");
+    await waitForStatus(run.id, ["succeeded"]);
+    const again = await (await api(`/v1/runs/${run.id}`)).text();
+    expect(again).not.toContain("sk-secret-marker");
+  });
+
+  it("the same Idempotency-Key and body return the same run; another body is refused", async () => {
+    const headers = { "idempotency-key": "key-123" };
+    const first = (await (await api("/v1/runs", { method: "POST", headers, json: needleRun() })).json()) as { id: string };
+    const second = await api("/v1/runs", { method: "POST", headers, json: needleRun() });
+    expect(second.status).toBe(202);
+    expect(((await second.json()) as { id: string }).id).toBe(first.id);
+    const third = await api("/v1/runs", { method: "POST", headers, json: needleRun({ public: false }) });
+    expect(third.status).toBe(422);
+    expect((await problemOf(third)).type).toContain("idempotency-key-reused");
+  });
+
+  it("a finished run shows scores, probes, heatmap and appears on the leaderboard", async () => {
+    const { id } = await createRun(needleRun());
+    const run = (await waitForStatus(id, ["succeeded"])) as { suites: { scores: Record<string, number> }[]; progress: { done: number; total: number } };
+    expect(run.progress).toMatchObject({ done: 6, total: 6 });
+    expect(run.suites[0]!.scores.paper).toBeCloseTo(91.67, 2);
+    expect(run.suites[0]!.scores.contains).toBe(100);
+
+    const page1 = (await (await api(`/v1/runs/${id}/probes?limit=4`)).json()) as { data: Record<string, unknown>[]; next_cursor: string };
+    expect(page1.data).toHaveLength(4);
+    const page2 = (await (await api(`/v1/runs/${id}/probes?limit=4&cursor=${page1.next_cursor}`)).json()) as { data: Record<string, unknown>[]; next_cursor: string | null };
+    expect(page2.data.map((p) => p.idx)).toEqual([4, 5]);
+    expect(page2.next_cursor).toBeNull();
+    const probe = page1.data[0]!;
+    expect(probe).toMatchObject({ idx: 0, suite: 0, context_length: 1000, depth_percent: 0, status: "scored", prompt_tokens: 1234, completion_tokens: 12 });
+    expect(probe.prompt_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(typeof probe.latency_ms).toBe("number");
+
+    const heatmap = (await (await api(`/v1/runs/${id}/heatmap?metric=contains`)).json()) as { context_lengths: number[]; depth_percents: number[]; scores: number[][] };
+    expect(heatmap.context_lengths).toEqual([1000, 2000]);
+    expect(heatmap.depth_percents).toEqual([0, 50, 100]);
+    expect(heatmap.scores).toEqual([[1, 1], [1, 1], [1, 1]]);
+
+    const board = (await (await api("/v1/leaderboard")).json()) as { data: { run_id: string; suites: Record<string, Record<string, number>> }[] };
+    const row = board.data.find((r) => r.run_id === id)!;
+    expect(row.suites.needle!.paper).toBeCloseTo(91.67, 2);
+  });
+
+  it("private runs stay off the leaderboard", async () => {
+    const { id } = await createRun(needleRun({ public: false }));
+    await waitForStatus(id, ["succeeded"]);
+    const board = (await (await api("/v1/leaderboard")).json()) as { data: { run_id: string }[] };
+    expect(board.data.map((r) => r.run_id)).not.toContain(id);
+  });
+
+  it("unknown run, bad cursor and bad metric are problems", async () => {
+    expect((await api("/v1/runs/run_nope")).status).toBe(404);
+    expect((await api("/v1/runs/run_nope/probes")).status).toBe(404);
+    const { id } = await createRun(needleRun());
+    expect((await api(`/v1/runs/${id}/probes?cursor=%%%`)).status).toBe(422);
+    expect((await api(`/v1/runs/${id}/heatmap?metric=bleu`)).status).toBe(422);
+    expect((await api(`/v1/runs/${id}/probes?limit=-1`)).status).toBe(422);
+    await waitForStatus(id, ["succeeded"]);
+  });
+
+  it("runs page newest first with a cursor", async () => {
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push((await createRun(needleRun())).id);
+    const p1 = (await (await api("/v1/runs?limit=2")).json()) as { data: { id: string }[]; next_cursor: string };
+    const p2 = (await (await api(`/v1/runs?limit=2&cursor=${p1.next_cursor}`)).json()) as { data: { id: string }[] };
+    const seen = [...p1.data, ...p2.data].map((r) => r.id);
+    expect(seen.slice(0, 3)).toEqual([...ids].reverse());
+    for (const id of ids) await waitForStatus(id, ["succeeded"]);
+  });
+});
+
+describe("cancel", () => {
+  it("stops a running run and refuses to cancel twice", async () => {
+    vi.restoreAllMocks();
+    // An endpoint that never answers in time keeps probes in flight.
+    fakeUpstream(vi, hangUntilAborted);
+    const { id } = await createRun(needleRun({}, { request_timeout_s: 5 }));
+    const res = await api(`/v1/runs/${id}/cancel`, { method: "POST" });
+    expect(res.status).toBe(200);
+    const run = (await res.json()) as { status: string };
+    expect(run.status).toBe("cancelled");
+    const probes = (await (await api(`/v1/runs/${id}/probes`)).json()) as { data: { status: string }[] };
+    expect(new Set(probes.data.map((p) => p.status))).toEqual(new Set(["cancelled"]));
+    const again = await api(`/v1/runs/${id}/cancel`, { method: "POST" });
+    expect(again.status).toBe(409);
+  });
+});
+
+describe("documents", () => {
+  it("serves an OpenAPI 3.1 document generated from the request schemas", async () => {
+    const doc = (await (await api("/openapi.json")).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(["/v1/runs", "/v1/runs/{id}", "/v1/runs/{id}/probes", "/v1/runs/{id}/heatmap", "/v1/runs/{id}/cancel", "/v1/leaderboard"]),
+    );
+    expect(doc.components.schemas).toHaveProperty("CreateRunRequest");
+    expect(JSON.stringify(doc.components.schemas.ModelSpec)).toContain("context_window");
+  });
+
+  it("serves a human docs page", async () => {
+    const html = await (await api("/docs")).text();
+    expect(html).toContain("POST /v1/runs");
+    expect(html).toContain("CreateRunRequest");
+  });
+
+  it("the reference models answer as an OpenAI-compatible API", async () => {
+    const models = (await (await api("/reference/v1/models")).json()) as { data: { id: string }[] };
+    expect(models.data.map((m) => m.id)).toEqual(expect.arrayContaining(["extractive-128k", "extractive-4k"]));
+    expect(REFERENCE_URL).toContain("/reference/v1");
+  });
+});

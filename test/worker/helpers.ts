@@ -1,0 +1,93 @@
+// Shared helpers for tests that run inside workerd against the real Worker and local D1/Queues.
+import { env, exports } from "cloudflare:workers";
+
+export const ORIGIN = "http://ctxprobe.test";
+export const REFERENCE_URL = `${ORIGIN}/reference/v1`;
+
+export function api(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
+  const { json, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) headers.set("content-type", "application/json");
+  return exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }));
+}
+
+export function needleRun(overrides: Record<string, unknown> = {}, model: Record<string, unknown> = {}) {
+  return {
+    model: {
+      name: "test-model",
+      base_url: "https://models.example.com/v1",
+      api: "completions",
+      model: "served",
+      tokenizer: "cl100k_base",
+      context_window: 131072,
+      max_concurrency: 4,
+      request_timeout_s: 30,
+      ...model,
+    },
+    suites: [{ type: "needle", context_lengths: [1000, 2000], depth_percents: [0, 50, 100] }],
+    public: true,
+    ...overrides,
+  };
+}
+
+export async function createRun(body: unknown): Promise<{ id: string; [k: string]: unknown }> {
+  const res = await api("/v1/runs", { method: "POST", json: body });
+  if (res.status !== 202) throw new Error(`expected 202, got ${res.status}: ${await res.text()}`);
+  return (await res.json()) as { id: string };
+}
+
+export async function runRow(id: string) {
+  return env.DB.prepare("SELECT * FROM runs WHERE id = ?").bind(id).first<Record<string, number | string | null>>();
+}
+
+export async function probeRows(id: string) {
+  const { results } = await env.DB.prepare("SELECT * FROM probes WHERE run_id = ? ORDER BY idx").bind(id).all<Record<string, number | string | null>>();
+  return results;
+}
+
+/** OpenAI-style completion body, as a real server would send it. */
+export function completionBody(text: string, finish = "stop") {
+  return JSON.stringify({
+    id: "cmpl-1",
+    object: "text_completion",
+    choices: [{ index: 0, text, finish_reason: finish, logprobs: null }],
+    usage: { prompt_tokens: 1234, completion_tokens: 12, total_tokens: 1246 },
+  });
+}
+
+export interface UpstreamCall {
+  url: string;
+  signal: AbortSignal;
+  headers: Headers;
+  body: { model: string; prompt?: string; messages?: unknown[]; max_tokens: number; temperature: number };
+}
+
+/**
+ * Stands in for a user's endpoint at https://models.example.com: the Worker's outbound fetch runs
+ * in this isolate, so a spy on fetch intercepts it and no traffic leaves the machine.
+ */
+export function fakeUpstream(vi: typeof import("vitest").vi, handler: (call: UpstreamCall) => Response | Promise<Response>): UpstreamCall[] {
+  const calls: UpstreamCall[] = [];
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+    const request = new Request(input, init);
+    if (new URL(request.url).hostname !== "models.example.com") throw new Error(`unexpected outbound fetch to ${request.url}`);
+    const call = { url: request.url, signal: request.signal, headers: request.headers, body: (await request.json()) as UpstreamCall["body"] };
+    calls.push(call);
+    return handler(call);
+  });
+  return calls;
+}
+
+export async function waitForStatus(id: string, statuses: string[], timeoutMs = 30_000): Promise<Record<string, unknown>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = (await (await api(`/v1/runs/${id}`)).json()) as Record<string, unknown>;
+    if (statuses.includes(run.status as string)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${id} still ${String(run.status)} after ${timeoutMs} ms: ${JSON.stringify(run.progress)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** An endpoint that never answers: the call ends only when the client's timeout aborts it. */
+export const hangUntilAborted = (call: UpstreamCall) =>
+  new Promise<Response>((_, reject) => call.signal.addEventListener("abort", () => reject(call.signal.reason ?? new DOMException("aborted", "AbortError"))));

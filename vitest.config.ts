@@ -1,0 +1,53 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// Three projects:
+// - unit:   pure probe science and helpers, plain Node (fast, no Cloudflare runtime).
+// - worker: the Worker inside workerd with real local D1 / Queues / Durable Objects.
+// - e2e:    Node tests that start the real local service (wrangler) and their own endpoints.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: "unit",
+          environment: "node",
+          include: ["test/unit/**/*.test.ts"],
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(async () => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+                // Tests talk to endpoints they start themselves on loopback.
+                ALLOW_LOOPBACK_ENDPOINTS: "true",
+              },
+              // Safety net: no test may reach the network; tests stub the endpoints they call.
+              outboundService: () => new Response("outbound network is disabled in tests", { status: 502 }),
+              // Deliver queued probes promptly; production waits up to max_batch_timeout.
+              queueConsumers: { "ctxprobe-probes": { maxBatchTimeout: 0.05 }, "ctxprobe-probes-dlq": { maxBatchTimeout: 0.05 } },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["./test/worker/apply-migrations.ts"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          environment: "node",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
