@@ -1,0 +1,159 @@
+// OpenAI-compatible HTTP API of the reference models, mounted at /reference/v1.
+//
+//   GET  /models, /models/:id    model list / model object
+//   POST /completions            text_completion (prompt: string or string[]; stream supported)
+//   POST /chat/completions       chat.completion (stream supported)
+//
+// Test knob: header `x-reference-latency-ms: N` (or query `?latency_ms=N`) waits N ms (capped at
+// 60000) before answering, so benchmarks can simulate a fixed-latency endpoint.
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { streamSSE } from "hono/streaming";
+import type { z } from "zod";
+import { LATENCY_HEADER, LATENCY_QUERY, parseLatencyMs, sleep } from "./latency";
+import {
+  completeChat,
+  completeText,
+  getReferenceModel,
+  modelNotFound,
+  REFERENCE_MODELS,
+  ReferenceModelError,
+  type Completion,
+  type Usage,
+} from "./models";
+import {
+  chatCompletion,
+  chatCompletionChunks,
+  modelList,
+  modelObject,
+  newResponseMeta,
+  openAiError,
+  textCompletion,
+  textCompletionChunks,
+  usageChunk,
+} from "./openai";
+import { chatCompletionRequest, completionRequest, describeIssue, toChatMessages } from "./schemas";
+
+/** Thrown inside handlers to answer with an OpenAI-style error body. */
+class HttpError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    message: string,
+    readonly param: string | null = null,
+    readonly code: string | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export const referenceRoutes = new Hono();
+
+referenceRoutes.get("/models", (c) => c.json(modelList(REFERENCE_MODELS)));
+
+referenceRoutes.get("/models/:id", (c) => {
+  const model = getReferenceModel(c.req.param("id"));
+  if (!model) throw toHttpError(modelNotFound(c.req.param("id")));
+  return c.json(modelObject(model));
+});
+
+referenceRoutes.post("/completions", async (c) => {
+  const body = await readBody(c, completionRequest);
+  await simulateLatency(c);
+  const prompts = typeof body.prompt === "string" ? [body.prompt] : body.prompt;
+  const options = { max_tokens: body.max_tokens, stop: body.stop };
+  const results = prompts.map((prompt) => runModel(() => completeText(body.model, prompt, options)));
+  const meta = newResponseMeta("cmpl", body.model);
+  const usage = sumUsage(results);
+  if (!body.stream) return c.json(textCompletion(meta, results, usage));
+  const withUsage = body.stream_options?.include_usage === true;
+  const chunks = textCompletionChunks(meta, results, withUsage);
+  return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "text_completion", usage)] : chunks);
+});
+
+referenceRoutes.post("/chat/completions", async (c) => {
+  const body = await readBody(c, chatCompletionRequest);
+  await simulateLatency(c);
+  const options = { max_tokens: body.max_completion_tokens ?? body.max_tokens, stop: body.stop };
+  const result = runModel(() => completeChat(body.model, toChatMessages(body.messages), options));
+  const meta = newResponseMeta("chatcmpl", body.model);
+  if (!body.stream) return c.json(chatCompletion(meta, result, result.usage));
+  const withUsage = body.stream_options?.include_usage === true;
+  const chunks = chatCompletionChunks(meta, result, withUsage);
+  return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "chat.completion.chunk", result.usage)] : chunks);
+});
+
+// Registered last: any other path or method under the mount point gets OpenAI's "Invalid URL" 404
+// (so routes the parent app adds under the same prefix after mounting would be shadowed).
+referenceRoutes.all("*", (c) => {
+  throw new HttpError(404, `Invalid URL (${c.req.method} ${new URL(c.req.url).pathname})`);
+});
+
+referenceRoutes.onError((error, c) => {
+  if (error instanceof HttpError) {
+    return c.json(openAiError(error.message, { param: error.param, code: error.code }), error.status);
+  }
+  console.error("reference model server error", error);
+  const message = "The server had an error while processing your request.";
+  return c.json(openAiError(message, { type: "server_error" }), 500);
+});
+
+export default referenceRoutes;
+
+async function readBody<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    throw new HttpError(400, "We could not parse the JSON body of your request. Send a valid JSON object.");
+  }
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) {
+    const { message, param } = describeIssue(parsed.error);
+    throw new HttpError(400, message, param);
+  }
+  return parsed.data;
+}
+
+function runModel(run: () => Completion): Completion {
+  try {
+    return run();
+  } catch (error) {
+    throw error instanceof ReferenceModelError ? toHttpError(error) : error;
+  }
+}
+
+function toHttpError(error: ReferenceModelError): HttpError {
+  const status = error.code === "model_not_found" ? 404 : 400;
+  return new HttpError(status, error.message, error.param, error.code);
+}
+
+function sumUsage(results: readonly Completion[]): Usage {
+  const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  for (const { usage: one } of results) {
+    usage.prompt_tokens += one.prompt_tokens;
+    usage.completion_tokens += one.completion_tokens;
+    usage.total_tokens += one.total_tokens;
+  }
+  return usage;
+}
+
+/** Waits as asked by the latency header (or query parameter). */
+async function simulateLatency(c: Context): Promise<void> {
+  const ms = parseLatencyMs(c.req.header(LATENCY_HEADER) ?? c.req.query(LATENCY_QUERY));
+  if (ms === undefined) {
+    const message = `Invalid value for '${LATENCY_HEADER}': expected a number of milliseconds ≥ 0.`;
+    throw new HttpError(400, message, LATENCY_HEADER);
+  }
+  await sleep(ms);
+}
+
+/**
+ * Server-sent events: one `data: {chunk}` event per chunk, then `data: [DONE]`. The answer is
+ * computed before the stream opens, so every error is still a plain JSON error response.
+ */
+function streamChunks(c: Context, chunks: readonly object[]): Response {
+  return streamSSE(c, async (stream) => {
+    for (const chunk of chunks) await stream.writeSSE({ data: JSON.stringify(chunk) });
+    await stream.writeSSE({ data: "[DONE]" });
+  });
+}

@@ -1,0 +1,49 @@
+// cl100k_base token helpers for the reference models.
+// Special-token strings such as "<|im_start|>" are encoded as ordinary text: prompts are user
+// data, and gpt-tokenizer would otherwise throw on them (its default disallows all specials).
+import { countTokens, decode, encode } from "gpt-tokenizer/encoding/cl100k_base";
+
+const SPECIALS_AS_TEXT = { disallowedSpecial: new Set<string>() };
+
+export function encodeTokens(text: string): number[] {
+  return encode(text, SPECIALS_AS_TEXT);
+}
+
+export function decodeTokens(ids: readonly number[]): string {
+  return decode(ids);
+}
+
+export function countTextTokens(text: string): number {
+  return countTokens(text, SPECIALS_AS_TEXT);
+}
+
+/** Text of the first `limit` tokens of `text` (all of it when shorter). */
+export function firstTokens(text: string, limit: number): { text: string; truncated: boolean } {
+  const ids = encodeTokens(text);
+  if (ids.length <= limit) return { text, truncated: false };
+  return { text: decodeTokens(ids.slice(0, limit)), truncated: true };
+}
+
+// Leading tokens of a tail slice that are discarded: the character cut may split a pre-token chunk
+// (a word, a whitespace run), but BPE never merges across cl100k pre-token chunks, so every token
+// after the cut chunk equals the full-text tokenization. (Only a single chunk longer than this
+// margin, e.g. thousands of spaces in a row, could still differ near the window start.)
+const CUT_MARGIN_TOKENS = 64;
+// cl100k averages ~4-5 chars per token in English; 8 chars/token gives a comfortable first guess.
+const FIRST_GUESS_CHARS_PER_TOKEN = 8;
+
+/**
+ * Text of the last `limit` tokens of `text`, as a short-window model would see it.
+ * Only a tail slice of characters is tokenized (first guess `limit * 8` chars, doubled until it
+ * holds `limit + 64` tokens or covers the whole text), so long texts are not re-tokenized in full.
+ */
+export function lastTokens(text: string, limit: number): string {
+  let sliceChars = limit * FIRST_GUESS_CHARS_PER_TOKEN;
+  for (;;) {
+    const start = Math.max(0, text.length - sliceChars);
+    const ids = encodeTokens(text.slice(start));
+    if (start === 0) return ids.length <= limit ? text : decodeTokens(ids.slice(-limit));
+    if (ids.length >= limit + CUT_MARGIN_TOKENS) return decodeTokens(ids.slice(-limit));
+    sliceChars *= 2;
+  }
+}
