@@ -6,7 +6,10 @@ import { api, completionBody, createRun, fakeUpstream, hangUntilAborted, needleR
 beforeEach(() => {
   fakeUpstream(vi, () => new Response(completionBody("eat a sandwich and sit in Dolores Park on a sunny day."), { headers: { "content-type": "application/json" } }));
 });
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
 
 async function problemOf(res: Response) {
   expect(res.headers.get("content-type")).toContain("application/problem+json");
@@ -24,7 +27,7 @@ describe("validation", () => {
     ["zero concurrency", needleRun({}, { max_concurrency: 0 }), ["/model/max_concurrency"]],
     ["length over the window", needleRun({ suites: [{ type: "needle", context_lengths: [1000, 200000], depth_percents: [0] }] }), ["/suites/0/context_lengths/1"]],
     ["depth over 100", needleRun({ suites: [{ type: "needle", context_lengths: [1000], depth_percents: [0, 101] }] }), ["/suites/0/depth_percents/1"]],
-    ["paper grid beyond a 32K window", needleRun({ suites: [{ type: "needle", preset: "paper" }] }, { context_window: 32768 }), ["/suites/0/context_lengths/9"]],
+    ["paper grid beyond a 32K window", needleRun({ suites: [{ type: "needle", preset: "paper" }] }, { context_window: 32768 }), ["/suites/0/preset"]],
     ["unknown corpus", needleRun({ suites: [{ type: "needle", preset: "quick", corpus: "nope" }] }), ["/suites/0/corpus"]],
   ];
   it.each(cases)("%s → 422 naming the field", async (_name, body, pointers) => {
@@ -158,7 +161,7 @@ describe("runs", () => {
 
 describe("cancel", () => {
   it("stops a running run and refuses to cancel twice", async () => {
-    vi.restoreAllMocks();
+    vi.unstubAllGlobals();
     // An endpoint that never answers in time keeps probes in flight.
     fakeUpstream(vi, hangUntilAborted);
     const { id } = await createRun(needleRun({}, { request_timeout_s: 5 }));

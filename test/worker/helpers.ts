@@ -68,12 +68,13 @@ export interface UpstreamCall {
  */
 export function fakeUpstream(vi: typeof import("vitest").vi, handler: (call: UpstreamCall) => Response | Promise<Response>): UpstreamCall[] {
   const calls: UpstreamCall[] = [];
-  vi.spyOn(globalThis, "fetch").mockImplementation(async (input: RequestInfo | URL, init?: RequestInit) => {
+  // stubGlobal rather than spyOn: a spy would track rejected promises and report them unhandled.
+  vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
     if (new URL(request.url).hostname !== "models.example.com") throw new Error(`unexpected outbound fetch to ${request.url}`);
     const call = { url: request.url, signal: request.signal, headers: request.headers, body: (await request.json()) as UpstreamCall["body"] };
     calls.push(call);
-    return handler(call);
+    return await handler(call); // awaited here so a rejection is handled at once
   });
   return calls;
 }

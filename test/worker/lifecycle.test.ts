@@ -10,7 +10,10 @@ import { probeMessage } from "../../src/lifecycle/messages";
 import { SUITES } from "../../src/probes/suites";
 import { completionBody, fakeUpstream, hangUntilAborted, probeRows, runRow } from "./helpers";
 
-afterEach(() => vi.restoreAllMocks());
+afterEach(() => {
+  vi.restoreAllMocks();
+  vi.unstubAllGlobals();
+});
 
 const MODEL = {
   name: "unit",
@@ -190,6 +193,7 @@ describe("dispatch credits and the sweeper", () => {
     const { id } = await seedRun([1000], [0, 50, 100]);
     vi.spyOn(env.PROBES, "sendBatch").mockImplementation(async (msgs) => {
       for (const m of msgs) if ((m.body as { run_id: string }).run_id === id) sent.push((m.body as { idx: number }).idx);
+      return undefined as unknown as QueueSendBatchResponse;
     });
     const past = Date.now() - 120_000;
     await claimProbes(env.DB, id, 2, past, past); // two probes dispatched long ago, messages lost

@@ -1,7 +1,7 @@
 // Needle-in-a-Haystack as a suite: the grid is the dataset, the paper's prompt is the solver,
 // the paper's word recall (plus ROUGE-1 and a robust "contains") is the scorer.
-import { loadBuiltinCorpus, BUILTIN_CORPORA } from "../corpora";
-import { buildNeedleProbe, estimateNeedlePromptTokens, GridError, NEEDLE_METRICS, resolveNeedleGrid, scoreNeedle } from "../needle";
+import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../corpora";
+import { buildNeedleProbe, estimateNeedlePromptTokens, GridError, NEEDLE_METRICS, prepareNeedleProbes, resolveNeedleGrid, scoreNeedle } from "../needle";
 import type { Api, TokenizerName } from "../types";
 import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteDefinition } from "./index";
 
@@ -33,10 +33,9 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
   type: "needle",
   metrics: NEEDLE_METRICS,
 
-  resolve(spec: NeedleSpec, model: ModelTraits, index: number): NeedleRecipe {
-    const known = BUILTIN_CORPORA.map((c) => c.id) as string[];
-    if (!known.includes(spec.corpus)) {
-      throw new SuiteSpecError(["corpus"], `unknown corpus "${spec.corpus}"; built-in corpora: ${known.join(", ")}`);
+  async resolve(spec: NeedleSpec, model: ModelTraits, index: number): Promise<NeedleRecipe> {
+    if (!isBuiltinCorpusId(spec.corpus)) {
+      throw new SuiteSpecError(["corpus"], `unknown corpus "${spec.corpus}"; built-in corpora: ${BUILTIN_CORPORA.map((c) => c.id).join(", ")}`);
     }
     if (!spec.preset && !spec.context_lengths) {
       throw new SuiteSpecError(["context_lengths"], "give a preset (paper, kamradt, quick) or context_lengths");
@@ -51,10 +50,10 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
         model.contextWindow,
       );
     } catch (e) {
-      if (e instanceof GridError) throw new SuiteSpecError(e.field.split("/"), e.detail);
+      if (e instanceof GridError) throw new SuiteSpecError(e.field.split("/").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), e.detail);
       throw e;
     }
-    const corpus = loadBuiltinCorpus(spec.corpus as "sotu");
+    const corpus = loadBuiltinCorpus(spec.corpus);
     return {
       type: "needle",
       index,
@@ -79,15 +78,17 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     );
   },
 
-  estimatePromptTokens(recipe, point) {
-    return estimateNeedlePromptTokens(needleSpecOf(recipe, point));
+  async estimatePromptTokens(recipe, points) {
+    return points.reduce((sum, point) => sum + estimateNeedlePromptTokens(needleSpecOf(recipe, point)), 0);
   },
 
-  build(recipe, point) {
-    const corpus = loadBuiltinCorpus(recipe.corpus as "sotu");
+  async build(recipe, point) {
+    if (!isBuiltinCorpusId(recipe.corpus)) throw new Error(`unknown corpus ${recipe.corpus}`);
+    const corpus = loadBuiltinCorpus(recipe.corpus);
     if (corpus.version !== recipe.corpus_version) {
       throw new Error(`corpus ${recipe.corpus} changed since the run was planned (${recipe.corpus_version} → ${corpus.version})`);
     }
+    await prepareNeedleProbes(recipe.tokenizer, corpus);
     const probe = buildNeedleProbe(needleSpecOf(recipe, point), corpus);
     return { prompt: probe.prompt, constructedTokens: probe.constructedTokens, maxTokens: probe.maxTokens };
   },
