@@ -1,7 +1,7 @@
 // The whole service for real: wrangler dev (workerd, local D1, local queue, Durable Object),
 // evaluating endpoints this test serves on loopback, over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allProbes, startFakeEndpoint, startService, waitForRun, type FakeEndpoint } from "./support";
+import { allProbes, getJson, startFakeEndpoint, startService, waitForRun, type FakeEndpoint } from "./support";
 
 const NEEDLE_ANSWER = "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.";
 
@@ -47,11 +47,11 @@ describe("a run against an external OpenAI-compatible endpoint", () => {
     expect(probes.map((p) => p.prompt_sha256).sort()).toEqual(mine.map((c) => c.sha256).sort());
     expect(probes.every((p) => p.status === "scored" && p.attempts === 1)).toBe(true);
 
-    const heatmap = await (await fetch(`${service.url}/v1/runs/${run.id}/heatmap?metric=paper`)).json();
+    const heatmap = await getJson(`${service.url}/v1/runs/${run.id}/heatmap?metric=paper`);
     expect(heatmap.scores).toHaveLength(3);
     expect(heatmap.scores.flat().every((s: number) => Math.abs(s - 11 / 12) < 1e-9)).toBe(true);
 
-    const board = await (await fetch(`${service.url}/v1/leaderboard`)).json();
+    const board = await getJson(`${service.url}/v1/leaderboard`);
     expect(board.data.some((r: { run_id: string }) => r.run_id === run.id)).toBe(true);
     const everything = JSON.stringify([done, probes, board]);
     expect(everything).not.toContain("sk-e2e-marker");
@@ -82,7 +82,7 @@ describe("the built-in reference models", () => {
     expect(l.status).toBe("succeeded");
     expect(l.reference).toBe(false); // only the service's own origin counts as built-in
     expect(l.suites[0].scores.contains).toBe(100);
-    const heat = await (await fetch(`${service.url}/v1/runs/${short.id}/heatmap?metric=contains`)).json();
+    const heat = await getJson(`${service.url}/v1/runs/${short.id}/heatmap?metric=contains`);
     // rows: depth 0, 100; columns: 1K, 16K. The 4K-window model loses the needle at depth 0 of 16K.
     expect(heat.scores).toEqual([[1, 0], [1, 1]]);
     expect(s.status).toBe("succeeded");
@@ -96,7 +96,7 @@ describe("the built-in reference models", () => {
     const done = await waitForRun(service.url, run.id);
     expect(done.status).toBe("succeeded");
     expect(done.reference).toBe(true);
-    const board = await (await fetch(`${service.url}/v1/leaderboard`)).json();
+    const board = await getJson(`${service.url}/v1/leaderboard`);
     expect(board.data.find((r: { run_id: string }) => r.run_id === run.id).reference).toBe(true);
   });
 });

@@ -95,3 +95,10 @@ export async function allProbes(base: string, id: string): Promise<Record<string
   } while (cursor);
   return out;
 }
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function getJson(url: string): Promise<any> {
+  const res = await fetch(url);
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}
