@@ -37,14 +37,15 @@ const kTokens = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}K` : String(
 
 /** Rows are depths, columns lengths; each cell is a shade from blank (0) to full (1), · = not scored. */
 export function textHeatmap(map: { context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }): string {
-  const cellWidth = map.context_lengths.length > 20 ? 1 : 3;
+  // Wide cells with a K-token label under each column when they fit; one character per cell otherwise.
+  const cellWidth = map.context_lengths.length > 20 ? 1 : Math.max(3, ...map.context_lengths.map((l) => kTokens(l).length));
   const lines = map.depth_percents.map((depth, row) => {
     const cells = map.context_lengths.map((_, col) => shade(map.scores[row]?.[col] ?? null).repeat(cellWidth)).join(cellWidth > 1 ? " " : "");
     return `${String(depth).padStart(4)}% │${cells}│`;
   });
   const axis =
     cellWidth > 1
-      ? "       " + map.context_lengths.map((l) => kTokens(l).padStart(cellWidth).slice(-cellWidth)).join(" ")
+      ? "       " + map.context_lengths.map((l) => kTokens(l).padStart(cellWidth)).join(" ")
       : `       ${kTokens(map.context_lengths[0] ?? 0)} … ${kTokens(map.context_lengths.at(-1) ?? 0)} tokens`;
   return [`depth  context length →`, ...lines, axis, `       shade: ' ' 0 ░ ▒ ▓ █ 1   · not scored`].join("\n");
 }
