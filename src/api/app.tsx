@@ -7,6 +7,7 @@ import { DocsPage } from "./docs";
 import { leaderboardApi } from "./leaderboard";
 import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 import { runsApi } from "./runs";
+import { webRoutes } from "../web/routes";
 import { ProblemSchema } from "./schemas";
 
 export const OPENAPI_INFO = {
@@ -24,32 +25,10 @@ export function createApp() {
   app.route("/", runsApi);
   app.route("/", leaderboardApi);
   app.route("/reference/v1", referenceRoutes);
+  app.route("/", webRoutes);
 
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   app.get("/docs", (c) => c.html(<DocsPage doc={app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never} />));
-  app.get("/", (c) =>
-    c.html(
-      <html lang="en">
-        <head>
-          <meta charset="utf-8" />
-          <title>ctxprobe</title>
-        </head>
-        <body>
-          <h1>ctxprobe</h1>
-          <p>Long-context evaluation as a service.</p>
-          <ul>
-            <li>
-              <a href="/v1/leaderboard">Leaderboard (JSON)</a>
-            </li>
-            <li>
-              <a href="/docs">API documentation</a> · <a href="/openapi.json">OpenAPI document</a>
-            </li>
-          </ul>
-        </body>
-      </html>,
-    ),
-  );
-
   app.notFound((c) => problemResponse(c, problem("not-found", 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((error, c) => {
     if (error instanceof ProblemError) return problemResponse(c, error.problemBody);

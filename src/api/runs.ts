@@ -4,19 +4,19 @@ import { bodyLimit } from "hono/body-limit";
 import type { Context } from "hono";
 import { envFlag, envNumber, type Env } from "../env";
 import { dispatchRun } from "../lifecycle/dispatch";
-import { sha256Hex } from "../lifecycle/consume";
+import { promptFingerprintText, sha256Hex } from "../lifecycle/consume";
 import { planRun } from "../lifecycle/plan";
 import { sweeperStub } from "../lifecycle/sweeper";
-import { database, getRun, insertRun, listProbes, pageProbes, pageRuns, recipesOf } from "../lifecycle/store";
+import { database, getProbe, getRun, insertRun, listProbes, pageProbes, pageRuns, pointOf, recipesOf } from "../lifecycle/store";
 import { settledProbeOf } from "../lifecycle/finalize";
 import { needleHeatmap } from "../probes/suites/aggregate";
-import { SUITES } from "../probes/suites";
+import { SUITES, suiteOf } from "../probes/suites";
 import { getReferenceModel } from "../reference/models";
 import { checkOutboundUrl } from "../security/ssrf";
 import { createRouter, problemResponses, type AppEnv } from "./app-types";
 import { problem, ProblemError, problemResponse } from "./problem";
 import { decodeCursor, encodeCursor, probeResource, runResource } from "./resources";
-import { CreateRunRequest, Heatmap, Page, PageQuery, Probe, Run, RunIdParam, RunPlan } from "./schemas";
+import { CreateRunRequest, Heatmap, Page, PageQuery, Probe, ProbeParams, ProbePrompt, Run, RunIdParam, RunPlan } from "./schemas";
 
 export const runsApi = createRouter();
 
@@ -197,6 +197,65 @@ runsApi.openapi(listProbesRoute, async (c) => {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return c.json({ data: page.map(probeResource), next_cursor: rows.length > limit && last ? encodeCursor({ i: last.idx }) : null }, 200);
+});
+
+const getProbeRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/probes/{idx}",
+  summary: "One probe with its response and scores",
+  request: { params: ProbeParams },
+  responses: {
+    200: { description: "The probe", content: { "application/json": { schema: Probe } } },
+    ...problemResponses(404),
+  },
+});
+
+async function findProbe(c: Context<AppEnv>, id: string, idx: number) {
+  const db = database(c.env.DB);
+  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  const probe = await getProbe(db, id, idx);
+  if (!probe) throw new ProblemError(problem("not-found", 404, `run ${id} has no probe ${idx}`));
+  return { run, probe };
+}
+
+runsApi.openapi(getProbeRoute, async (c) => {
+  const { id, idx } = c.req.valid("param");
+  const { probe } = await findProbe(c, id, idx);
+  return c.json(probeResource(probe), 200);
+});
+
+const probePromptRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/probes/{idx}/prompt",
+  summary: "Rebuild the exact prompt of a probe",
+  description:
+    "Rebuilds the prompt from the run's stored recipe (corpus and version, tokenizer, length, depth, template). " +
+    "Its SHA-256 equals the probe's prompt_sha256, so anyone can check what was sent.",
+  request: { params: ProbeParams },
+  responses: {
+    200: { description: "The prompt", content: { "application/json": { schema: ProbePrompt } } },
+    ...problemResponses(404),
+  },
+});
+
+runsApi.openapi(probePromptRoute, async (c) => {
+  const { id, idx } = c.req.valid("param");
+  const { run, probe } = await findProbe(c, id, idx);
+  const recipe = recipesOf(run).find((r) => r.index === probe.suiteIndex)!;
+  const built = await suiteOf(recipe).build(recipe as never, pointOf(probe));
+  const text = built.prompt.api === "chat" ? { messages: built.prompt.messages } : { prompt: built.prompt.prompt };
+  return c.json(
+    {
+      run_id: id,
+      idx,
+      api: built.prompt.api,
+      ...text,
+      prompt_sha256: await sha256Hex(promptFingerprintText(built.prompt)),
+      constructed_tokens: built.constructedTokens,
+      max_tokens: built.maxTokens,
+    },
+    200,
+  );
 });
 
 const heatmapRoute = createRoute({

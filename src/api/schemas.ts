@@ -36,6 +36,9 @@ export const ModelSpec = z
     request_timeout_s: z.int().min(1).max(900).default(600).openapi({
       description: "Per-call timeout; a timed-out call is retried with backoff.",
     }),
+    training_context_length: z.int().min(1).max(4_194_304).optional().openapi({
+      description: "Sequence length the checkpoint was trained at (e.g. 81920); marked on heatmaps.",
+    }),
   })
   .openapi("ModelSpec");
 export type ModelSpec = z.infer<typeof ModelSpec>;
@@ -151,6 +154,24 @@ export const Probe = z
     error: z.string().nullable(),
   })
   .openapi("Probe");
+
+export const ProbePrompt = z
+  .object({
+    run_id: z.string(),
+    idx: z.int(),
+    api: z.enum(["completions", "chat"]),
+    prompt: z.string().optional().openapi({ description: "The exact prompt (completions)." }),
+    messages: z.array(z.object({ role: z.string(), content: z.string() })).optional().openapi({ description: "The exact messages (chat)." }),
+    prompt_sha256: z.string().openapi({ description: "SHA-256 of the prompt, or of JSON.stringify(messages); equals the probe's." }),
+    constructed_tokens: z.int(),
+    max_tokens: z.int(),
+  })
+  .openapi("ProbePrompt");
+
+export const ProbeParams = z.object({
+  id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" } }),
+  idx: z.coerce.number().int().min(0).openapi({ param: { name: "idx", in: "path" } }),
+});
 
 export const Heatmap = z
   .object({

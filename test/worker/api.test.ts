@@ -131,6 +131,23 @@ describe("runs", () => {
     expect(row.suites.needle!.paper).toBeCloseTo(91.67, 2);
   });
 
+  it("rebuilds each probe's exact prompt, hashing to the stored prompt_sha256", async () => {
+    const { id } = await createRun(needleRun());
+    await waitForStatus(id, ["succeeded"]);
+    for (const idx of [0, 4]) {
+      const probe = (await (await api(`/v1/runs/${id}/probes/${idx}`)).json()) as { prompt_sha256: string; context_length: number };
+      const rebuilt = (await (await api(`/v1/runs/${id}/probes/${idx}/prompt`)).json()) as { prompt: string; prompt_sha256: string; api: string };
+      expect(rebuilt.api).toBe("completions");
+      expect(rebuilt.prompt).toContain("Dolores Park");
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(rebuilt.prompt));
+      const hex = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+      expect(rebuilt.prompt_sha256).toBe(hex);
+      expect(probe.prompt_sha256).toBe(hex);
+    }
+    expect((await api(`/v1/runs/${id}/probes/99`)).status).toBe(404);
+    expect((await api(`/v1/runs/${id}/probes/99/prompt`)).status).toBe(404);
+  });
+
   it("private runs stay off the leaderboard", async () => {
     const { id } = await createRun(needleRun({ public: false }));
     await waitForStatus(id, ["succeeded"]);
