@@ -25,6 +25,8 @@ export const runs = sqliteTable(
     done: integer("done").notNull().default(0),
     failed: integer("failed").notNull().default(0),
     unscorable: integer("unscorable").notNull().default(0),
+    /** Probes whose reported prompt_tokens disagreed with ours by more than 1 %. */
+    tokenMismatches: integer("token_mismatches").notNull().default(0),
     promptTokens: integer("prompt_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
     /** Per-suite aggregates computed by the finalizer (JSON). */
@@ -62,8 +64,14 @@ export const probes = sqliteTable(
     /** The sweeper re-dispatches a pending probe whose lease has run out. */
     leaseUntil: integer("lease_until"),
     attempts: integer("attempts").notNull().default(0),
+    /** Tokens of haystack + needle as built, in the run's tokenizer. */
     constructedTokens: integer("constructed_tokens"),
+    /** Tokens the whole prompt should have in the run's tokenizer (constructed + template). */
+    expectedPromptTokens: integer("expected_prompt_tokens"),
+    /** usage.prompt_tokens reported by the endpoint. */
     promptTokens: integer("prompt_tokens"),
+    /** 1 when the reported count is off the expected one by more than 1 %: wrong tokenizer? */
+    tokenMismatch: integer("token_mismatch").notNull().default(0),
     completionTokens: integer("completion_tokens"),
     latencyMs: integer("latency_ms"),
     finishReason: text("finish_reason"),

@@ -2,7 +2,7 @@
 // however often its message is delivered. It never throws: every message is acked or retried.
 import type { Env } from "../env";
 import type { RunRow } from "../db/schema";
-import { suiteOf } from "../probes/suites";
+import { suiteOf, tokenCountMismatch } from "../probes/suites";
 import type { BuiltPrompt } from "../probes/types";
 import { retryDelaySeconds } from "./backoff";
 import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint-client";
@@ -82,7 +82,14 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
     outcome.kind === "ok"
       ? settlementOf(outcome, suite.score(recipe as never, point, outcome.text))
       : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };
-  const result = await settleProbe(env.DB, runId, idx, { ...settlement, constructedTokens: built.constructedTokens, promptSha256 }, Date.now());
+  const tokenMismatch = outcome.kind === "ok" && tokenCountMismatch(built.prompt, built.expectedPromptTokens, outcome.usage.promptTokens);
+  const result = await settleProbe(
+    env.DB,
+    runId,
+    idx,
+    { ...settlement, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, promptSha256 },
+    Date.now(),
+  );
   if (result.settled) await afterSettled(env, run, result.done, result.total);
   return { ack: true };
 }

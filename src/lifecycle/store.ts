@@ -149,6 +149,8 @@ export async function noteRetry(d1: D1Database, runId: string, idx: number, erro
 export interface Settlement {
   status: "scored" | "unscorable" | "failed";
   constructedTokens?: number | null;
+  expectedPromptTokens?: number | null;
+  tokenMismatch?: boolean;
   promptTokens?: number | null;
   completionTokens?: number | null;
   latencyMs?: number | null;
@@ -176,7 +178,8 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
   const [updated, counted] = await d1.batch<{ done: number; total: number; status: RunRow["status"] }>([
     d1
       .prepare(
-        `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens), prompt_tokens = ?, completion_tokens = ?,
+        `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens),
+           expected_prompt_tokens = coalesce(?, expected_prompt_tokens), token_mismatch = ?, prompt_tokens = ?, completion_tokens = ?,
            latency_ms = ?, finish_reason = ?, response = ?, scores_json = ?, prompt_sha256 = coalesce(?, prompt_sha256),
            error = ?, settled_at = ?, lease_until = NULL
          WHERE run_id = ? AND idx = ? AND status = 'pending'`,
@@ -184,6 +187,8 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
       .bind(
         s.status,
         s.constructedTokens ?? null,
+        s.expectedPromptTokens ?? null,
+        s.tokenMismatch ? 1 : 0,
         s.promptTokens ?? null,
         s.completionTokens ?? null,
         s.latencyMs ?? null,
@@ -203,6 +208,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
            done = done + (SELECT changes()),
            failed = failed + (SELECT changes()) * ?,
            unscorable = unscorable + (SELECT changes()) * ?,
+           token_mismatches = token_mismatches + (SELECT changes()) * ?,
            prompt_tokens = prompt_tokens + (SELECT changes()) * ?,
            completion_tokens = completion_tokens + (SELECT changes()) * ?,
            last_progress_at = ?
@@ -212,6 +218,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
       .bind(
         s.status === "failed" ? 1 : 0,
         s.status === "unscorable" ? 1 : 0,
+        s.tokenMismatch ? 1 : 0,
         s.promptTokens ?? 0,
         s.completionTokens ?? 0,
         now,

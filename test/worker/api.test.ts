@@ -118,6 +118,10 @@ describe("runs", () => {
     expect(page2.next_cursor).toBeNull();
     const probe = page1.data[0]!;
     expect(probe).toMatchObject({ idx: 0, suite: 0, context_length: 1000, depth_percent: 0, status: "scored", prompt_tokens: 1234, completion_tokens: 12 });
+    // 800 haystack tokens + the template: the fake's 1234 is far off, so the probe is flagged.
+    expect(probe.constructed_tokens).toBe(800);
+    expect(probe.expected_prompt_tokens).toBe(844);
+    expect(probe.token_mismatch).toBe(true);
     expect(probe.prompt_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof probe.latency_ms).toBe("number");
 

@@ -23,8 +23,23 @@ export interface ProbePoint {
 
 export interface BuiltProbe {
   prompt: BuiltPrompt;
+  /** Tokens of the context as built (haystack + needle for needle probes). */
   constructedTokens: number;
+  /** Tokens the whole prompt has in the suite's tokenizer, template included. */
+  expectedPromptTokens: number;
   maxTokens: number;
+}
+
+/**
+ * Whether an endpoint's usage.prompt_tokens disagrees with ours by more than 1 %: a sign the run's
+ * tokenizer is not the model's, so lengths are not what they claim. Servers may add a BOS token,
+ * and chat servers add their chat template (a few tokens per message), which is allowed for.
+ */
+export function tokenCountMismatch(prompt: BuiltPrompt, expected: number, reported: number | null): boolean {
+  if (reported === null) return false;
+  const framing = prompt.api === "chat" ? 1 + 8 * prompt.messages.length : 1;
+  const difference = reported - expected;
+  return difference > Math.max(0.01 * expected, framing) || difference < -0.01 * expected;
 }
 
 /** A spec problem found while resolving, with the offending field as a path relative to the suite. */

@@ -1,7 +1,16 @@
 // Needle-in-a-Haystack as a suite: the grid is the dataset, the paper's prompt is the solver,
 // the paper's word recall (plus ROUGE-1 and a robust "contains") is the scorer.
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../corpora";
-import { buildNeedleProbe, estimateNeedlePromptTokens, GridError, NEEDLE_METRICS, prepareNeedleProbes, resolveNeedleGrid, scoreNeedle } from "../needle";
+import {
+  buildNeedleProbe,
+  estimateNeedlePromptTokens,
+  GridError,
+  NEEDLE_METRICS,
+  prepareNeedleProbes,
+  resolveNeedleGrid,
+  scoreNeedle,
+  TEMPLATE_TOKENS,
+} from "../needle";
 import type { Api, TokenizerName } from "../types";
 import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteDefinition } from "./index";
 
@@ -90,7 +99,12 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     }
     await prepareNeedleProbes(recipe.tokenizer, corpus);
     const probe = buildNeedleProbe(needleSpecOf(recipe, point), corpus);
-    return { prompt: probe.prompt, constructedTokens: probe.constructedTokens, maxTokens: probe.maxTokens };
+    return {
+      prompt: probe.prompt,
+      constructedTokens: probe.constructedTokens,
+      expectedPromptTokens: probe.constructedTokens + TEMPLATE_TOKENS[recipe.api][recipe.tokenizer],
+      maxTokens: probe.maxTokens,
+    };
   },
 
   score(_recipe, _point, response) {
