@@ -35,6 +35,8 @@ export interface ReceivedCall {
   body: { model: string; prompt?: string; messages?: { role: string; content: string }[]; max_tokens: number; temperature: number };
   sha256: string;
   authorization: string | undefined;
+  /** The answer function may set the usage.prompt_tokens to report. */
+  reportedPromptTokens?: number;
 }
 
 export interface FakeEndpoint {
@@ -56,7 +58,7 @@ export async function startFakeEndpoint(answer: (call: ReceivedCall) => string):
     const raw = await readBody(req);
     const body = JSON.parse(raw) as ReceivedCall["body"];
     const fingerprint = body.messages ? JSON.stringify(body.messages) : (body.prompt ?? "");
-    const call = { path: req.url ?? "", body, sha256: createHash("sha256").update(fingerprint, "utf8").digest("hex"), authorization: req.headers.authorization };
+    const call: ReceivedCall = { path: req.url ?? "", body, sha256: createHash("sha256").update(fingerprint, "utf8").digest("hex"), authorization: req.headers.authorization };
     calls.push(call);
     const text = answer(call);
     const chat = req.url?.endsWith("/chat/completions");
@@ -66,7 +68,7 @@ export async function startFakeEndpoint(answer: (call: ReceivedCall) => string):
         id: `x-${calls.length}`,
         object: chat ? "chat.completion" : "text_completion",
         choices: [chat ? { index: 0, message: { role: "assistant", content: text }, finish_reason: "stop" } : { index: 0, text, finish_reason: "stop" }],
-        usage: { prompt_tokens: Math.round(fingerprint.length / 4), completion_tokens: 20, total_tokens: Math.round(fingerprint.length / 4) + 20 },
+        usage: { prompt_tokens: call.reportedPromptTokens ?? Math.round(fingerprint.length / 4), completion_tokens: 20 },
       }),
     );
   });
