@@ -1,0 +1,155 @@
+// The needle grid: which context lengths and depths a run probes (paper protocol §1.4).
+
+/**
+ * `np.round(np.linspace(min, max, n))` exactly: numpy computes `i * step + min` with
+ * `step = (max - min) / (n - 1)`, sets the last point to `max`, then rounds half to even.
+ */
+export function linspaceRounded(min: number, max: number, n: number): number[] {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`linspaceRounded: n must be a positive integer, got ${n}`);
+  if (n === 1) return [roundHalfToEven(min)];
+  const step = (max - min) / (n - 1);
+  const points: number[] = [];
+  for (let i = 0; i < n; i++) points.push(roundHalfToEven(i === n - 1 ? max : i * step + min));
+  return points;
+}
+
+/** Rounds to the nearest integer, ties to the even one (numpy / IEEE rint), unlike Math.round. */
+export function roundHalfToEven(x: number): number {
+  const floor = Math.floor(x);
+  const fraction = x - floor;
+  if (fraction < 0.5) return floor;
+  if (fraction > 0.5) return floor + 1;
+  return floor % 2 === 0 ? floor : floor + 1;
+}
+
+/** The paper's 40 lengths: 1000, 4256, 7513, ..., 124744, 128000. */
+export const PAPER_CONTEXT_LENGTHS: readonly number[] = linspaceRounded(1000, 128000, 40);
+/** The paper's 10 depths: 0, 11, 22, 33, 44, 56, 67, 78, 89, 100. */
+export const PAPER_DEPTH_PERCENTS: readonly number[] = linspaceRounded(0, 100, 10);
+
+/** Upstream gkamradt's published GPT-4-128K run: 15 lengths x 15 depths. */
+export const KAMRADT_CONTEXT_LENGTHS: readonly number[] = linspaceRounded(1000, 128000, 15);
+export const KAMRADT_DEPTH_PERCENTS: readonly number[] = linspaceRounded(0, 100, 15);
+
+export const QUICK_DEPTH_PERCENTS: readonly number[] = linspaceRounded(0, 100, 5); // 0, 25, 50, 75, 100
+
+/**
+ * Smallest context length accepted: the paper reserves 200 tokens (final_context_length_buffer),
+ * the needle takes 22-30 tokens depending on the tokenizer, and we want at least ~70 tokens of
+ * haystack around it, so 300.
+ */
+export const MIN_CONTEXT_LENGTH = 300;
+
+export const NEEDLE_GRID_PRESETS = ["paper", "kamradt", "quick"] as const;
+export type NeedleGridPreset = (typeof NEEDLE_GRID_PRESETS)[number];
+
+export interface NeedleGridRequest {
+  preset?: NeedleGridPreset;
+  context_lengths?: readonly number[];
+  depth_percents?: readonly number[];
+}
+
+export interface NeedleGrid {
+  contextLengths: number[];
+  depthPercents: number[];
+}
+
+/** A refused grid; `field` is a JSON-pointer-like path into the request ("context_lengths/3"). */
+export class GridError extends Error {
+  constructor(
+    readonly field: string,
+    readonly detail: string,
+  ) {
+    super(`${field}: ${detail}`);
+    this.name = "GridError";
+  }
+}
+
+/**
+ * `quick`: 6 lengths from 1000 to min(context_window, 128000) (numpy-style rounded linspace; with a
+ * window under 1000 they start at the window's own minimum, and repeated values are dropped), by
+ * 5 depths 0, 25, 50, 75, 100. The largest length never exceeds the context window.
+ */
+export function quickContextLengths(contextWindow: number): number[] {
+  const max = Math.min(contextWindow, 128000);
+  if (max < MIN_CONTEXT_LENGTH) {
+    throw new GridError("context_window", `must be at least ${MIN_CONTEXT_LENGTH} tokens, got ${contextWindow}`);
+  }
+  return [...new Set(linspaceRounded(Math.min(1000, max), max, 6))];
+}
+
+function presetGrid(preset: NeedleGridPreset, contextWindow: number): { lengths: readonly number[]; depths: readonly number[] } {
+  switch (preset) {
+    case "paper":
+      return { lengths: PAPER_CONTEXT_LENGTHS, depths: PAPER_DEPTH_PERCENTS };
+    case "kamradt":
+      return { lengths: KAMRADT_CONTEXT_LENGTHS, depths: KAMRADT_DEPTH_PERCENTS };
+    case "quick":
+      return { lengths: quickContextLengths(contextWindow), depths: QUICK_DEPTH_PERCENTS };
+    default:
+      throw new GridError("preset", `unknown preset "${String(preset)}"; expected one of ${NEEDLE_GRID_PRESETS.join(", ")}`);
+  }
+}
+
+/**
+ * Resolves a request into the grid to run. The preset (default "paper") supplies each axis the
+ * request does not list explicitly; an explicit list replaces the preset's list for that axis.
+ * Nothing is dropped or reordered silently: an invalid value refuses the whole grid.
+ */
+export function resolveNeedleGrid(request: NeedleGridRequest, contextWindow: number): NeedleGrid {
+  if (!Number.isInteger(contextWindow) || contextWindow < MIN_CONTEXT_LENGTH) {
+    throw new GridError("context_window", `must be an integer >= ${MIN_CONTEXT_LENGTH}, got ${contextWindow}`);
+  }
+  const presetName = request.preset ?? "paper";
+  const needsPreset = request.context_lengths === undefined || request.depth_percents === undefined;
+  const preset = needsPreset ? presetGrid(presetName, contextWindow) : undefined;
+
+  let contextLengths: number[];
+  if (request.context_lengths !== undefined) {
+    contextLengths = checkContextLengths(request.context_lengths, contextWindow, "context_lengths");
+  } else {
+    contextLengths = [...preset!.lengths];
+    const tooLong = contextLengths.findIndex((length) => length > contextWindow);
+    if (tooLong !== -1) {
+      throw new GridError(
+        "preset",
+        `preset "${presetName}" includes context length ${contextLengths[tooLong]} (index ${tooLong}), above context_window ` +
+          `${contextWindow}; pass context_lengths explicitly or use preset "quick"`,
+      );
+    }
+  }
+
+  const depthPercents =
+    request.depth_percents !== undefined ? checkDepthPercents(request.depth_percents, "depth_percents") : [...preset!.depths];
+  return { contextLengths, depthPercents };
+}
+
+function checkContextLengths(lengths: readonly number[], contextWindow: number, field: string): number[] {
+  if (!Array.isArray(lengths) || lengths.length === 0) throw new GridError(field, "must be a non-empty list");
+  const seen = new Set<number>();
+  lengths.forEach((length, i) => {
+    const at = `${field}/${i}`;
+    if (!Number.isInteger(length)) throw new GridError(at, `must be an integer, got ${length}`);
+    if (length < MIN_CONTEXT_LENGTH) {
+      throw new GridError(at, `${length} is below the minimum ${MIN_CONTEXT_LENGTH} (200-token buffer + needle + some haystack)`);
+    }
+    if (length > contextWindow) throw new GridError(at, `${length} is above context_window ${contextWindow}`);
+    if (seen.has(length)) throw new GridError(at, `duplicate context length ${length}`);
+    seen.add(length);
+  });
+  return [...lengths];
+}
+
+function checkDepthPercents(depths: readonly number[], field: string): number[] {
+  if (!Array.isArray(depths) || depths.length === 0) throw new GridError(field, "must be a non-empty list");
+  const seen = new Set<number>();
+  depths.forEach((depth, i) => {
+    const at = `${field}/${i}`;
+    if (typeof depth !== "number" || !Number.isFinite(depth) || depth < 0 || depth > 100) {
+      throw new GridError(at, `must be a number from 0 to 100, got ${depth}`);
+    }
+    if (seen.has(depth)) throw new GridError(at, `duplicate depth ${depth}`);
+    seen.add(depth);
+  });
+  return [...depths];
+}
