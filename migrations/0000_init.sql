@@ -1,3 +1,13 @@
+CREATE TABLE `corpora` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`version` text NOT NULL,
+	`files` integer NOT NULL,
+	`characters` integer NOT NULL,
+	`r2_key` text NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `probes` (
 	`run_id` text NOT NULL,
 	`idx` integer NOT NULL,

@@ -4,6 +4,7 @@ import type { ProbeMessage } from "./lifecycle/messages";
 export interface Env {
   DB: D1Database;
   PROBES: Queue<ProbeMessage>;
+  BLOBS: R2Bucket;
   SWEEPER: DurableObjectNamespace<import("./lifecycle/sweeper").Sweeper>;
   ALLOW_LOOPBACK_ENDPOINTS?: string;
   SWEEP_INTERVAL_SECONDS?: string;

@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { referenceRoutes } from "../reference/routes";
 import { createRouter } from "./app-types";
 import { DocsPage } from "./docs";
+import { corporaApi } from "./corpora";
 import { leaderboardApi } from "./leaderboard";
 import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 import { runsApi } from "./runs";
@@ -24,6 +25,7 @@ export function createApp() {
 
   app.route("/", runsApi);
   app.route("/", leaderboardApi);
+  app.route("/", corporaApi);
   app.route("/reference/v1", referenceRoutes);
   app.route("/", webRoutes);
 

@@ -6,6 +6,7 @@ import { envFlag, envNumber, type Env } from "../env";
 import { dispatchRun } from "../lifecycle/dispatch";
 import { promptFingerprintText, sha256Hex } from "../lifecycle/consume";
 import { planRun } from "../lifecycle/plan";
+import { suiteContext } from "../lifecycle/corpora";
 import { sweeperStub } from "../lifecycle/sweeper";
 import { database, getProbe, getRun, insertRun, listProbes, pageProbes, pageRuns, pointOf, recipesOf } from "../lifecycle/store";
 import { settledProbeOf } from "../lifecycle/finalize";
@@ -80,7 +81,7 @@ runsApi.openapi(createRun, async (c) => {
       );
     }
   }
-  const plan = await planRun(request, envNumber(env.MAX_PROBES_PER_RUN, 5000));
+  const plan = await planRun(request, envNumber(env.MAX_PROBES_PER_RUN, 5000), suiteContext(env));
   if (dryRun) {
     return c.json({ dry_run: true as const, probes: plan.points.length, prompt_tokens: plan.promptTokens, suites: plan.estimates }, 200);
   }
@@ -242,7 +243,7 @@ runsApi.openapi(probePromptRoute, async (c) => {
   const { id, idx } = c.req.valid("param");
   const { run, probe } = await findProbe(c, id, idx);
   const recipe = recipesOf(run).find((r) => r.index === probe.suiteIndex)!;
-  const built = await suiteOf(recipe).build(recipe as never, pointOf(probe));
+  const built = await suiteOf(recipe).build(recipe as never, pointOf(probe), suiteContext(c.env as Env));
   const text = built.prompt.api === "chat" ? { messages: built.prompt.messages } : { prompt: built.prompt.prompt };
   return c.json(
     {

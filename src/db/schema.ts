@@ -90,3 +90,17 @@ export const probes = sqliteTable(
 export type RunRow = typeof runs.$inferSelect;
 export type ProbeRow = typeof probes.$inferSelect;
 export const nowMs = sql`(unixepoch('subsec') * 1000)`;
+
+/** Haystack corpora uploaded by operators; the joined text lives in R2 under `r2Key`. */
+export const corpora = sqliteTable("corpora", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  /** First 16 hex digits of the SHA-256 of the joined text: recipes pin it. */
+  version: text("version").notNull(),
+  files: integer("files").notNull(),
+  characters: integer("characters").notNull(),
+  r2Key: text("r2_key").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export type CorpusRow = typeof corpora.$inferSelect;

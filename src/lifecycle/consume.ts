@@ -6,6 +6,7 @@ import { suiteOf, tokenCountMismatch } from "../probes/suites";
 import type { BuiltPrompt } from "../probes/types";
 import { retryDelaySeconds } from "./backoff";
 import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint-client";
+import { suiteContext } from "./corpora";
 import { dispatchRun } from "./dispatch";
 import { finalizeRun } from "./finalize";
 import { isProbeMessage, type ProbeMessage } from "./messages";
@@ -63,7 +64,7 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
   if (!recipe) throw new Error(`run ${runId} has no suite ${probe.suiteIndex}`);
   const suite = suiteOf(recipe);
   const point = pointOf(probe);
-  const built = await suite.build(recipe as never, point);
+  const built = await suite.build(recipe as never, point, suiteContext(env));
   const promptSha256 = await sha256Hex(promptFingerprintText(built.prompt));
   const fetcher = run.internalEndpoint ? deps.internalFetcher : (deps.externalFetcher ?? ((r: Request) => fetch(r)));
   const outcome = await callEndpoint(

@@ -2,7 +2,7 @@
 // Problems found here are reported against the request field at fault.
 import type { CreateRunRequest } from "../api/schemas";
 import { problem, ProblemError, pointerOf, type FieldError } from "../api/problem";
-import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteRecipe } from "../probes/suites";
+import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteRecipe } from "../probes/suites";
 
 export interface SuiteEstimate {
   index: number;
@@ -18,7 +18,7 @@ export interface RunPlan {
   promptTokens: number;
 }
 
-export async function planRun(request: CreateRunRequest, maxProbes: number): Promise<RunPlan> {
+export async function planRun(request: CreateRunRequest, maxProbes: number, context: SuiteContext): Promise<RunPlan> {
   const model: ModelTraits = {
     api: request.model.api,
     tokenizer: request.model.tokenizer,
@@ -28,7 +28,7 @@ export async function planRun(request: CreateRunRequest, maxProbes: number): Pro
   const recipes: SuiteRecipe[] = [];
   for (const [index, spec] of request.suites.entries()) {
     try {
-      recipes.push(await SUITES[spec.type].resolve(spec, model, index));
+      recipes.push(await SUITES[spec.type].resolve(spec, model, index, context));
     } catch (error) {
       if (!(error instanceof SuiteSpecError)) throw error;
       errors.push({ pointer: pointerOf(["suites", index, ...error.path]), detail: error.message, in: "body" });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { claimProbes, insertRun } from "../../src/lifecycle/store";
 import { sweep } from "../../src/lifecycle/sweeper";
+import { suiteContext } from "../../src/lifecycle/corpora";
 import { probeMessage } from "../../src/lifecycle/messages";
 import { SUITES } from "../../src/probes/suites";
 import { completionBody, fakeUpstream, hangUntilAborted, probeRows, runRow } from "./helpers";
@@ -30,7 +31,7 @@ let counter = 0;
 /** A run written straight to D1 (not dispatched), so each test drives the consumer itself. */
 async function seedRun(lengths = [1000], depths = [0, 50, 100], model = MODEL) {
   const id = `run_test_${++counter}_${Date.now()}`;
-  const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: model.api, tokenizer: model.tokenizer, contextWindow: model.context_window }, 0);
+  const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: model.api, tokenizer: model.tokenizer, contextWindow: model.context_window }, 0, suiteContext(env));
   const points = SUITES.needle.plan(recipe);
   await insertRun(env.DB, {
     id, modelName: model.name, modelJson: JSON.stringify(model), apiKey: null, internalEndpoint: false, reference: false,

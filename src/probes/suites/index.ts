@@ -1,7 +1,7 @@
 // A suite is the evaluation unit (in inspect_ai's terms: dataset + solver + scorer):
 // it resolves a submitted spec into a frozen recipe, enumerates its probes, rebuilds any probe's
 // prompt deterministically from the recipe, and scores a response. Pure: no Cloudflare imports.
-import type { Api, BuiltPrompt, ProbeScores, TokenizerName } from "../types";
+import type { Api, BuiltPrompt, Corpus, ProbeScores, TokenizerName } from "../types";
 import { needleSuite, type NeedleRecipe } from "./needle";
 
 export type SuiteRecipe = NeedleRecipe;
@@ -11,6 +11,12 @@ export interface ModelTraits {
   api: Api;
   tokenizer: TokenizerName;
   contextWindow: number;
+}
+
+/** What suites may ask of the service around them (storage stays outside the probe science). */
+export interface SuiteContext {
+  /** A built-in or uploaded corpus by id; null when there is none. */
+  loadCorpus(id: string): Promise<Corpus | null>;
 }
 
 /** One cell of a suite's plan; its position in the run is its `idx`. */
@@ -57,12 +63,12 @@ export interface SuiteDefinition<Spec, Recipe extends { type: string }> {
   /** Metric names, the headline metric first. */
   metrics: readonly string[];
   /** Freezes a spec into a recipe; throws SuiteSpecError for a bad spec. */
-  resolve(spec: Spec, model: ModelTraits, index: number): Promise<Recipe>;
+  resolve(spec: Spec, model: ModelTraits, index: number, context: SuiteContext): Promise<Recipe>;
   plan(recipe: Recipe): ProbePoint[];
   /** Estimated prompt tokens of these probes (dry runs), without building them. */
   estimatePromptTokens(recipe: Recipe, points: ProbePoint[]): Promise<number>;
   /** Rebuilds a probe's exact prompt; deterministic for a recipe and a point. */
-  build(recipe: Recipe, point: ProbePoint): Promise<BuiltProbe>;
+  build(recipe: Recipe, point: ProbePoint, context: SuiteContext): Promise<BuiltProbe>;
   score(recipe: Recipe, point: ProbePoint, response: string): ProbeScores;
 }
 

@@ -1,6 +1,6 @@
 // Needle-in-a-Haystack as a suite: the grid is the dataset, the paper's prompt is the solver,
 // the paper's word recall (plus ROUGE-1 and a robust "contains") is the scorer.
-import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../corpora";
+import { isBuiltinCorpusId } from "../corpora";
 import {
   buildNeedleProbe,
   estimateNeedlePromptTokens,
@@ -11,8 +11,10 @@ import {
   scoreNeedle,
   TEMPLATE_TOKENS,
 } from "../needle";
+import { getHaystack } from "../needle/haystack";
+import { getTokenizer } from "../tokenizers";
 import type { Api, TokenizerName } from "../types";
-import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteDefinition } from "./index";
+import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteDefinition } from "./index";
 
 export interface NeedleSpec {
   type: "needle";
@@ -42,9 +44,10 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
   type: "needle",
   metrics: NEEDLE_METRICS,
 
-  async resolve(spec: NeedleSpec, model: ModelTraits, index: number): Promise<NeedleRecipe> {
-    if (!isBuiltinCorpusId(spec.corpus)) {
-      throw new SuiteSpecError(["corpus"], `unknown corpus "${spec.corpus}"; built-in corpora: ${BUILTIN_CORPORA.map((c) => c.id).join(", ")}`);
+  async resolve(spec: NeedleSpec, model: ModelTraits, index: number, context: SuiteContext): Promise<NeedleRecipe> {
+    const corpus = await context.loadCorpus(spec.corpus);
+    if (!corpus) {
+      throw new SuiteSpecError(["corpus"], `unknown corpus "${spec.corpus}"; see GET /v1/corpora for the built-in and uploaded ones`);
     }
     if (!spec.preset && !spec.context_lengths) {
       throw new SuiteSpecError(["context_lengths"], "give a preset (paper, kamradt, quick) or context_lengths");
@@ -62,7 +65,21 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
       if (e instanceof GridError) throw new SuiteSpecError(e.field.split("/").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), e.detail);
       throw e;
     }
-    const corpus = loadBuiltinCorpus(spec.corpus);
+    if (!isBuiltinCorpusId(corpus.id)) {
+      // Built-in corpora are long enough for 128K in every tokenizer (tested); an uploaded one is
+      // checked here. The paper re-read its files until long enough; we refuse instead of repeating.
+      let available: number;
+      try {
+        await prepareNeedleProbes(model.tokenizer, corpus);
+        available = getHaystack(getTokenizer(model.tokenizer), corpus).ids.length;
+      } catch (error) {
+        throw new SuiteSpecError(["corpus"], `corpus "${corpus.id}" cannot be used with ${model.tokenizer}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const longest = Math.max(...grid.contextLengths);
+      if (available < longest) {
+        throw new SuiteSpecError(["corpus"], `corpus "${corpus.id}" has ${available} ${model.tokenizer} tokens; the longest context length asks for ${longest}`);
+      }
+    }
     return {
       type: "needle",
       index,
@@ -91,9 +108,9 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     return points.reduce((sum, point) => sum + estimateNeedlePromptTokens(needleSpecOf(recipe, point)), 0);
   },
 
-  async build(recipe, point) {
-    if (!isBuiltinCorpusId(recipe.corpus)) throw new Error(`unknown corpus ${recipe.corpus}`);
-    const corpus = loadBuiltinCorpus(recipe.corpus);
+  async build(recipe, point, context) {
+    const corpus = await context.loadCorpus(recipe.corpus);
+    if (!corpus) throw new Error(`corpus ${recipe.corpus} of this run no longer exists`);
     if (corpus.version !== recipe.corpus_version) {
       throw new Error(`corpus ${recipe.corpus} changed since the run was planned (${recipe.corpus_version} → ${corpus.version})`);
     }

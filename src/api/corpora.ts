@@ -1,0 +1,109 @@
+// /v1/corpora: the haystack texts needle suites are cut from — built-in ones and uploads.
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { Env } from "../env";
+import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../lifecycle/corpora";
+import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../probes/corpora";
+import type { CorpusRow } from "../db/schema";
+import { createRouter, problemResponses } from "./app-types";
+import { problem, ProblemError, problemResponse } from "./problem";
+
+export const corporaApi = createRouter();
+
+const MAX_CORPUS_BYTES = 50 * 1024 * 1024;
+
+export const CorpusUpload = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).openapi({ example: "paul-graham-essays" }),
+    files: z
+      .array(z.strictObject({ name: z.string().min(1).max(255), text: z.string().min(1) }))
+      .min(1)
+      .max(10_000)
+      .openapi({ description: "UTF-8 text files; they are joined in file-name order with a blank line between them." }),
+  })
+  .superRefine((upload, ctx) => {
+    const seen = new Map<string, number>();
+    upload.files.forEach((file, i) => {
+      if (seen.has(file.name)) ctx.addIssue({ code: "custom", path: ["files", i, "name"], message: `duplicate file name (also files[${seen.get(file.name)}])` });
+      seen.set(file.name, i);
+    });
+  })
+  .openapi("CorpusUpload");
+
+export const CorpusInfo = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    builtin: z.boolean(),
+    version: z.string(),
+    files: z.int().nullable(),
+    characters: z.int(),
+    description: z.string().nullable(),
+    created_at: z.string().nullable(),
+  })
+  .openapi("Corpus");
+
+function uploadedInfo(row: CorpusRow): z.infer<typeof CorpusInfo> {
+  return { id: row.id, name: row.name, builtin: false, version: row.version, files: row.files, characters: row.characters, description: null, created_at: new Date(row.createdAt).toISOString() };
+}
+
+function builtinInfo(id: (typeof BUILTIN_CORPORA)[number]["id"]): z.infer<typeof CorpusInfo> {
+  const corpus = loadBuiltinCorpus(id);
+  const description = BUILTIN_CORPORA.find((c) => c.id === id)!.description;
+  return { id, name: id, builtin: true, version: corpus.version, files: null, characters: corpus.text.length, description, created_at: null };
+}
+
+corporaApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/corpora",
+    summary: "Upload a haystack corpus",
+    description:
+      "Stores a set of UTF-8 text files (e.g. the Paul Graham essays the paper used) as a corpus; select it in a needle suite with " +
+      '`"corpus": "<id>"`. Files are joined in file-name order — the paper used unsorted glob order, which differs between machines.',
+    middleware: [
+      bodyLimit({ maxSize: MAX_CORPUS_BYTES, onError: (c) => problemResponse(c, problem("body-too-large", 413, `corpus uploads are limited to ${MAX_CORPUS_BYTES} bytes`)) }),
+    ] as const,
+    request: { body: { content: { "application/json": { schema: CorpusUpload } }, required: true } },
+    responses: {
+      201: { description: "The stored corpus", content: { "application/json": { schema: CorpusInfo } } },
+      ...problemResponses(413, 422),
+    },
+  }),
+  async (c) => {
+    const upload = c.req.valid("json");
+    const row = await storeCorpus(c.env as Env, upload.name, upload.files);
+    c.header("Location", `/v1/corpora/${row.id}`);
+    return c.json(uploadedInfo(row), 201);
+  },
+);
+
+corporaApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/corpora",
+    summary: "Built-in and uploaded corpora",
+    responses: { 200: { description: "Corpora", content: { "application/json": { schema: z.object({ data: z.array(CorpusInfo) }) } } } },
+  }),
+  async (c) => {
+    const uploaded = await listUploadedCorpora(c.env as Env);
+    return c.json({ data: [...BUILTIN_CORPORA.map((b) => builtinInfo(b.id)), ...uploaded.map(uploadedInfo)] }, 200);
+  },
+);
+
+corporaApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/corpora/{id}",
+    summary: "One corpus",
+    request: { params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) }) },
+    responses: { 200: { description: "The corpus", content: { "application/json": { schema: CorpusInfo } } }, ...problemResponses(404) },
+  }),
+  async (c) => {
+    const { id } = c.req.valid("param");
+    if (isBuiltinCorpusId(id)) return c.json(builtinInfo(id), 200);
+    const row = await getCorpusRow(c.env as Env, id);
+    if (!row) throw new ProblemError(problem("not-found", 404, `no corpus with id ${id}`));
+    return c.json(uploadedInfo(row), 200);
+  },
+);
