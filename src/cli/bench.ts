@@ -1,0 +1,123 @@
+// `npm run bench`: measures what ctxprobe promises about speed and writes bench/results.json.
+//   prompt_build — p50 time to build a 128K-token needle prompt, fast path vs the paper's naive path
+//   dispatch     — a run against an endpoint with fixed latency and concurrency K: efficiency = ideal / wall
+//   throughput   — the paper's 400-probe grid through the local queue against an instant endpoint
+//   overhead     — per-probe service time excluding the endpoint (instant endpoint, concurrency 1)
+// Figures are medians of one run on this machine; it is shared and noisy, so compare ratios.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { loadBuiltinCorpus } from "../probes/corpora";
+import { buildNeedleProbe, FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE, prepareNeedleProbes } from "../probes/needle";
+import { naiveBuildNeedleHaystack } from "../probes/needle/naive";
+import { loadTokenizer } from "../probes/tokenizers";
+import type { TokenizerName } from "../probes/types";
+import { startLocalService } from "./local-service";
+import { startBenchEndpoint, type BenchEndpoint } from "./bench-endpoint";
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+async function promptBuild(tokenizerName: TokenizerName, contextTokens: number, fastRuns: number, naiveRuns: number) {
+  const corpus = loadBuiltinCorpus("sotu");
+  const tokenizer = await loadTokenizer(tokenizerName);
+  const coldStart = performance.now();
+  await prepareNeedleProbes(tokenizerName, corpus);
+  const coldTokenizeMs = performance.now() - coldStart;
+  const depths = Array.from({ length: fastRuns }, (_, i) => Math.round((100 * i) / Math.max(1, fastRuns - 1)));
+  const fast = depths.map((depthPercent) => {
+    const start = performance.now();
+    const probe = buildNeedleProbe({ tokenizer: tokenizerName, contextLength: contextTokens, depthPercent, api: "completions" }, corpus);
+    // Reading a character flattens the string, as sending it would: count that too.
+    if (probe.prompt.api === "completions") probe.prompt.prompt.charCodeAt(probe.prompt.prompt.length >> 1);
+    return performance.now() - start;
+  });
+  const naive = Array.from({ length: naiveRuns }, (_, i) => {
+    const start = performance.now();
+    naiveBuildNeedleHaystack(tokenizer, corpus.text, { contextLength: contextTokens, depthPercent: (25 * (i + 1)) % 100, needle: NEEDLE, bufferTokens: FINAL_CONTEXT_LENGTH_BUFFER });
+    return performance.now() - start;
+  });
+  const ms = median(fast);
+  const naiveMs = median(naive);
+  return { tokenizer: tokenizerName, context_tokens: contextTokens, ms_p50: round(ms, 3), naive_ms_p50: round(naiveMs, 1), speedup: round(naiveMs / ms, 1), cold_tokenize_ms: round(coldTokenizeMs, 0) };
+}
+
+async function submitAndWait(base: string, body: unknown): Promise<{ id: string; wallS: number; run: Record<string, any> }> {
+  const started = performance.now();
+  const res = await fetch(`${base}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (res.status !== 202) throw new Error(`submission failed: ${res.status} ${await res.text()}`);
+  const { id } = (await res.json()) as { id: string };
+  for (;;) {
+    const run = (await (await fetch(`${base}/v1/runs/${id}`)).json()) as Record<string, any>;
+    if (["succeeded", "failed", "cancelled"].includes(run.status)) return { id, wallS: (performance.now() - started) / 1000, run };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function model(endpoint: BenchEndpoint, name: string, concurrency: number) {
+  return { name, base_url: endpoint.url, model: name, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: concurrency, request_timeout_s: 60 };
+}
+
+async function main() {
+  const results: Record<string, unknown> = { machine: { node: process.version, date: new Date().toISOString() } };
+  console.error("prompt_build: tokenizing the corpus and timing 128K-token builds (llama2's naive path takes seconds per probe)…");
+  results.prompt_build = [await promptBuild("cl100k_base", 128_000, 21, 5), await promptBuild("llama2", 128_000, 21, 3)];
+
+  const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-bench-"));
+  const port = 8700 + Math.floor(Math.random() * 90);
+  console.error(`starting the local service on port ${port}…`);
+  const service = await startLocalService({ port, persistTo: stateDir, output: "ignore" });
+  const latencyMs = 300;
+  const slow = await startBenchEndpoint(latencyMs);
+  const instant = await startBenchEndpoint(0);
+  try {
+    const K = 6;
+    const probes = 60;
+    console.error(`dispatch: ${probes} probes, endpoint latency ${latencyMs} ms, concurrency ${K}…`);
+    const grid = { type: "needle", context_lengths: [1000, 2000, 3000, 4000, 5000, 6000], depth_percents: [0, 11, 22, 33, 44, 56, 67, 78, 89, 100] };
+    const dispatch = await submitAndWait(service.url, { model: model(slow, "slow", K), suites: [grid] });
+    const idealS = Math.ceil(probes / K) * (latencyMs / 1000);
+    results.dispatch = {
+      probes,
+      endpoint_latency_ms: latencyMs,
+      concurrency: K,
+      wall_s: round(dispatch.wallS),
+      ideal_s: round(idealS),
+      efficiency: round(idealS / dispatch.wallS),
+      max_in_flight_seen: slow.maxInFlight,
+    };
+
+    console.error("throughput: the paper's 40 × 10 grid (400 probes, 1K–128K tokens) against an instant endpoint…");
+    const paperRun = { model: model(instant, "instant", K), suites: [{ type: "needle", preset: "paper" }] };
+    const plan = (await (await fetch(`${service.url}/v1/runs?dry_run=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(paperRun) })).json()) as { prompt_tokens: number };
+    const paper = await submitAndWait(service.url, paperRun);
+    const promptTokens = plan.prompt_tokens;
+    results.throughput = { probes: 400, wall_s: round(paper.wallS), probes_per_s: round(400 / paper.wallS), prompt_tokens: promptTokens, prompt_tokens_per_s: Math.round(promptTokens / paper.wallS) };
+
+    console.error("overhead: 40 probes, concurrency 1, instant endpoint…");
+    instant.arrivals.length = 0;
+    const lengths = [1000, 4256, 10769, 20538, 33564, 49846, 66128, 85667, 105205, 128000];
+    await submitAndWait(service.url, { model: model(instant, "instant-serial", 1), suites: [{ type: "needle", context_lengths: lengths, depth_percents: [0, 33, 67, 100] }] });
+    const gaps = instant.arrivals.slice(1).map((t, i) => t - instant.arrivals[i]!);
+    results.overhead = { probes: 40, ms_per_probe_p50: round(median(gaps), 1), note: "time between consecutive calls at concurrency 1 with an instant endpoint: build, call, score, settle, claim the next probe and the local queue hand-off" };
+  } finally {
+    await slow.close();
+    await instant.close();
+    service.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+
+  mkdirSync("bench", { recursive: true });
+  writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
+  console.table((results.prompt_build as Record<string, unknown>[]).map((r) => ({ ...r })));
+  console.table({ dispatch: results.dispatch, throughput: results.throughput, overhead: results.overhead } as Record<string, object>);
+  console.log(JSON.stringify(results));
+}
+
+await main();
+process.exit(0);

@@ -1,0 +1,207 @@
+// `ctxprobe eval`: build a run request from flags, submit it (or only plan it), optionally follow
+// it to the end and gate CI on its headline score.
+import { NEEDLE_METRICS } from "../../probes/needle/score";
+import { TOKENIZER_NAMES } from "../../probes/types";
+import type { Run, RunPlan, RunRequest } from "./api-types";
+import { parseChoice, parseCommandArgs, parseInteger, parseIntegerList, parseNumber } from "./args";
+import { ApiClient, DEFAULT_URL } from "./client";
+import { gateVerdict } from "./gate";
+import { EXIT, UsageError, writeLine, type CliIo } from "./io";
+import { fetchHeatmap, runReport } from "./report";
+import { followRun } from "./watch";
+
+export const EVAL_HELP = `Usage: ctxprobe eval --base-url URL --model NAME [options]
+
+Submit an evaluation run of an OpenAI-compatible endpoint to a ctxprobe service.
+
+Service
+  --url URL                 ctxprobe service (default $CTXPROBE_URL or ${DEFAULT_URL});
+                            $CTXPROBE_TOKEN, if set, is sent as a bearer token
+Model
+  --base-url URL            the endpoint's OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1
+  --model NAME              model name the endpoint expects
+  --name NAME               display name of the checkpoint (default: --model)
+  --api completions|chat    raw prompts (base checkpoints, default) or chat messages
+  --tokenizer NAME          ${TOKENIZER_NAMES.join(", ")} (default cl100k_base)
+  --context-window N        the endpoint's context window in tokens (default 131072)
+  --max-concurrency N       calls in flight at most (default 4)
+  --request-timeout S       per-call timeout in seconds (default 600)
+  --training-length N       sequence length the checkpoint was trained at (marked on heatmaps)
+  --api-key-env VAR         read the endpoint's API key from environment variable VAR
+                            (never pass a key on the command line)
+Needle suite (default: --preset quick, unless only --bookqa is given)
+  --preset paper|kamradt|quick
+  --lengths 1000,8000       context lengths in the model's tokens
+  --depths 0,50,100         needle depths in percent
+  --corpus ID               haystack corpus: sotu (default) or moby-dick
+Long-book QA suite (requires server support)
+  --bookqa DATASET          add {"type":"bookqa","dataset":DATASET}; --limit N caps the questions
+Run
+  --private                 keep the run off the public leaderboard
+  --dry-run                 validate and plan only: probes and estimated prompt tokens
+  --wait                    follow the run with a progress bar, then print scores and heatmap
+  --metric paper|rouge1|contains   heatmap and --fail-under metric (default paper)
+  --fail-under SCORE        with --wait: exit 1 if the headline score (the first suite's
+                            --metric, 0–100) is below SCORE; a run that does not succeed
+                            always exits 1 with --wait
+  --json                    print JSON only: the run (final with --wait) or, with --dry-run, the plan
+  -h, --help
+
+Example
+  ctxprobe eval --base-url http://127.0.0.1:8000/v1 --model my-7b --tokenizer llama2 \\
+    --preset paper --wait --fail-under 80
+`;
+
+export const EVAL_OPTIONS = {
+  url: { type: "string" },
+  "base-url": { type: "string" },
+  api: { type: "string" },
+  model: { type: "string" },
+  name: { type: "string" },
+  tokenizer: { type: "string" },
+  "context-window": { type: "string" },
+  "max-concurrency": { type: "string" },
+  "request-timeout": { type: "string" },
+  "training-length": { type: "string" },
+  "api-key-env": { type: "string" },
+  preset: { type: "string" },
+  lengths: { type: "string" },
+  depths: { type: "string" },
+  corpus: { type: "string" },
+  bookqa: { type: "string" },
+  limit: { type: "string" },
+  private: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  wait: { type: "boolean" },
+  metric: { type: "string" },
+  "fail-under": { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+export type EvalValues = Partial<Record<keyof typeof EVAL_OPTIONS, string | boolean>>;
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Maps the flags onto the POST /v1/runs body. Unset flags are left out so the service's defaults apply. */
+export function runRequestFrom(values: EvalValues, env: Record<string, string | undefined>): RunRequest {
+  const baseUrl = str(values["base-url"]);
+  const modelName = str(values.model);
+  if (!baseUrl) throw new UsageError("--base-url is required", "eval");
+  if (!modelName) throw new UsageError("--model is required", "eval");
+  const integer = (flag: keyof typeof EVAL_OPTIONS) => {
+    const text = str(values[flag]);
+    return text === undefined ? undefined : parseInteger(`--${flag}`, text);
+  };
+
+  const model: RunRequest["model"] = { name: str(values.name) ?? modelName, base_url: baseUrl, model: modelName };
+  const api = str(values.api);
+  if (api !== undefined) model.api = parseChoice("--api", api, ["completions", "chat"] as const);
+  const tokenizer = str(values.tokenizer);
+  if (tokenizer !== undefined) model.tokenizer = parseChoice("--tokenizer", tokenizer, TOKENIZER_NAMES);
+  const optional = {
+    context_window: integer("context-window"),
+    max_concurrency: integer("max-concurrency"),
+    request_timeout_s: integer("request-timeout"),
+    training_context_length: integer("training-length"),
+  };
+  for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(model, { [key]: value });
+  const keyVar = str(values["api-key-env"]);
+  if (keyVar !== undefined) {
+    // The key travels only through the environment, so it never shows up in `ps` or shell history.
+    const key = env[keyVar];
+    if (!key) throw new UsageError(`--api-key-env ${keyVar}: the environment variable ${keyVar} is not set`, "eval");
+    model.api_key = key;
+  }
+
+  const suites: RunRequest["suites"] = [];
+  const preset = str(values.preset);
+  const lengths = str(values.lengths);
+  const depths = str(values.depths);
+  const corpus = str(values.corpus);
+  const bookqa = str(values.bookqa);
+  const wantsNeedle = preset !== undefined || lengths !== undefined || depths !== undefined || corpus !== undefined;
+  if (wantsNeedle || bookqa === undefined) {
+    const needle: RunRequest["suites"][number] = { type: "needle" };
+    if (preset !== undefined) needle.preset = parseChoice("--preset", preset, ["paper", "kamradt", "quick"] as const);
+    if (lengths !== undefined) needle.context_lengths = parseIntegerList("--lengths", lengths);
+    if (depths !== undefined) needle.depth_percents = parseIntegerList("--depths", depths);
+    if (corpus !== undefined) needle.corpus = corpus;
+    // With no grid at all, the quick preset (6 × 5 inside the context window) is a sensible first look.
+    if (!preset && !lengths && !depths) needle.preset = "quick";
+    suites.push(needle);
+  }
+  const limit = integer("limit");
+  if (limit !== undefined && bookqa === undefined) throw new UsageError("--limit applies to --bookqa", "eval");
+  if (bookqa !== undefined) suites.push({ type: "bookqa", dataset: bookqa, ...(limit !== undefined ? { limit } : {}) });
+
+  return { model, suites, ...(values.private ? { public: false } : {}) };
+}
+
+export interface EvalSettings {
+  dryRun: boolean;
+  wait: boolean;
+  json: boolean;
+  metric: string;
+  failUnder?: number;
+}
+
+export function evalSettingsFrom(values: EvalValues): EvalSettings {
+  const failUnderText = str(values["fail-under"]);
+  const failUnder = failUnderText === undefined ? undefined : parseNumber("--fail-under", failUnderText, { min: 0, max: 100 });
+  const settings = {
+    dryRun: values["dry-run"] === true,
+    wait: values.wait === true,
+    json: values.json === true,
+    metric: parseChoice("--metric", str(values.metric) ?? "paper", NEEDLE_METRICS),
+    failUnder,
+  };
+  if (failUnder !== undefined && !settings.wait) throw new UsageError("--fail-under needs --wait (the score exists only once the run has finished)", "eval");
+  if (settings.dryRun && settings.wait) throw new UsageError("--dry-run and --wait exclude each other", "eval");
+  return settings;
+}
+
+export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs("eval", argv, EVAL_OPTIONS);
+  if (values.help) {
+    io.stdout.write(EVAL_HELP);
+    return EXIT.ok;
+  }
+  const request = runRequestFrom(values, io.env);
+  const settings = evalSettingsFrom(values);
+  const client = ApiClient.fromOptions(values.url, io);
+
+  if (settings.dryRun) {
+    const plan = await client.request<RunPlan>("POST", "/v1/runs", { query: { dry_run: "true" }, json: request });
+    writeLine(io.stdout, settings.json ? JSON.stringify(plan) : planReport(plan));
+    return EXIT.ok;
+  }
+
+  const submitted = await client.request<Run>("POST", "/v1/runs", { json: request });
+  // With --json, stdout carries only the JSON; everything for humans goes to stderr.
+  const human = settings.json ? io.stderr : io.stdout;
+  writeLine(human, `submitted ${submitted.id} (${submitted.progress.total} probes) to ${client.baseUrl}`);
+  if (!settings.wait) {
+    if (settings.json) writeLine(io.stdout, JSON.stringify(submitted));
+    else writeLine(human, `follow it with: ctxprobe runs show ${submitted.id}`);
+    return EXIT.ok;
+  }
+
+  const run = await followRun(client, submitted, io, { stream: human });
+  if (settings.json) {
+    writeLine(io.stdout, JSON.stringify(run));
+  } else {
+    const heatmap = await fetchHeatmap(client, run.id, settings.metric);
+    writeLine(io.stdout, "\n" + runReport(run, heatmap, client.baseUrl));
+  }
+  const verdict = gateVerdict(run, settings.metric, settings.failUnder);
+  if (verdict.message) writeLine(human, verdict.message);
+  return verdict.pass ? EXIT.ok : EXIT.failure;
+}
+
+function planReport(plan: RunPlan): string {
+  return [
+    `dry run: ${plan.probes} probes, about ${plan.prompt_tokens.toLocaleString("en-US")} prompt tokens; nothing was sent`,
+    ...plan.suites.map((s) => `  suite ${s.index} ${s.type}: ${s.probes} probes, ${s.prompt_tokens.toLocaleString("en-US")} prompt tokens`),
+  ].join("\n");
+}

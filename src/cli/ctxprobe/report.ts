@@ -1,0 +1,49 @@
+// Text views of runs: the summary of one run (scores + heatmap) and the table of `runs list`.
+import { textHeatmap } from "../render";
+import type { Heatmap, Run } from "./api-types";
+import { ApiError, type ApiClient } from "./client";
+
+export const formatScore = (v: number | null | undefined): string => (typeof v === "number" ? v.toFixed(2) : "n/a");
+
+/** The run's needle heatmap for `metric`, or null when the run has no needle suite (the API answers 422). */
+export async function fetchHeatmap(client: ApiClient, runId: string, metric: string): Promise<Heatmap | null> {
+  try {
+    return await client.request<Heatmap>("GET", `/v1/runs/${encodeURIComponent(runId)}/heatmap`, { query: { metric } });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 422 && /no needle suite/.test(error.problem.detail)) return null;
+    throw error;
+  }
+}
+
+function suiteLine(suite: Run["suites"][number]): string {
+  const scores = Object.entries(suite.scores)
+    .map(([metric, value]) => `${metric} ${formatScore(value)}`)
+    .join("   ");
+  const where = [suite.corpus, suite.tokenizer].filter(Boolean).join(", ");
+  return `  suite ${suite.index} ${suite.type}${where ? ` (${where})` : ""}: ${scores || "no scores yet"}   [scored ${suite.scored}, unscorable ${suite.unscorable}, failed ${suite.failed}]`;
+}
+
+/** Status, progress, per-suite scores and, when given, the heatmap. */
+export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): string {
+  const { progress } = run;
+  const lines = [
+    `run ${run.id}   ${run.model.name} (${run.model.model}, ${run.model.api}, ${run.model.tokenizer})   ${run.status}`,
+    `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
+    `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
+    ...(run.error ? [`  error: ${run.error}`] : []),
+    ...run.suites.map(suiteLine),
+  ];
+  if (heatmap) {
+    lines.push("", `heatmap of suite ${heatmap.suite}, metric ${heatmap.metric}:`, textHeatmap(heatmap).replace(/^/gm, "  "));
+  }
+  lines.push("", `  details: ${baseUrl}/v1/runs/${run.id}`);
+  return lines.join("\n");
+}
+
+/** One row per run: id, status, progress, headline paper score, model name, creation time. */
+export function runsTable(runs: Run[]): string {
+  const rows = runs.map((r) => [r.id, r.status, `${r.progress.done}/${r.progress.total}`, formatScore(r.suites[0]?.scores.paper), r.model.name, r.created_at]);
+  const header = ["ID", "STATUS", "PROBES", "PAPER", "MODEL", "CREATED"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  return [header, ...rows].map((row) => row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
+}
