@@ -39,6 +39,15 @@ describe("validation", () => {
     expect(p.errors!.map((e) => e.pointer)).toEqual(expect.arrayContaining(pointers));
   });
 
+  it("dry runs refuse what a submission would, field by field", async () => {
+    const body = needleRun({ suites: [{ type: "needle", context_lengths: [500000], depth_percents: [150] }] });
+    const res = await api("/v1/runs?dry_run=true", { method: "POST", json: body });
+    expect(res.status).toBe(422);
+    expect((await problemOf(res)).errors!.length).toBeGreaterThanOrEqual(1);
+    const loopback = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun({}, { base_url: "http://[::ffff:127.0.0.1]/v1" }) });
+    expect(loopback.status).toBe(422);
+  });
+
   it("malformed JSON is a 400 problem, not a 5xx", async () => {
     const res = await api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
     expect(res.status).toBe(400);
