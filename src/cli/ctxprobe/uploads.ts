@@ -25,7 +25,6 @@ ${SERVICE_OPTIONS}
 
 export const CORPORA_HELP = `Usage: ctxprobe corpora upload DIR [--name NAME]
 
-Sends POST /v1/corpora; select the corpus in a needle suite with --corpus ID.
 Upload a haystack corpus: every .txt file directly in DIR, in name order, as JSON
 {"name": NAME, "files": [{"name", "text"}, …]}; NAME defaults to DIR's name.
 Select the stored corpus with: ctxprobe eval --corpus ID.

@@ -237,12 +237,13 @@ describe("help", () => {
     expect(io.out()).toMatch(/^Usage: ctxprobe/);
   });
 
-  it("marks the upload commands as requiring server support", async () => {
-    for (const command of ["datasets", "corpora"]) {
-      const io = fakeIo();
-      await main([command, "--help"], io);
-      expect(io.out()).toContain("Requires server support");
-    }
+  it("explains what each upload command sends", async () => {
+    const datasets = fakeIo();
+    await main(["datasets", "--help"], datasets);
+    expect(datasets.out()).toContain("POST /v1/datasets");
+    const corpora = fakeIo();
+    await main(["corpora", "--help"], corpora);
+    expect(corpora.out()).toContain("ctxprobe eval --corpus ID");
   });
 
   it("unknown commands exit 2", async () => {
