@@ -25,6 +25,7 @@ CREATE TABLE `probes` (
 	`token_mismatch` integer DEFAULT 0 NOT NULL,
 	`completion_tokens` integer,
 	`latency_ms` integer,
+	`ttft_ms` integer,
 	`finish_reason` text,
 	`response` text,
 	`scores_json` text,

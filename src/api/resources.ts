@@ -51,6 +51,7 @@ export function probeResource(row: ProbeRow): z.infer<typeof Probe> {
     token_mismatch: row.tokenMismatch === 1,
     completion_tokens: row.completionTokens,
     latency_ms: row.latencyMs,
+    ttft_ms: row.ttftMs,
     finish_reason: row.finishReason,
     response: row.response,
     scores: row.scoresJson ? (JSON.parse(row.scoresJson) as Record<string, number>) : null,

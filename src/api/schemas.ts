@@ -36,6 +36,9 @@ export const ModelSpec = z
     request_timeout_s: z.int().min(1).max(900).default(600).openapi({
       description: "Per-call timeout; a timed-out call is retried with backoff.",
     }),
+    stream: z.boolean().default(true).openapi({
+      description: "Ask for server-sent events (with usage) when the endpoint supports them: headers arrive early, time to first token is recorded, proxy timeouts on long prefills are avoided. Falls back to plain JSON.",
+    }),
     training_context_length: z.int().min(1).max(4_194_304).optional().openapi({
       description: "Sequence length the checkpoint was trained at (e.g. 81920); marked on heatmaps.",
     }),
@@ -152,6 +155,7 @@ export const Probe = z
     }),
     completion_tokens: z.int().nullable(),
     latency_ms: z.int().nullable(),
+    ttft_ms: z.int().nullable().openapi({ description: "Time to first token, when the reply was streamed." }),
     finish_reason: z.string().nullable(),
     response: z.string().nullable(),
     scores: z.record(z.string(), z.number()).nullable(),

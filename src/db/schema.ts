@@ -74,6 +74,8 @@ export const probes = sqliteTable(
     tokenMismatch: integer("token_mismatch").notNull().default(0),
     completionTokens: integer("completion_tokens"),
     latencyMs: integer("latency_ms"),
+    /** Time to first token when the reply was streamed. */
+    ttftMs: integer("ttft_ms"),
     finishReason: text("finish_reason"),
     response: text("response"),
     scoresJson: text("scores_json"),

@@ -38,12 +38,16 @@ function settlementOf(outcome: Extract<CallOutcome, { kind: "ok" }>, scores: Rec
     promptTokens: outcome.usage.promptTokens,
     completionTokens: outcome.usage.completionTokens,
     latencyMs: outcome.latencyMs,
+    ttftMs: outcome.ttftMs,
     finishReason: outcome.finishReason,
     response: outcome.text,
     scores: cutWithoutAnswer ? null : scores,
     error: cutWithoutAnswer ? "response was cut by max_tokens before any answer" : null,
   };
 }
+
+// Endpoints that refused `stream: true`; asked without it from then on (per isolate).
+const refusesStreaming = new Set<string>();
 
 type Verdict = { ack: true } | { ack: false; delaySeconds: number };
 
@@ -72,7 +76,9 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
     built.prompt,
     built.maxTokens,
     fetcher,
+    { stream: model.stream && !refusesStreaming.has(model.base_url) },
   );
+  if (outcome.kind === "ok" && outcome.streamRefused) refusesStreaming.add(model.base_url);
 
   if (outcome.kind === "retry") {
     const delaySeconds = retryDelaySeconds(message.attempts, outcome.retryAfterS);

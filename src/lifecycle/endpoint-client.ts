@@ -17,7 +17,17 @@ export interface CallUsage {
 }
 
 export type CallOutcome =
-  | { kind: "ok"; text: string; finishReason: string | null; usage: CallUsage; latencyMs: number }
+  | {
+      kind: "ok";
+      text: string;
+      finishReason: string | null;
+      usage: CallUsage;
+      latencyMs: number;
+      /** Time to the first token, when the reply was streamed. */
+      ttftMs: number | null;
+      /** True when a streamed request was refused and the call was repeated without streaming. */
+      streamRefused?: boolean;
+    }
   /** Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies. */
   | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number }
   /** Will fail the same way again: other 4xx. `unscorable` when the prompt does not fit the endpoint. */
@@ -30,8 +40,8 @@ export function endpointUrl(baseUrl: string, api: BuiltPrompt["api"]): string {
   return `${base}/${api === "chat" ? "chat/completions" : "completions"}`;
 }
 
-export function requestBody(model: string, prompt: BuiltPrompt, maxTokens: number): Record<string, unknown> {
-  const common = { model, max_tokens: maxTokens, temperature: 0 };
+export function requestBody(model: string, prompt: BuiltPrompt, maxTokens: number, stream = false): Record<string, unknown> {
+  const common = { model, max_tokens: maxTokens, temperature: 0, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
   return prompt.api === "chat" ? { ...common, messages: prompt.messages } : { ...common, prompt: prompt.prompt };
 }
 
@@ -76,7 +86,7 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
       promptTokens: typeof parsed.usage?.prompt_tokens === "number" ? parsed.usage.prompt_tokens : null,
       completionTokens: typeof parsed.usage?.completion_tokens === "number" ? parsed.usage.completion_tokens : null,
     };
-    return { kind: "ok", text, finishReason: choice?.finish_reason ?? null, usage, latencyMs };
+    return { kind: "ok", text, finishReason: choice?.finish_reason ?? null, usage, latencyMs, ttftMs: null };
   }
   const message = errorMessageOf(body);
   if (status === 429 || status === 408 || status >= 500) {
@@ -90,25 +100,119 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
   return { kind: "fail", reason: `HTTP ${status}: ${message}`, unscorable: overflow, latencyMs };
 }
 
+interface StreamChunk {
+  choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+/**
+ * Reads an OpenAI-style server-sent event stream: text deltas, the finish reason and the usage chunk
+ * that `stream_options.include_usage` adds at the end. A stream cut before `[DONE]` is an error.
+ */
+export async function readEventStream(body: ReadableStream<Uint8Array>, started: number): Promise<CallOutcome> {
+  let text = "";
+  let finishReason: string | null = null;
+  let usage: CallUsage = { promptTokens: null, completionTokens: null };
+  let ttftMs: number | null = null;
+  let buffer = "";
+  let done = false;
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  const handleEvent = (event: string) => {
+    for (const line of event.split("\n")) {
+      if (!line.startsWith("data:")) continue;
+      const data = line.slice(5).trim();
+      if (data === "[DONE]") {
+        done = true;
+        return;
+      }
+      const chunk = JSON.parse(data) as StreamChunk;
+      const choice = chunk.choices?.[0];
+      const piece = choice?.text ?? choice?.delta?.content ?? "";
+      if (piece && ttftMs === null) ttftMs = Date.now() - started;
+      text += piece;
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) {
+        usage = {
+          promptTokens: typeof chunk.usage.prompt_tokens === "number" ? chunk.usage.prompt_tokens : null,
+          completionTokens: typeof chunk.usage.completion_tokens === "number" ? chunk.usage.completion_tokens : null,
+        };
+      }
+    }
+  };
+  try {
+    for (;;) {
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += decoder.decode(value, { stream: true }).replaceAll("\r\n", "\n");
+      let boundary: number;
+      while ((boundary = buffer.indexOf("\n\n")) >= 0 && !done) {
+        handleEvent(buffer.slice(0, boundary));
+        buffer = buffer.slice(boundary + 2);
+      }
+      if (done) break;
+    }
+    if (!done && buffer.trim()) handleEvent(buffer);
+  } catch (error) {
+    const reason = error instanceof SyntaxError ? "malformed event in the response stream" : `stream broke off: ${String(error)}`;
+    return { kind: "retry", reason, retryAfterS: null, latencyMs: Date.now() - started };
+  } finally {
+    reader.releaseLock();
+  }
+  if (!done) return { kind: "retry", reason: "the response stream ended before [DONE]", retryAfterS: null, latencyMs: Date.now() - started };
+  return { kind: "ok", text, finishReason, usage, latencyMs: Date.now() - started, ttftMs };
+}
+
+const STREAM_REFUSED = /stream/i;
+
+/**
+ * One call. With `stream`, asks for server-sent events: headers arrive as soon as prefill ends,
+ * which frees the Workers connection slot, gives time to first token and avoids proxy timeouts.
+ * Servers that ignore `stream` answer JSON, which is read as usual; one that refuses it with a
+ * 4xx naming "stream" is asked again without, and the outcome says so.
+ */
 export async function callEndpoint(
   target: EndpointTarget,
   prompt: BuiltPrompt,
   maxTokens: number,
   fetcher: Fetcher,
-  extraHeaders: Record<string, string> = {},
+  options: { stream?: boolean; headers?: Record<string, string> } = {},
 ): Promise<CallOutcome> {
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json", ...extraHeaders };
+  const outcome = await callOnce(target, prompt, maxTokens, fetcher, options.stream ?? false, options.headers ?? {});
+  if (options.stream && outcome.kind === "fail" && !outcome.unscorable && /HTTP 4\d\d/.test(outcome.reason) && STREAM_REFUSED.test(outcome.reason)) {
+    const plain = await callOnce(target, prompt, maxTokens, fetcher, false, options.headers ?? {});
+    return plain.kind === "ok" ? { ...plain, streamRefused: true } : plain;
+  }
+  return outcome;
+}
+
+async function callOnce(
+  target: EndpointTarget,
+  prompt: BuiltPrompt,
+  maxTokens: number,
+  fetcher: Fetcher,
+  stream: boolean,
+  extraHeaders: Record<string, string>,
+): Promise<CallOutcome> {
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    accept: stream ? "text/event-stream, application/json" : "application/json",
+    ...extraHeaders,
+  };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
   const started = Date.now();
   try {
     const request = new Request(endpointUrl(target.baseUrl, prompt.api), {
       method: "POST",
       headers,
-      body: JSON.stringify(requestBody(target.model, prompt, maxTokens)),
+      body: JSON.stringify(requestBody(target.model, prompt, maxTokens, stream)),
       redirect: "manual",
       signal: AbortSignal.timeout(target.timeoutMs),
     });
     const response = await fetcher(request);
+    if (response.ok && response.body && (response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      return await readEventStream(response.body, started);
+    }
     const body = await response.text();
     return classifyResponse(response.status, body, response.headers.get("retry-after"), Date.now() - started);
   } catch (error) {

@@ -5,7 +5,8 @@ import type { ModelSpec } from "../api/schemas";
 export type StoredModel = Omit<ModelSpec, "api_key">;
 
 export function storedModel(run: Pick<RunRow, "modelJson">): StoredModel {
-  return JSON.parse(run.modelJson) as StoredModel;
+  // Runs stored before a field existed get its default.
+  return { stream: true, ...(JSON.parse(run.modelJson) as Partial<StoredModel>) } as StoredModel;
 }
 
 /** How long a dispatched probe may stay silent before the sweeper hands it out again. */

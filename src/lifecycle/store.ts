@@ -154,6 +154,7 @@ export interface Settlement {
   promptTokens?: number | null;
   completionTokens?: number | null;
   latencyMs?: number | null;
+  ttftMs?: number | null;
   finishReason?: string | null;
   response?: string | null;
   scores?: ProbeScores | null;
@@ -180,7 +181,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
       .prepare(
         `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens),
            expected_prompt_tokens = coalesce(?, expected_prompt_tokens), token_mismatch = ?, prompt_tokens = ?, completion_tokens = ?,
-           latency_ms = ?, finish_reason = ?, response = ?, scores_json = ?, prompt_sha256 = coalesce(?, prompt_sha256),
+           latency_ms = ?, ttft_ms = ?, finish_reason = ?, response = ?, scores_json = ?, prompt_sha256 = coalesce(?, prompt_sha256),
            error = ?, settled_at = ?, lease_until = NULL
          WHERE run_id = ? AND idx = ? AND status = 'pending'`,
       )
@@ -192,6 +193,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
         s.promptTokens ?? null,
         s.completionTokens ?? null,
         s.latencyMs ?? null,
+        s.ttftMs ?? null,
         s.finishReason ?? null,
         response,
         s.scores ? JSON.stringify(s.scores) : null,

@@ -82,6 +82,7 @@ describe("the built-in reference models", () => {
     expect(l.status).toBe("succeeded");
     expect(l.reference).toBe(false); // only the service's own origin counts as built-in
     expect(l.suites[0].scores.contains).toBe(100);
+    expect((await allProbes(service.url, long.id)).every((p) => typeof p.ttft_ms === "number")).toBe(true);
     const heat = await getJson(`${service.url}/v1/runs/${short.id}/heatmap?metric=contains`);
     // rows: depth 0, 100; columns: 1K, 16K. The 4K-window model loses the needle at depth 0 of 16K.
     expect(heat.scores).toEqual([[1, 0], [1, 1]]);
@@ -96,6 +97,9 @@ describe("the built-in reference models", () => {
     const done = await waitForRun(service.url, run.id);
     expect(done.status).toBe("succeeded");
     expect(done.reference).toBe(true);
+    // The reference models stream: every probe has a time to first token.
+    const probes = await allProbes(service.url, run.id);
+    expect(probes.every((p) => typeof p.ttft_ms === "number" && p.prompt_tokens > 0)).toBe(true);
     const board = await getJson(`${service.url}/v1/leaderboard`);
     expect(board.data.find((r: { run_id: string }) => r.run_id === run.id).reference).toBe(true);
   });

@@ -22,7 +22,7 @@ describe("endpoint client", () => {
   const ok = (body: unknown) => classifyResponse(200, JSON.stringify(body), null, 5);
   it("extracts text, finish_reason and usage from completions and chat replies", () => {
     expect(ok({ choices: [{ text: "hi", finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1 } })).toEqual({
-      kind: "ok", text: "hi", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 1 }, latencyMs: 5,
+      kind: "ok", text: "hi", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 1 }, latencyMs: 5, ttftMs: null,
     });
     expect(ok({ choices: [{ message: { content: "yo" }, finish_reason: "length" }] })).toMatchObject({ kind: "ok", text: "yo", finishReason: "length", usage: { promptTokens: null } });
   });
