@@ -3,6 +3,7 @@ import type { ProbeRow, RunRow } from "../db/schema";
 import { settledProbeOf } from "../lifecycle/finalize";
 import { recipesOf } from "../lifecycle/store";
 import { storedModel } from "../lifecycle/run-model";
+import { costUsd } from "../lifecycle/estimate";
 import { aggregateSuites, type SuiteAggregate } from "../probes/suites/aggregate";
 import type { z } from "@hono/zod-openapi";
 import type { Probe, Run } from "./schemas";
@@ -14,15 +15,16 @@ export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
   const suites: SuiteAggregate[] = run.resultsJson
     ? (JSON.parse(run.resultsJson) as SuiteAggregate[])
     : aggregateSuites(recipesOf(run), (liveProbes ?? []).map(settledProbeOf));
+  const model = storedModel(run);
   return {
     id: run.id,
     status: run.status,
     public: run.public === 1,
     reference: run.reference === 1,
     progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, token_mismatches: run.tokenMismatches },
-    model: storedModel(run),
+    model,
     suites,
-    usage: { prompt_tokens: run.promptTokens, completion_tokens: run.completionTokens },
+    usage: { prompt_tokens: run.promptTokens, completion_tokens: run.completionTokens, cost_usd: costUsd(model, run.promptTokens, run.completionTokens) },
     error: run.error,
     created_at: iso(run.createdAt)!,
     started_at: iso(run.startedAt),

@@ -6,6 +6,7 @@ import { envFlag, envNumber, type Env } from "../env";
 import { dispatchRun } from "../lifecycle/dispatch";
 import { promptFingerprintText, sha256Hex } from "../lifecycle/consume";
 import { planRun } from "../lifecycle/plan";
+import { costUsd, endpointLatencyModel, estimateWallSeconds } from "../lifecycle/estimate";
 import { suiteContext } from "../lifecycle/corpora";
 import { sweeperStub } from "../lifecycle/sweeper";
 import { database, getProbe, getRun, insertRun, listProbes, pageProbes, pageRuns, pointOf, recipesOf } from "../lifecycle/store";
@@ -83,7 +84,23 @@ runsApi.openapi(createRun, async (c) => {
   }
   const plan = await planRun(request, envNumber(env.MAX_PROBES_PER_RUN, 5000), suiteContext(env));
   if (dryRun) {
-    return c.json({ dry_run: true as const, probes: plan.points.length, prompt_tokens: plan.promptTokens, suites: plan.estimates }, 200);
+    const maxCompletionTokens = plan.estimates.reduce((s, e) => s + e.max_completion_tokens, 0);
+    const latency = internal ? null : await endpointLatencyModel(env, request.model.base_url, request.model.model);
+    return c.json(
+      {
+        dry_run: true as const,
+        probes: plan.points.length,
+        prompt_tokens: plan.promptTokens,
+        max_completion_tokens: maxCompletionTokens,
+        cost_usd: costUsd(request.model, plan.promptTokens, maxCompletionTokens),
+        time_s: latency ? estimateWallSeconds(latency, plan.promptTokens, plan.points.length, request.model.max_concurrency) : null,
+        time_basis: latency
+          ? `${latency.samples} earlier probes of this endpoint: ${Math.round(latency.fixedMs)} ms + ${(latency.msPerToken * 1000).toFixed(3)} ms per 1K prompt tokens, at max_concurrency ${request.model.max_concurrency}`
+          : "no earlier probes of this endpoint and model to measure its latency",
+        suites: plan.estimates,
+      },
+      200,
+    );
   }
 
   const db = database(env.DB);

@@ -36,6 +36,8 @@ export const ModelSpec = z
     request_timeout_s: z.int().min(1).max(900).default(600).openapi({
       description: "Per-call timeout; a timed-out call is retried with backoff.",
     }),
+    price_per_million_input: z.number().min(0).max(10_000).optional().openapi({ description: "USD per million prompt tokens; enables cost figures." }),
+    price_per_million_output: z.number().min(0).max(10_000).optional().openapi({ description: "USD per million completion tokens." }),
     stream: z.boolean().default(true).openapi({
       description: "Ask for server-sent events (with usage) when the endpoint supports them: headers arrive early, time to first token is recorded, proxy timeouts on long prefills are avoided. Falls back to plain JSON.",
     }),
@@ -119,7 +121,11 @@ export const Run = z
     }),
     model: PublicModel,
     suites: z.array(SuiteResult),
-    usage: z.object({ prompt_tokens: z.int(), completion_tokens: z.int() }),
+    usage: z.object({
+      prompt_tokens: z.int().openapi({ description: "Sum of usage.prompt_tokens reported by the endpoint." }),
+      completion_tokens: z.int(),
+      cost_usd: z.number().nullable().openapi({ description: "From the model's prices; null without prices." }),
+    }),
     error: z.string().nullable(),
     created_at: z.string(),
     started_at: z.string().nullable(),
@@ -134,6 +140,12 @@ export const RunPlan = z
     dry_run: z.literal(true),
     probes: z.int(),
     prompt_tokens: z.int().openapi({ description: "Estimated prompt tokens over all probes." }),
+    max_completion_tokens: z.int().openapi({ description: "Upper bound of completion tokens (max_tokens of every probe)." }),
+    cost_usd: z.number().nullable().openapi({ description: "Upper-bound cost from the model's prices (all completions at max_tokens); null without prices." }),
+    time_s: z.number().nullable().openapi({
+      description: "Expected wall time from this endpoint's measured latency per prompt token in earlier runs, at max_concurrency; null without history.",
+    }),
+    time_basis: z.string().openapi({ description: "What time_s is based on." }),
     suites: z.array(z.object({ index: z.int(), type: z.string(), probes: z.int(), prompt_tokens: z.int() })),
   })
   .openapi("RunPlan");

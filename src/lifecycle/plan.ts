@@ -9,6 +9,7 @@ export interface SuiteEstimate {
   type: string;
   probes: number;
   prompt_tokens: number;
+  max_completion_tokens: number;
 }
 
 export interface RunPlan {
@@ -45,8 +46,9 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
     const suite = SUITES[recipe.type];
     const mine = suite.plan(recipe);
     const promptTokens = await suite.estimatePromptTokens(recipe, mine);
+    const maxCompletionTokens = mine.reduce((sum, point) => sum + suite.maxTokens(recipe, point), 0);
     points.push(...mine);
-    estimates.push({ index: recipe.index, type: recipe.type, probes: mine.length, prompt_tokens: promptTokens });
+    estimates.push({ index: recipe.index, type: recipe.type, probes: mine.length, prompt_tokens: promptTokens, max_completion_tokens: maxCompletionTokens });
   }
   if (points.length > maxProbes) {
     throw new ProblemError(

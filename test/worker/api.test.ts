@@ -88,6 +88,20 @@ describe("runs", () => {
     expect(((await (await api("/v1/runs")).json()) as { data: unknown[] }).data).toHaveLength(0);
   });
 
+  it("dry runs price the run and estimate its time from the endpoint's history", async () => {
+    const body = needleRun({}, { price_per_million_input: 3, price_per_million_output: 15 });
+    const first = (await (await api("/v1/runs?dry_run=true", { method: "POST", json: body })).json()) as Record<string, any>;
+    expect(first.max_completion_tokens).toBe(6 * 50);
+    expect(first.cost_usd).toBeCloseTo((first.prompt_tokens * 3 + 300 * 15) / 1e6, 9);
+    expect(first.time_s).toBeNull();
+    const { id } = await createRun(body);
+    const run = (await waitForStatus(id, ["succeeded"])) as { usage: { prompt_tokens: number; completion_tokens: number; cost_usd: number } };
+    expect(run.usage.cost_usd).toBeCloseTo((run.usage.prompt_tokens * 3 + run.usage.completion_tokens * 15) / 1e6, 9);
+    const second = (await (await api("/v1/runs?dry_run=true", { method: "POST", json: body })).json()) as Record<string, any>;
+    expect(typeof second.time_s).toBe("number");
+    expect(second.time_basis).toContain("earlier probes");
+  });
+
   it("POST answers 202 with Location and the run, without the api_key", async () => {
     const res = await api("/v1/runs", { method: "POST", json: needleRun({}, { api_key: "sk-secret-marker" }) });
     expect(res.status).toBe(202);

@@ -67,6 +67,8 @@ export interface SuiteDefinition<Spec, Recipe extends { type: string }> {
   plan(recipe: Recipe): ProbePoint[];
   /** Estimated prompt tokens of these probes (dry runs), without building them. */
   estimatePromptTokens(recipe: Recipe, points: ProbePoint[]): Promise<number>;
+  /** max_tokens the probe asks for (for cost estimates without building prompts). */
+  maxTokens(recipe: Recipe, point: ProbePoint): number;
   /** Rebuilds a probe's exact prompt; deterministic for a recipe and a point. */
   build(recipe: Recipe, point: ProbePoint, context: SuiteContext): Promise<BuiltProbe>;
   score(recipe: Recipe, point: ProbePoint, response: string): ProbeScores;

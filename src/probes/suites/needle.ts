@@ -8,6 +8,7 @@ import {
   NEEDLE_METRICS,
   prepareNeedleProbes,
   resolveNeedleGrid,
+  MAX_TOKENS,
   scoreNeedle,
   TEMPLATE_TOKENS,
 } from "../needle";
@@ -106,6 +107,10 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
 
   async estimatePromptTokens(recipe, points) {
     return points.reduce((sum, point) => sum + estimateNeedlePromptTokens(needleSpecOf(recipe, point)), 0);
+  },
+
+  maxTokens(recipe) {
+    return MAX_TOKENS[recipe.api];
   },
 
   async build(recipe, point, context) {

@@ -1,0 +1,61 @@
+// Cost and time before anything is sent. Cost comes from the model's prices; time from how this
+// very endpoint performed in earlier runs (a least-squares line latency = a + b · prompt tokens),
+// never from a guess about hardware we cannot see.
+import type { Env } from "../env";
+
+export interface Prices {
+  price_per_million_input?: number;
+  price_per_million_output?: number;
+}
+
+export function costUsd(prices: Prices, promptTokens: number, completionTokens: number): number | null {
+  if (prices.price_per_million_input === undefined && prices.price_per_million_output === undefined) return null;
+  const usd = (promptTokens * (prices.price_per_million_input ?? 0) + completionTokens * (prices.price_per_million_output ?? 0)) / 1e6;
+  return Math.round(usd * 1e6) / 1e6;
+}
+
+export interface LatencyModel {
+  fixedMs: number;
+  msPerToken: number;
+  samples: number;
+}
+
+/** Fits latency = a + b·tokens (a, b ≥ 0) to (tokens, latency) samples; null with fewer than 3. */
+export function fitLatency(samples: { tokens: number; latencyMs: number }[]): LatencyModel | null {
+  const n = samples.length;
+  if (n < 3) return null;
+  const meanT = samples.reduce((s, x) => s + x.tokens, 0) / n;
+  const meanL = samples.reduce((s, x) => s + x.latencyMs, 0) / n;
+  const sxx = samples.reduce((s, x) => s + (x.tokens - meanT) ** 2, 0);
+  const sxy = samples.reduce((s, x) => s + (x.tokens - meanT) * (x.latencyMs - meanL), 0);
+  let msPerToken = sxx > 0 ? Math.max(0, sxy / sxx) : 0;
+  let fixedMs = meanL - msPerToken * meanT;
+  if (fixedMs < 0) {
+    // Through the origin instead: latency proportional to tokens.
+    fixedMs = 0;
+    const stt = samples.reduce((s, x) => s + x.tokens * x.tokens, 0);
+    msPerToken = stt > 0 ? samples.reduce((s, x) => s + x.tokens * x.latencyMs, 0) / stt : 0;
+  }
+  return { fixedMs, msPerToken, samples: n };
+}
+
+const HISTORY_SAMPLES = 2000;
+
+/** Latency samples of this endpoint and model from its most recent runs. */
+export async function endpointLatencyModel(env: Env, baseUrl: string, model: string): Promise<LatencyModel | null> {
+  const { results } = await env.DB.prepare(
+    `SELECT p.expected_prompt_tokens AS tokens, p.latency_ms AS latency_ms FROM probes p
+     WHERE p.run_id IN (SELECT id FROM runs WHERE json_extract(model_json, '$.base_url') = ?1 AND json_extract(model_json, '$.model') = ?2
+                        ORDER BY created_at DESC LIMIT 20)
+       AND p.status = 'scored' AND p.latency_ms IS NOT NULL AND p.expected_prompt_tokens IS NOT NULL
+     LIMIT ?3`,
+  )
+    .bind(baseUrl, model, HISTORY_SAMPLES)
+    .all<{ tokens: number; latency_ms: number }>();
+  return fitLatency(results.map((r) => ({ tokens: r.tokens, latencyMs: r.latency_ms })));
+}
+
+export function estimateWallSeconds(latency: LatencyModel, promptTokens: number, probes: number, concurrency: number): number {
+  const totalMs = probes * latency.fixedMs + promptTokens * latency.msPerToken;
+  return Math.round((totalMs / Math.max(1, Math.min(concurrency, probes)) / 1000) * 10) / 10;
+}
