@@ -124,6 +124,8 @@ export const Run = z
     usage: z.object({
       prompt_tokens: z.int().openapi({ description: "Sum of usage.prompt_tokens reported by the endpoint." }),
       completion_tokens: z.int(),
+      cached_tokens: z.int().openapi({ description: "Prompt tokens the endpoint served from its prefix cache (usage.prompt_tokens_details.cached_tokens)." }),
+      cached_ratio: z.number().nullable().openapi({ description: "cached_tokens / prompt_tokens." }),
       cost_usd: z.number().nullable().openapi({ description: "From the model's prices; null without prices." }),
     }),
     error: z.string().nullable(),
@@ -162,6 +164,7 @@ export const Probe = z
     constructed_tokens: z.int().nullable().openapi({ description: "Tokens of haystack + needle as built, in the run's tokenizer." }),
     expected_prompt_tokens: z.int().nullable().openapi({ description: "Tokens of the whole prompt in the run's tokenizer (template included)." }),
     prompt_tokens: z.int().nullable().openapi({ description: "usage.prompt_tokens reported by the endpoint." }),
+    cached_tokens: z.int().nullable().openapi({ description: "usage.prompt_tokens_details.cached_tokens, where reported." }),
     token_mismatch: z.boolean().openapi({
       description: "The reported prompt_tokens differ from expected_prompt_tokens by more than 1 % (beyond a BOS token and chat framing): check the tokenizer.",
     }),

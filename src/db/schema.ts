@@ -29,6 +29,8 @@ export const runs = sqliteTable(
     tokenMismatches: integer("token_mismatches").notNull().default(0),
     promptTokens: integer("prompt_tokens").notNull().default(0),
     completionTokens: integer("completion_tokens").notNull().default(0),
+    /** Prompt tokens the endpoint reported as served from its prefix cache. */
+    cachedTokens: integer("cached_tokens").notNull().default(0),
     /** Per-suite aggregates computed by the finalizer (JSON). */
     resultsJson: text("results_json"),
     error: text("error"),
@@ -70,6 +72,8 @@ export const probes = sqliteTable(
     expectedPromptTokens: integer("expected_prompt_tokens"),
     /** usage.prompt_tokens reported by the endpoint. */
     promptTokens: integer("prompt_tokens"),
+    /** usage.prompt_tokens_details.cached_tokens: served from the endpoint's prefix cache. */
+    cachedTokens: integer("cached_tokens"),
     /** 1 when the reported count is off the expected one by more than 1 %: wrong tokenizer? */
     tokenMismatch: integer("token_mismatch").notNull().default(0),
     completionTokens: integer("completion_tokens"),

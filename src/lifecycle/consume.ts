@@ -36,6 +36,7 @@ function settlementOf(outcome: Extract<CallOutcome, { kind: "ok" }>, scores: Rec
   return {
     status: cutWithoutAnswer ? "unscorable" : "scored",
     promptTokens: outcome.usage.promptTokens,
+    cachedTokens: outcome.usage.cachedTokens,
     completionTokens: outcome.usage.completionTokens,
     latencyMs: outcome.latencyMs,
     ttftMs: outcome.ttftMs,

@@ -14,6 +14,24 @@ export interface EndpointTarget {
 export interface CallUsage {
   promptTokens: number | null;
   completionTokens: number | null;
+  /** usage.prompt_tokens_details.cached_tokens: prompt tokens served from the server's prefix cache. */
+  cachedTokens: number | null;
+}
+
+interface WireUsage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number } | null;
+}
+
+const numberOrNull = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
+
+function usageOf(usage: WireUsage | null | undefined): CallUsage {
+  return {
+    promptTokens: numberOrNull(usage?.prompt_tokens),
+    completionTokens: numberOrNull(usage?.completion_tokens),
+    cachedTokens: numberOrNull(usage?.prompt_tokens_details?.cached_tokens),
+  };
 }
 
 export type CallOutcome =
@@ -66,7 +84,7 @@ function errorMessageOf(body: string): string {
 
 interface CompletionBody {
   choices?: Array<{ text?: string; message?: { content?: string | null }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number };
+  usage?: WireUsage;
 }
 
 export function classifyResponse(status: number, body: string, retryAfter: string | null, latencyMs: number): CallOutcome {
@@ -82,11 +100,7 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
     if (typeof text !== "string") {
       return { kind: "retry", reason: "response has no choices[0].text or choices[0].message.content", retryAfterS: null, latencyMs };
     }
-    const usage = {
-      promptTokens: typeof parsed.usage?.prompt_tokens === "number" ? parsed.usage.prompt_tokens : null,
-      completionTokens: typeof parsed.usage?.completion_tokens === "number" ? parsed.usage.completion_tokens : null,
-    };
-    return { kind: "ok", text, finishReason: choice?.finish_reason ?? null, usage, latencyMs, ttftMs: null };
+    return { kind: "ok", text, finishReason: choice?.finish_reason ?? null, usage: usageOf(parsed.usage), latencyMs, ttftMs: null };
   }
   const message = errorMessageOf(body);
   if (status === 429 || status === 408 || status >= 500) {
@@ -102,7 +116,7 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
 
 interface StreamChunk {
   choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
-  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+  usage?: WireUsage | null;
 }
 
 /**
@@ -112,7 +126,7 @@ interface StreamChunk {
 export async function readEventStream(body: ReadableStream<Uint8Array>, started: number): Promise<CallOutcome> {
   let text = "";
   let finishReason: string | null = null;
-  let usage: CallUsage = { promptTokens: null, completionTokens: null };
+  let usage: CallUsage = usageOf(null);
   let ttftMs: number | null = null;
   let buffer = "";
   let done = false;
@@ -132,12 +146,7 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, started:
       if (piece && ttftMs === null) ttftMs = Date.now() - started;
       text += piece;
       if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) {
-        usage = {
-          promptTokens: typeof chunk.usage.prompt_tokens === "number" ? chunk.usage.prompt_tokens : null,
-          completionTokens: typeof chunk.usage.completion_tokens === "number" ? chunk.usage.completion_tokens : null,
-        };
-      }
+      if (chunk.usage) usage = usageOf(chunk.usage);
     }
   };
   try {

@@ -152,6 +152,7 @@ export interface Settlement {
   expectedPromptTokens?: number | null;
   tokenMismatch?: boolean;
   promptTokens?: number | null;
+  cachedTokens?: number | null;
   completionTokens?: number | null;
   latencyMs?: number | null;
   ttftMs?: number | null;
@@ -180,7 +181,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
     d1
       .prepare(
         `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens),
-           expected_prompt_tokens = coalesce(?, expected_prompt_tokens), token_mismatch = ?, prompt_tokens = ?, completion_tokens = ?,
+           expected_prompt_tokens = coalesce(?, expected_prompt_tokens), token_mismatch = ?, prompt_tokens = ?, cached_tokens = ?, completion_tokens = ?,
            latency_ms = ?, ttft_ms = ?, finish_reason = ?, response = ?, scores_json = ?, prompt_sha256 = coalesce(?, prompt_sha256),
            error = ?, settled_at = ?, lease_until = NULL
          WHERE run_id = ? AND idx = ? AND status = 'pending'`,
@@ -191,6 +192,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
         s.expectedPromptTokens ?? null,
         s.tokenMismatch ? 1 : 0,
         s.promptTokens ?? null,
+        s.cachedTokens ?? null,
         s.completionTokens ?? null,
         s.latencyMs ?? null,
         s.ttftMs ?? null,
@@ -213,6 +215,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
            token_mismatches = token_mismatches + (SELECT changes()) * ?,
            prompt_tokens = prompt_tokens + (SELECT changes()) * ?,
            completion_tokens = completion_tokens + (SELECT changes()) * ?,
+           cached_tokens = cached_tokens + (SELECT changes()) * ?,
            last_progress_at = ?
          WHERE id = ?
          RETURNING done, total, status`,
@@ -223,6 +226,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
         s.tokenMismatch ? 1 : 0,
         s.promptTokens ?? 0,
         s.completionTokens ?? 0,
+        s.cachedTokens ?? 0,
         now,
         runId,
       ),

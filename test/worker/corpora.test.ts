@@ -48,8 +48,10 @@ describe("corpora", () => {
     fakeUpstream(vi, () => new Response(completionBody("eat a sandwich and sit in Dolores Park on a sunny day.")));
     const { id } = await createRun(needleRun({ suites: [{ type: "needle", corpus: corpus.id, context_lengths: [1000, 2000], depth_percents: [0, 100] }] }));
     await waitForStatus(id, ["succeeded"]);
-    const rebuilt = (await (await api(`/v1/runs/${id}/probes/0/prompt`)).json()) as { prompt: string };
-    // Depth 0: the needle, then the haystack from the first file by name.
+    // Probe 1 is length 1000 at depth 0 (deepest needles come first): the needle, then the
+    // haystack from the first file by name.
+    expect(((await (await api(`/v1/runs/${id}/probes/1`)).json()) as { depth_percent: number }).depth_percent).toBe(0);
+    const rebuilt = (await (await api(`/v1/runs/${id}/probes/1/prompt`)).json()) as { prompt: string };
     expect(rebuilt.prompt.indexOf("Dolores Park")).toBeLessThan(rebuilt.prompt.indexOf("Alpha essay sentence number 0"));
     expect(rebuilt.prompt).not.toContain("Bravo");
     const longest = (await (await api(`/v1/runs/${id}/probes/3/prompt`)).json()) as { prompt: string };

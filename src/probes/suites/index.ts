@@ -2,9 +2,10 @@
 // it resolves a submitted spec into a frozen recipe, enumerates its probes, rebuilds any probe's
 // prompt deterministically from the recipe, and scores a response. Pure: no Cloudflare imports.
 import type { Api, BuiltPrompt, Corpus, ProbeScores, TokenizerName } from "../types";
-import { needleSuite, type NeedleRecipe } from "./needle";
+import { bookQaSuite, type BookQaRecipe, type BookQaSpec, type LoadedBookQaDataset } from "./bookqa";
+import { needleSuite, type NeedleRecipe, type NeedleSpec } from "./needle";
 
-export type SuiteRecipe = NeedleRecipe;
+export type SuiteRecipe = NeedleRecipe | BookQaRecipe;
 
 /** What planning needs from the model being evaluated. */
 export interface ModelTraits {
@@ -17,6 +18,10 @@ export interface ModelTraits {
 export interface SuiteContext {
   /** A built-in or uploaded corpus by id; null when there is none. */
   loadCorpus(id: string): Promise<Corpus | null>;
+  /** A built-in or imported book QA dataset with its first `limit` questions; null when there is none. */
+  loadBookQaDataset(id: string, limit?: number): Promise<LoadedBookQaDataset | null>;
+  /** A book's text by the reference its questions carry; null when it is gone. */
+  loadBook(ref: string): Promise<string | null>;
 }
 
 /** One cell of a suite's plan; its position in the run is its `idx`. */
@@ -74,7 +79,16 @@ export interface SuiteDefinition<Spec, Recipe extends { type: string }> {
   score(recipe: Recipe, point: ProbePoint, response: string): ProbeScores;
 }
 
-export const SUITES = { needle: needleSuite } as const;
+/** Any suite, as code that picks one by a spec's or recipe's run-time `type` sees it. */
+type DispatchedSuite = SuiteDefinition<NeedleSpec | BookQaSpec, SuiteRecipe>;
+
+// Each entry keeps its precise type (SUITES.needle.plan takes a NeedleRecipe); the intersection adds
+// a signature taking any spec or recipe, so `SUITES[spec.type].resolve(spec, …)` typechecks although
+// TypeScript cannot correlate the union of keys with the union of specs.
+export const SUITES = { needle: needleSuite, bookqa: bookQaSuite } as const as { needle: typeof needleSuite; bookqa: typeof bookQaSuite } & Record<
+  SuiteRecipe["type"],
+  DispatchedSuite
+>;
 
 export function suiteOf(recipe: SuiteRecipe) {
   return SUITES[recipe.type];

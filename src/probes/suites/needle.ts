@@ -93,10 +93,14 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     };
   },
 
-  // Probes of one length are adjacent so they run together (they share most of their haystack).
+  // Prefix-cache-aware order: the probes of one length run together, deepest needle first. All
+  // probes of a length share the haystack up to their needle, so after the depth-100 probe (the
+  // whole haystack, needle appended) every shallower one finds its text before the needle already
+  // in a server's prefix cache. Shorter lengths come first; their haystack opens the longer ones.
   plan(recipe) {
+    const deepestFirst = [...recipe.depth_percents].sort((a, b) => b - a);
     return recipe.context_lengths.flatMap((contextLength) =>
-      recipe.depth_percents.map((depthPercent) => ({
+      deepestFirst.map((depthPercent) => ({
         suiteIndex: recipe.index,
         suiteType: "needle" as const,
         contextLength,

@@ -22,7 +22,7 @@ describe("endpoint client", () => {
   const ok = (body: unknown) => classifyResponse(200, JSON.stringify(body), null, 5);
   it("extracts text, finish_reason and usage from completions and chat replies", () => {
     expect(ok({ choices: [{ text: "hi", finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1 } })).toEqual({
-      kind: "ok", text: "hi", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 1 }, latencyMs: 5, ttftMs: null,
+      kind: "ok", text: "hi", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 1, cachedTokens: null }, latencyMs: 5, ttftMs: null,
     });
     expect(ok({ choices: [{ message: { content: "yo" }, finish_reason: "length" }] })).toMatchObject({ kind: "ok", text: "yo", finishReason: "length", usage: { promptTokens: null } });
   });
@@ -45,6 +45,12 @@ describe("endpoint client", () => {
     const overflow = classifyResponse(400, JSON.stringify({ error: { message: "This model's maximum context length is 8192 tokens. However, you requested 9000 tokens" } }), null, 1);
     expect(overflow).toMatchObject({ kind: "fail", unscorable: true });
     expect(classifyResponse(400, JSON.stringify({ error: { message: "unknown parameter" } }), null, 1)).toMatchObject({ kind: "fail", unscorable: false });
+  });
+
+  it("records cached prompt tokens where the endpoint reports them", () => {
+    expect(ok({ choices: [{ text: "a" }], usage: { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 64 } } })).toMatchObject({
+      usage: { promptTokens: 100, cachedTokens: 64 },
+    });
   });
 
   it("retries garbled 200 bodies and bodies without choices", () => {
