@@ -2,6 +2,7 @@
 import type { ChatMessage } from "../probes/types";
 import { splitChat, splitPrompt, type ParsedPrompt } from "./prompt";
 import { readAnswer } from "./reader";
+import { prefixCacheOf } from "./prefix-cache";
 import { countTextTokens, decodeTokens, encodeTokens, lastTokens } from "./tokens";
 
 export interface ReferenceModel {
@@ -48,6 +49,8 @@ export interface Usage {
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** Prompt tokens served from the simulated prefix cache. */
+  prompt_tokens_details?: { cached_tokens: number };
 }
 
 export interface Completion {
@@ -73,9 +76,9 @@ export class ReferenceModelError extends Error {
 /** Completions API: prompt_tokens is the cl100k_base token count of the raw prompt. */
 export function completeText(modelId: string, prompt: string, options: GenerationOptions = {}): Completion {
   const model = requireModel(modelId);
-  const promptTokens = countTextTokens(prompt);
-  checkContextWindow(model, promptTokens, "prompt");
-  return generate(model, splitPrompt(prompt), promptTokens, options);
+  const ids = encodeTokens(prompt);
+  checkContextWindow(model, ids.length, "prompt");
+  return withCachedTokens(generate(model, splitPrompt(prompt), ids.length, options), prefixCacheOf(model.id).lookupAndInsert(ids));
 }
 
 /** Chat API: prompt_tokens follows OpenAI's chat accounting, see `chatPromptTokens`. */
@@ -87,7 +90,19 @@ export function completeChat(
   const model = requireModel(modelId);
   const promptTokens = chatPromptTokens(messages);
   checkContextWindow(model, promptTokens, "messages");
-  return generate(model, splitChat(messages), promptTokens, options);
+  const cached = prefixCacheOf(model.id).lookupAndInsert(chatTokenIds(messages));
+  return withCachedTokens(generate(model, splitChat(messages), promptTokens, options), cached);
+}
+
+// The token stream a chat server would cache: each message's role and content, in order.
+// Roles are marked with ids no text produces, so a role change always breaks the prefix.
+function chatTokenIds(messages: readonly ChatMessage[]): number[] {
+  const ROLE_MARK: Record<ChatMessage["role"], number> = { system: -1, user: -2, assistant: -3 };
+  return messages.flatMap((message) => [ROLE_MARK[message.role], ...encodeTokens(message.content)]);
+}
+
+function withCachedTokens(completion: Completion, cachedTokens: number): Completion {
+  return { ...completion, usage: { ...completion.usage, prompt_tokens_details: { cached_tokens: cachedTokens } } };
 }
 
 /**

@@ -128,11 +128,12 @@ function toHttpError(error: ReferenceModelError): HttpError {
 }
 
 function sumUsage(results: readonly Completion[]): Usage {
-  const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+  const usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, prompt_tokens_details: { cached_tokens: 0 } };
   for (const { usage: one } of results) {
     usage.prompt_tokens += one.prompt_tokens;
     usage.completion_tokens += one.completion_tokens;
     usage.total_tokens += one.total_tokens;
+    usage.prompt_tokens_details!.cached_tokens += one.prompt_tokens_details?.cached_tokens ?? 0;
   }
   return usage;
 }

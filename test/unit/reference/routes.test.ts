@@ -73,7 +73,12 @@ describe("POST /completions", () => {
       created: expect.any(Number),
       model: "extractive-128k",
       choices: [{ index: 0, text: NEEDLE, finish_reason: "stop", logprobs: null }],
-      usage: { prompt_tokens: countTextTokens(SMALL_PROMPT), completion_tokens: 23, total_tokens: countTextTokens(SMALL_PROMPT) + 23 },
+      usage: {
+        prompt_tokens: countTextTokens(SMALL_PROMPT),
+        completion_tokens: 23,
+        total_tokens: countTextTokens(SMALL_PROMPT) + 23,
+        prompt_tokens_details: { cached_tokens: expect.any(Number) },
+      },
     });
     expect(Math.abs(body.created - Date.now() / 1000)).toBeLessThan(5);
   });
@@ -124,7 +129,7 @@ describe("POST /chat/completions", () => {
           finish_reason: "stop",
         },
       ],
-      usage: { prompt_tokens: expect.any(Number), completion_tokens: 23, total_tokens: expect.any(Number) },
+      usage: { prompt_tokens: expect.any(Number), completion_tokens: 23, total_tokens: expect.any(Number), prompt_tokens_details: { cached_tokens: expect.any(Number) } },
     });
   });
 
