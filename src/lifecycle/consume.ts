@@ -7,11 +7,11 @@ import type { BuiltPrompt } from "../probes/types";
 import { retryDelaySeconds } from "./backoff";
 import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint-client";
 import { suiteContext } from "./corpora";
-import { dispatchRun } from "./dispatch";
+import { sendProbes } from "./dispatch";
 import { finalizeRun } from "./finalize";
 import { isProbeMessage, type ProbeMessage } from "./messages";
 import { leaseMs, storedModel } from "./run-model";
-import { beginAttempt, database, getProbe, getRun, noteRetry, pointOf, recipesOf, settleProbe, type Settlement } from "./store";
+import { beginAttempt, database, getProbe, getRun, noteRetry, recipesOf, settleProbe, type Settlement, type SettleResult } from "./store";
 
 export interface ConsumerDeps {
   /** Transport for runs whose endpoint is this Worker's own /reference/v1. */
@@ -58,17 +58,14 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
   if (!runs.has(runId)) runs.set(runId, await getRun(db, runId));
   const run = runs.get(runId);
   if (!run || (run.status !== "queued" && run.status !== "running")) return { ack: true }; // cancelled or finished
-  const probe = await getProbe(db, runId, idx);
-  if (!probe || probe.status !== "pending") return { ack: true }; // a duplicate delivery
-
   const model = storedModel(run);
   const now = Date.now();
-  await beginAttempt(env.DB, runId, idx, now + leaseMs(model), now);
+  const point = await beginAttempt(env.DB, runId, idx, now + leaseMs(model), now);
+  if (!point) return { ack: true }; // a duplicate delivery: the probe is settled already
 
-  const recipe = recipesOf(run).find((r) => r.index === probe.suiteIndex);
-  if (!recipe) throw new Error(`run ${runId} has no suite ${probe.suiteIndex}`);
+  const recipe = recipesOf(run).find((r) => r.index === point.suiteIndex);
+  if (!recipe) throw new Error(`run ${runId} has no suite ${point.suiteIndex}`);
   const suite = suiteOf(recipe);
-  const point = pointOf(probe);
   const built = await suite.build(recipe as never, point, suiteContext(env));
   const promptSha256 = await sha256Hex(promptFingerprintText(built.prompt));
   const fetcher = run.internalEndpoint ? deps.internalFetcher : (deps.externalFetcher ?? ((r: Request) => fetch(r)));
@@ -97,15 +94,17 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
     idx,
     { ...settlement, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, promptSha256 },
     Date.now(),
+    { maxInFlight: model.max_concurrency, leaseUntil: Date.now() + leaseMs(model) },
   );
-  if (result.settled) await afterSettled(env, run, result.done, result.total);
+  await afterSettled(env, run.id, result);
   return { ack: true };
 }
 
-/** A settled probe frees one credit (claim the next probe) and may complete the run. */
-export async function afterSettled(env: Env, run: Pick<RunRow, "id" | "modelJson">, done: number, total: number): Promise<void> {
-  if (done >= total) await finalizeRun(env, run.id);
-  else await dispatchRun(env, run);
+/** A settled probe freed a credit: send the probes claimed with it, or finish the run. */
+export async function afterSettled(env: Env, runId: string, result: SettleResult): Promise<void> {
+  // Claimed probes must be sent even after a duplicate settlement, or they would wait for their lease.
+  if (result.claimed.length) await sendProbes(env, runId, result.claimed);
+  if (result.settled && result.done >= result.total) await finalizeRun(env, runId);
 }
 
 export async function consumeProbeBatch(batch: MessageBatch<unknown>, env: Env, deps: ConsumerDeps): Promise<void> {
@@ -147,8 +146,12 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
         continue;
       }
       const error = `gave up after ${probe.attempts} attempts; last error: ${probe.error ?? "unknown"}`;
-      const result = await settleProbe(env.DB, runId, idx, { status: "failed", error }, Date.now());
-      if (result.settled && (run.status === "queued" || run.status === "running")) await afterSettled(env, run, result.done, result.total);
+      const model = storedModel(run);
+      const result = await settleProbe(env.DB, runId, idx, { status: "failed", error }, Date.now(), {
+        maxInFlight: model.max_concurrency,
+        leaseUntil: Date.now() + leaseMs(model),
+      });
+      if (run.status === "queued" || run.status === "running") await afterSettled(env, runId, result);
       message.ack();
     } catch (error) {
       console.error(JSON.stringify({ event: "dead_letter.error", run_id: runId, idx, error: String(error) }));

@@ -97,7 +97,12 @@ export function pointOf(probe: ProbeRow): ProbePoint {
  * One statement, so two consumers claiming at once never take the same probe or exceed the limit.
  */
 export async function claimProbes(d1: D1Database, runId: string, maxInFlight: number, leaseUntil: number, now: number): Promise<number[]> {
-  const { results } = await d1
+  const { results } = await claimStatement(d1, runId, maxInFlight, leaseUntil, now).all<{ idx: number }>();
+  return results.map((r) => r.idx).sort((a, b) => a - b);
+}
+
+function claimStatement(d1: D1Database, runId: string, maxInFlight: number, leaseUntil: number, now: number): D1PreparedStatement {
+  return d1
     .prepare(
       `UPDATE probes SET dispatched_at = ?1, lease_until = ?2
        WHERE run_id = ?3 AND idx IN (
@@ -106,9 +111,7 @@ export async function claimProbes(d1: D1Database, runId: string, maxInFlight: nu
          LIMIT max(0, ?4 - (SELECT count(*) FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NOT NULL)))
        RETURNING idx`,
     )
-    .bind(now, leaseUntil, runId, maxInFlight)
-    .all<{ idx: number }>();
-  return results.map((r) => r.idx).sort((a, b) => a - b);
+    .bind(now, leaseUntil, runId, maxInFlight);
 }
 
 /** Dispatched probes whose lease ran out (their message was lost or their worker died). */
@@ -126,16 +129,25 @@ export async function reclaimExpiredProbes(d1: D1Database, runId: string, leaseU
   return results.map((r) => r.idx).sort((a, b) => a - b);
 }
 
-/** Records the start of an attempt: bumps attempts, extends the lease, and marks the run running. */
-export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<void> {
-  await d1.batch([
+/**
+ * Starts an attempt on a pending probe — bumps attempts, extends the lease, marks the run running —
+ * and returns the probe's cell; null when the probe is no longer pending (a duplicate delivery).
+ */
+export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<ProbePoint | null> {
+  const [probe] = await d1.batch<{ suite_index: number; suite_type: string; context_length: number | null; depth_percent: number | null }>([
     d1
-      .prepare(`UPDATE probes SET attempts = attempts + 1, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'`)
+      .prepare(
+        `UPDATE probes SET attempts = attempts + 1, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'
+         RETURNING suite_index, suite_type, context_length, depth_percent`,
+      )
       .bind(leaseUntil, runId, idx),
     d1
       .prepare(`UPDATE runs SET status = 'running', started_at = ?, last_progress_at = ? WHERE id = ? AND status = 'queued'`)
       .bind(now, now, runId),
   ]);
+  const row = probe?.results?.[0];
+  if (!row) return null;
+  return { suiteIndex: row.suite_index, suiteType: row.suite_type as ProbePoint["suiteType"], contextLength: row.context_length, depthPercent: row.depth_percent };
 }
 
 /** Notes why an attempt will be retried, and holds the lease through the backoff. */
@@ -169,15 +181,25 @@ export interface SettleResult {
   done: number;
   total: number;
   status: RunRow["status"];
+  /** Probes claimed in the same transaction with the credit this settlement freed. */
+  claimed: number[];
+}
+
+export interface ClaimNext {
+  maxInFlight: number;
+  leaseUntil: number;
 }
 
 // Responses are stored for inspection, trimmed: D1 rows must stay far below 2 MB.
 const MAX_STORED_RESPONSE_CHARS = 8_000;
 
-/** Settles a pending probe and counts it, atomically and at most once. */
-export async function settleProbe(d1: D1Database, runId: string, idx: number, s: Settlement, now: number): Promise<SettleResult> {
+/**
+ * Settles a pending probe and counts it, atomically and at most once; with `claimNext`, claims the
+ * freed credit's next probes in the same transaction (one round trip instead of two).
+ */
+export async function settleProbe(d1: D1Database, runId: string, idx: number, s: Settlement, now: number, claimNext?: ClaimNext): Promise<SettleResult> {
   const response = s.response == null ? null : s.response.slice(0, MAX_STORED_RESPONSE_CHARS);
-  const [updated, counted] = await d1.batch<{ done: number; total: number; status: RunRow["status"] }>([
+  const [updated, counted, claimedRows] = await d1.batch<{ done: number; total: number; status: RunRow["status"] }>([
     d1
       .prepare(
         `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens),
@@ -230,10 +252,12 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
         now,
         runId,
       ),
+    ...(claimNext ? [claimStatement(d1, runId, claimNext.maxInFlight, claimNext.leaseUntil, now)] : []),
   ]);
   const row = counted?.results?.[0];
   if (!row) throw new Error(`run ${runId} disappeared while settling probe ${idx}`);
-  return { settled: (updated?.meta.changes ?? 0) === 1, done: row.done, total: row.total, status: row.status };
+  const claimed = ((claimedRows?.results ?? []) as unknown as { idx: number }[]).map((r) => r.idx).sort((a, b) => a - b);
+  return { settled: (updated?.meta.changes ?? 0) === 1, done: row.done, total: row.total, status: row.status, claimed };
 }
 
 export async function listProbes(db: Db, runId: string): Promise<ProbeRow[]> {
