@@ -1,28 +1,72 @@
-// The public pages (server-rendered with hono/jsx, readable without JavaScript).
-import { Hono } from "hono";
+// The public pages (server-rendered with hono/jsx, readable without JavaScript):
+//   /                          leaderboard (sort and filters in the query string)
+//   /runs/{id}                 run page: progress, heatmaps, curves, scores
+//   /runs/{id}/events          live progress (Server-Sent Events)
+//   /runs/{id}/probes/{idx}    one probe
+// Private runs answer 404 on every page, exactly like unknown ones.
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../api/app-types";
+import type { ProbeRow, RunRow } from "../db/schema";
+import { probeResource, runResource } from "../api/resources";
+import { suiteContext } from "../lifecycle/corpora";
+import { database, getProbe, leaderboardRuns, listProbes, pointOf, recipesOf } from "../lifecycle/store";
+import { SUITES, suiteOf } from "../probes/suites";
+import { streamRunEvents } from "./events";
+import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
+import { NotFoundPage } from "./layout";
+import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderboard";
+import { ProbePage } from "./probe-page";
+import { publicRun, runProgress } from "./queries";
+import { RunPage } from "./run-page";
 
 export const webRoutes = new Hono<AppEnv>();
 
-webRoutes.get("/", (c) =>
-  c.html(
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <title>ctxprobe</title>
-      </head>
-      <body>
-        <h1>ctxprobe</h1>
-        <p>Long-context evaluation as a service.</p>
-        <ul>
-          <li>
-            <a href="/v1/leaderboard">Leaderboard (JSON)</a>
-          </li>
-          <li>
-            <a href="/docs">API documentation</a> · <a href="/openapi.json">OpenAPI document</a>
-          </li>
-        </ul>
-      </body>
-    </html>,
-  ),
-);
+const notFound = (c: Context<AppEnv>, what: string) => c.html(<NotFoundPage what={what} />, 404);
+
+webRoutes.get("/", async (c) => {
+  const query = parseBoardQuery(c.req.query());
+  const rows = boardRows(await leaderboardRuns(database(c.env.DB), 1000));
+  return c.html(<LeaderboardPage rows={viewRows(rows, query)} total={rows.length} query={query} />);
+});
+
+webRoutes.get("/runs/:id", async (c) => {
+  const id = c.req.param("id");
+  const db = database(c.env.DB);
+  const run = await publicRun(db, id);
+  if (!run) return notFound(c, `There is no public run ${id}.`);
+  const probes = await listProbes(db, id);
+  const metrics = SUITES.needle.metrics;
+  const asked = c.req.query("metric") ?? "";
+  const metric = metrics.includes(asked) ? asked : metrics[0]!;
+  const recipes = recipesOf(run).filter((r) => r.type === "needle");
+  return c.html(<RunPage run={run} resource={runResource(run, probes)} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
+});
+
+webRoutes.get("/runs/:id/events", async (c) => {
+  const id = c.req.param("id");
+  const first = await runProgress(database(c.env.DB), id);
+  if (!first || first.public !== 1) return notFound(c, `There is no public run ${id}.`);
+  return streamRunEvents(c, id, first);
+});
+
+webRoutes.get("/runs/:id/probes/:idx{[0-9]+}", async (c) => {
+  const id = c.req.param("id");
+  const idx = Number(c.req.param("idx"));
+  const db = database(c.env.DB);
+  const run = await publicRun(db, id);
+  const probe = run ? await getProbe(db, id, idx) : undefined;
+  if (!run || !probe) return notFound(c, `There is no probe ${idx} in a public run ${id}.`);
+  return c.html(<ProbePage run={run} probe={probeResource(probe)} excerpt={await rebuildExcerpt(c, run, probe)} />);
+});
+
+/** Rebuilds the probe's prompt from the run's recipe (as GET …/prompt does) and cuts the excerpt. */
+async function rebuildExcerpt(c: Context<AppEnv>, run: RunRow, probe: ProbeRow): Promise<PromptExcerpt | string> {
+  const recipe = recipesOf(run).find((r) => r.index === probe.suiteIndex);
+  if (!recipe) return "the run has no recipe for this probe's suite";
+  try {
+    const built = await suiteOf(recipe).build(recipe as never, pointOf(probe), suiteContext(c.env));
+    return promptExcerpt(promptText(built.prompt));
+  } catch (error) {
+    return String(error instanceof Error ? error.message : error);
+  }
+}

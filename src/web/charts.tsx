@@ -1,0 +1,140 @@
+// Small SVG charts: a line chart with its data table (per-length / per-depth curves) and a
+// leaderboard sparkline. Every chart is role="img" with <title>/<desc>; the data is also text.
+import type { FC } from "hono/jsx";
+import { formatScore } from "./format";
+
+export interface CurvePoint {
+  x: number;
+  /** Axis and table label of x, e.g. "16K" or "50 %". */
+  label: string;
+  /** 0–100, null when nothing was scored there. */
+  y: number | null;
+}
+
+export interface LineChartProps {
+  id: string;
+  title: string;
+  desc: string;
+  xTitle: string;
+  points: CurvePoint[];
+  /** log2 for context lengths (the usual axis of length curves), linear for depths. */
+  xScale: "log2" | "linear";
+  /** Optional dashed marker, e.g. the training length. */
+  marker?: { x: number; label: string };
+}
+
+const W = 380;
+const H = 210;
+const M = { left: 40, right: 24, top: 14, bottom: 38 };
+const Y_TICKS = [0, 25, 50, 75, 100];
+
+/** Splits points into runs of consecutive scored points, so gaps show as gaps. */
+function segments(points: { px: number; py: number | null }[]) {
+  const out: { px: number; py: number }[][] = [[]];
+  for (const p of points) {
+    if (p.py === null) out.push([]);
+    else out.at(-1)!.push({ px: p.px, py: p.py });
+  }
+  return out.filter((s) => s.length > 0);
+}
+
+export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker }) => {
+  const f = xScale === "log2" ? (x: number) => Math.log2(Math.max(x, 1)) : (x: number) => x;
+  const xs = points.map((p) => f(p.x));
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const plotW = W - M.left - M.right;
+  const plotH = H - M.top - M.bottom;
+  const px = (x: number) => M.left + (hi === lo ? plotW / 2 : ((f(x) - lo) / (hi - lo)) * plotW);
+  const py = (y: number) => M.top + plotH - (y / 100) * plotH;
+  const every = Math.ceil(points.length / 8); // thin the x labels so they never overlap
+  const placed = points.map((p) => ({ ...p, px: px(p.x), py: p.y === null ? null : py(p.y) }));
+  const markerX = marker && marker.x >= points[0]!.x && marker.x <= points.at(-1)!.x ? px(marker.x) : null;
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`} id={id}>
+        <title id={`${id}-title`}>{title}</title>
+        <desc id={`${id}-desc`}>{desc}</desc>
+        {Y_TICKS.map((t) => (
+          <g>
+            <line x1={M.left} x2={W - M.right} y1={py(t)} y2={py(t)} stroke={t === 0 ? "#9aa3b2" : "#e3e6ec"} />
+            <text x={M.left - 6} y={py(t) + 4} text-anchor="end" font-size="11">
+              {t}
+            </text>
+          </g>
+        ))}
+        {markerX !== null ? (
+          <g class="marker">
+            <line x1={markerX} x2={markerX} y1={M.top} y2={M.top + plotH} stroke="#222" stroke-dasharray="5 4" />
+            <text x={markerX + 4} y={M.top + 10} font-size="10">
+              {marker!.label}
+            </text>
+          </g>
+        ) : null}
+        {segments(placed).map((s) => (
+          <polyline points={s.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(" ")} fill="none" stroke="#2450b2" stroke-width="2" />
+        ))}
+        {placed.map((p, i) => (
+          <g>
+            {p.py !== null ? (
+              <circle cx={p.px} cy={p.py} r="3.5" fill="#2450b2">
+                <title>{`${p.label}: ${formatScore(p.y)}`}</title>
+              </circle>
+            ) : null}
+            {i % every === 0 || i === placed.length - 1 ? (
+              <text x={p.px} y={H - M.bottom + 16} text-anchor="middle" font-size="11">
+                {p.label}
+              </text>
+            ) : null}
+          </g>
+        ))}
+        <text x={M.left + plotW / 2} y={H - 4} text-anchor="middle" font-size="11" fill="#5b6475">
+          {xTitle}
+        </text>
+      </svg>
+      <details>
+        <summary>Data table: {title}</summary>
+        <table>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{xTitle}</th>
+              <th scope="col" class="num">
+                Score (0–100)
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {points.map((p) => (
+              <tr>
+                <th scope="row">{p.label}</th>
+                <td class="num">{formatScore(p.y)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+};
+
+/** A tiny per-length trend for a leaderboard row; its <desc> carries every value. */
+export const Sparkline: FC<{ id: string; label: string; points: CurvePoint[] }> = ({ id, label, points }) => {
+  const [w, h, pad] = [88, 22, 2];
+  const step = points.length > 1 ? (w - 2 * pad) / (points.length - 1) : 0;
+  const placed = points.map((p, i) => ({ px: pad + i * step, py: p.y === null ? null : pad + (1 - p.y / 100) * (h - 2 * pad) }));
+  const values = points.map((p) => `${p.label}: ${formatScore(p.y)}`).join(", ");
+  return (
+    <svg class="spark" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-labelledby={`${id}-t ${id}-d`}>
+      <title id={`${id}-t`}>{label}</title>
+      <desc id={`${id}-d`}>{values}</desc>
+      <line x1={pad} x2={w - pad} y1={h - pad} y2={h - pad} stroke="#e3e6ec" />
+      {segments(placed).map((s) =>
+        s.length === 1 ? (
+          <circle cx={s[0]!.px} cy={s[0]!.py} r="2" fill="#2450b2" />
+        ) : (
+          <polyline points={s.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(" ")} fill="none" stroke="#2450b2" stroke-width="1.5" />
+        ),
+      )}
+    </svg>
+  );
+};

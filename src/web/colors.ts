@@ -1,0 +1,39 @@
+// The heatmap colour scale of Fu et al. 2024 (their visualize.py): red → yellow → green over a
+// fixed [0, 1] domain, so heatmaps of different models are comparable at a glance.
+
+type Rgb = readonly [number, number, number];
+
+/** Score → colour stops, interpolated linearly in RGB between neighbours. */
+export const SCALE_STOPS: readonly { at: number; hex: string }[] = [
+  { at: 0, hex: "#F0496E" },
+  { at: 0.5, hex: "#EBB839" },
+  { at: 1, hex: "#0CD79F" },
+];
+
+/** Cells that were not scored (still pending, or cancelled). */
+export const PENDING_FILL = "#e6e6e6";
+/** Drawn under the hatching of unscorable and failed cells. */
+export const HATCH_BACKGROUND = "#d4d4d4";
+export const HATCH_STROKE = "#8a8a8a";
+
+const rgbOf = (hex: string): Rgb => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as unknown as Rgb;
+const hexOf = (rgb: Rgb): string => "#" + rgb.map((c) => Math.round(c).toString(16).padStart(2, "0")).join("");
+
+/** The colour of a score in [0, 1] as `#rrggbb`; out-of-range scores are clamped. */
+export function scoreColor(score: number): string {
+  if (Number.isNaN(score)) throw new RangeError("score is NaN");
+  const s = Math.min(1, Math.max(0, score));
+  for (let i = 1; i < SCALE_STOPS.length; i++) {
+    const lo = SCALE_STOPS[i - 1]!;
+    const hi = SCALE_STOPS[i]!;
+    if (s <= hi.at) {
+      const t = (s - lo.at) / (hi.at - lo.at);
+      const [a, b] = [rgbOf(lo.hex), rgbOf(hi.hex)];
+      return hexOf([0, 1, 2].map((k) => a[k]! + (b[k]! - a[k]!) * t) as unknown as Rgb);
+    }
+  }
+  return SCALE_STOPS.at(-1)!.hex.toLowerCase();
+}
+
+/** CSS gradient of the same scale, for the legend. */
+export const SCALE_GRADIENT = `linear-gradient(to right, ${SCALE_STOPS.map((s) => `${s.hex} ${s.at * 100}%`).join(", ")})`;

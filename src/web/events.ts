@@ -1,0 +1,40 @@
+// GET /runs/{id}/events: live progress of a run as Server-Sent Events, for the run page.
+// `progress` every second with an `id:` (a browser that reconnects sends Last-Event-ID and the
+// numbering continues), then a terminal `done` when the run has finished, and the stream closes.
+// Bounded: after 10 minutes the server closes and EventSource reconnects on its own.
+import type { Context } from "hono";
+import { streamSSE } from "hono/streaming";
+import type { AppEnv } from "../api/app-types";
+import { database } from "../lifecycle/store";
+import { isFinished, runProgress, type RunProgress } from "./queries";
+
+export const POLL_MS = 1000;
+export const MAX_STREAM_MS = 10 * 60 * 1000;
+const RETRY_MS = 3000;
+
+const payload = (p: RunProgress) =>
+  JSON.stringify({ status: p.status, progress: { total: p.total, done: p.done, failed: p.failed, unscorable: p.unscorable } });
+
+/** The run must exist and be public; the caller answers 404 otherwise. */
+export function streamRunEvents(c: Context<AppEnv>, id: string, first: RunProgress): Response {
+  const db = database(c.env.DB);
+  let seq = Number.parseInt(c.req.header("Last-Event-ID") ?? "", 10);
+  if (!Number.isFinite(seq) || seq < 0) seq = 0;
+  // Streaming through wrangler dev may buffer compressed bodies; identity encoding avoids that.
+  c.header("Content-Encoding", "Identity");
+  return streamSSE(c, async (stream) => {
+    const deadline = Date.now() + MAX_STREAM_MS;
+    let current: RunProgress | undefined = first;
+    while (current && !stream.aborted) {
+      seq += 1;
+      await stream.writeSSE({ event: "progress", id: String(seq), data: payload(current), retry: RETRY_MS });
+      if (isFinished(current.status)) {
+        await stream.writeSSE({ event: "done", id: String(seq + 1), data: JSON.stringify({ status: current.status }) });
+        return;
+      }
+      if (Date.now() + POLL_MS > deadline) return;
+      await stream.sleep(POLL_MS);
+      current = await runProgress(db, id);
+    }
+  });
+}

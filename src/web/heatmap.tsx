@@ -1,0 +1,217 @@
+// The needle heatmap as inline SVG, laid out like Fu et al.'s figure: rows are needle depths
+// (0 % at the top), columns are haystack lengths, colour is the probe's score on a fixed 0–1 scale.
+// Every cell links to its probe page, so the heatmap works without JavaScript.
+import type { FC } from "hono/jsx";
+import type { ProbeRow } from "../db/schema";
+import { HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, SCALE_GRADIENT, scoreColor } from "./colors";
+import { formatK, formatUnitScore } from "./format";
+
+export interface HeatCell {
+  idx: number;
+  length: number;
+  depth: number;
+  status: ProbeRow["status"];
+  /** The chosen metric's score in 0–1, only for scored probes. */
+  score: number | null;
+}
+
+export interface HeatmapData {
+  runId: string;
+  suiteIndex: number;
+  metric: string;
+  lengths: number[];
+  depths: number[];
+  /** Cells keyed by `${depth}:${length}`. */
+  cells: Map<string, HeatCell>;
+  trainingLength?: number;
+}
+
+export function heatCells(probes: ProbeRow[], metric: string): Map<string, HeatCell> {
+  const cells = new Map<string, HeatCell>();
+  for (const p of probes) {
+    if (p.contextLength === null || p.depthPercent === null) continue;
+    const scores = p.scoresJson ? (JSON.parse(p.scoresJson) as Record<string, number>) : null;
+    const value = scores?.[metric];
+    cells.set(`${p.depthPercent}:${p.contextLength}`, {
+      idx: p.idx,
+      length: p.contextLength,
+      depth: p.depthPercent,
+      status: p.status,
+      score: p.status === "scored" && typeof value === "number" ? value : null,
+    });
+  }
+  return cells;
+}
+
+const isBroken = (status: HeatCell["status"]) => status === "unscorable" || status === "failed";
+
+function cellFill(cell: HeatCell, hatchId: string): string {
+  if (cell.score !== null) return scoreColor(cell.score);
+  return isBroken(cell.status) ? `url(#${hatchId})` : PENDING_FILL;
+}
+
+export function cellLabel(cell: HeatCell): string {
+  const where = `${formatK(cell.length)} tokens, depth ${cell.depth} %`;
+  return cell.score !== null ? `${where}: score ${formatUnitScore(cell.score)}` : `${where}: ${cell.status}`;
+}
+
+/** A one-sentence summary for the SVG's <desc>: what a sighted reader takes in at a glance. */
+function summary(data: HeatmapData): string {
+  const all = [...data.cells.values()];
+  const scored = all.filter((c) => c.score !== null);
+  const mean = scored.length ? scored.reduce((a, c) => a + c.score!, 0) / scored.length : null;
+  const low = scored.filter((c) => c.score! < 0.5);
+  const lowText = low.length
+    ? ` Cells below 0.5: ${low.slice(0, 12).map((c) => `${formatK(c.length)} at ${c.depth} %`).join(", ")}${low.length > 12 ? ", …" : ""}.`
+    : " No cell is below 0.5.";
+  return `${scored.length} of ${all.length} probes scored with the ${data.metric} metric, mean ${formatUnitScore(mean)}.${scored.length ? lowText : ""}`;
+}
+
+const W = 760;
+const M = { left: 64, right: 14, top: 28, bottom: 46 };
+
+/** x of the boundary after the last length ≤ the training length (the paper's dashed line). */
+function trainingLineX(lengths: number[], training: number, left: number, cellW: number): number {
+  return left + lengths.filter((l) => l <= training).length * cellW;
+}
+
+export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
+  const { lengths, depths } = data;
+  const id = `heatmap-${data.suiteIndex}`;
+  const hatchId = `${id}-hatch`;
+  const plotW = W - M.left - M.right;
+  const cellW = plotW / lengths.length;
+  const cellH = Math.min(44, Math.max(12, 300 / depths.length));
+  const plotH = cellH * depths.length;
+  const H = M.top + plotH + M.bottom;
+  const everyX = Math.ceil(lengths.length / 14);
+  const everyY = Math.ceil(depths.length / 12);
+  const lineX = data.trainingLength ? trainingLineX(lengths, data.trainingLength, M.left, cellW) : null;
+  return (
+    // role="group", not "img": its cells are links (and buttons with JS), which role="img" would hide.
+    <svg id={id} class="heatmap" viewBox={`0 0 ${W} ${H}`} width="100%" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
+      <title id={`${id}-title`}>{`Needle heatmap (${data.metric} metric): depth by context length`}</title>
+      <desc id={`${id}-desc`}>{summary(data)}</desc>
+      <defs>
+        <pattern id={hatchId} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
+          <rect width="6" height="6" fill={HATCH_BACKGROUND} />
+          <line x1="0" y1="0" x2="0" y2="6" stroke={HATCH_STROKE} stroke-width="2" />
+        </pattern>
+      </defs>
+      {depths.map((depth, row) =>
+        lengths.map((length, col) => {
+          const cell = data.cells.get(`${depth}:${length}`);
+          if (!cell) return null;
+          return (
+            <a href={`/runs/${data.runId}/probes/${cell.idx}`} class="cell-link">
+              <title>{cellLabel(cell)}</title>
+              <rect
+                class="cell"
+                x={(M.left + col * cellW).toFixed(2)}
+                y={(M.top + row * cellH).toFixed(2)}
+                width={cellW.toFixed(2)}
+                height={cellH.toFixed(2)}
+                fill={cellFill(cell, hatchId)}
+                stroke="#fff"
+                stroke-width="1"
+                data-length={cell.length}
+                data-depth={cell.depth}
+                data-score={cell.score === null ? "" : String(cell.score)}
+                data-idx={cell.idx}
+                data-status={cell.status}
+              />
+            </a>
+          );
+        }),
+      )}
+      {depths.map((depth, row) =>
+        row % everyY === 0 || row === depths.length - 1 ? (
+          <text x={M.left - 6} y={M.top + row * cellH + cellH / 2 + 4} text-anchor="end" font-size="12">
+            {`${depth}%`}
+          </text>
+        ) : null,
+      )}
+      {lengths.map((length, col) =>
+        col % everyX === 0 || col === lengths.length - 1 ? (
+          <text x={M.left + col * cellW + cellW / 2} y={M.top + plotH + 16} text-anchor="middle" font-size="12">
+            {formatK(length)}
+          </text>
+        ) : null,
+      )}
+      <text x={M.left + plotW / 2} y={H - 8} text-anchor="middle" font-size="12" fill="#5b6475">
+        Context length (tokens)
+      </text>
+      <text transform={`translate(14 ${M.top + plotH / 2}) rotate(-90)`} text-anchor="middle" font-size="12" fill="#5b6475">
+        Needle depth (%)
+      </text>
+      {lineX !== null ? (
+        <g class="training-line" data-training-length={data.trainingLength}>
+          <line x1={lineX} x2={lineX} y1={M.top - 6} y2={M.top + plotH + 4} stroke="#111" stroke-width="2" stroke-dasharray="6 4" />
+          <text x={lineX} y={M.top - 10} text-anchor={lineX > W - 120 ? "end" : lineX < M.left + 120 ? "start" : "middle"} font-size="11">
+            {`training length ${formatK(data.trainingLength!)}`}
+          </text>
+        </g>
+      ) : null}
+    </svg>
+  );
+};
+
+export const HeatmapLegend: FC<{ training?: number }> = ({ training }) => (
+  <div class="legend" aria-hidden="true">
+    <span>
+      0<span class="scale" style={`background:${SCALE_GRADIENT}`} />1
+    </span>
+    <span>
+      <span class="swatch hatch" />
+      unscorable or failed
+    </span>
+    <span>
+      <span class="swatch pending" />
+      not scored yet
+    </span>
+    {training ? (
+      <span>
+        <span class="swatch training" />
+        training length
+      </span>
+    ) : null}
+  </div>
+);
+
+/** The same numbers as a table, with links to each probe: the heatmap's text alternative. */
+export const HeatmapTable: FC<{ data: HeatmapData }> = ({ data }) => (
+  <details>
+    <summary>Heatmap as a table</summary>
+    <table>
+      <caption>
+        Needle scores ({data.metric} metric, 0–1): rows are depths, columns context lengths
+        {data.trainingLength ? `; training length ${formatK(data.trainingLength)} tokens` : ""}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">Depth</th>
+          {data.lengths.map((l) => (
+            <th scope="col" class="num">
+              {formatK(l)}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {data.depths.map((d) => (
+          <tr>
+            <th scope="row">{d} %</th>
+            {data.lengths.map((l) => {
+              const cell = data.cells.get(`${d}:${l}`);
+              return (
+                <td class="num">
+                  {cell ? <a href={`/runs/${data.runId}/probes/${cell.idx}`}>{cell.score !== null ? formatUnitScore(cell.score) : cell.status}</a> : "—"}
+                </td>
+              );
+            })}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </details>
+);

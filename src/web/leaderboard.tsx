@@ -1,0 +1,221 @@
+// "/": the leaderboard. One row per public succeeded run, sorted and filtered on the server from
+// the URL (?sort=&dir=&q=&reference=), so every view is a link and works without JavaScript.
+import type { FC } from "hono/jsx";
+import type { RunRow } from "../db/schema";
+import { storedModel } from "../lifecycle/run-model";
+import type { SuiteAggregate } from "../probes/suites/aggregate";
+import { Sparkline, type CurvePoint } from "./charts";
+import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
+import { Layout } from "./layout";
+
+export interface BoardRow {
+  id: string;
+  name: string;
+  reference: boolean;
+  paper: number | null;
+  contains: number | null;
+  byLength: CurvePoint[];
+  tokens: number;
+  finishedAt: number | null;
+  /** Rank by the paper score; equal scores share a rank. */
+  rank: number | null;
+}
+
+export const SORT_KEYS = ["rank", "model", "paper", "contains", "tokens", "finished"] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+export type SortDir = "asc" | "desc";
+
+export interface BoardQuery {
+  sort: SortKey;
+  dir: SortDir;
+  q: string;
+  reference: "" | "only" | "hide";
+}
+
+/** Direction a column sorts in when first clicked: best / newest / A first. */
+const FIRST_DIR: Record<SortKey, SortDir> = { rank: "asc", model: "asc", paper: "desc", contains: "desc", tokens: "desc", finished: "desc" };
+
+export function parseBoardQuery(params: Record<string, string | undefined>): BoardQuery {
+  const sort = (SORT_KEYS as readonly string[]).includes(params.sort ?? "") ? (params.sort as SortKey) : "paper";
+  const dir = params.dir === "asc" || params.dir === "desc" ? params.dir : FIRST_DIR[sort];
+  const reference = params.reference === "only" || params.reference === "hide" ? params.reference : "";
+  return { sort, dir, q: (params.q ?? "").trim().slice(0, 200), reference };
+}
+
+export function boardRows(runs: RunRow[]): BoardRow[] {
+  const rows = runs.map((run): BoardRow => {
+    const suites = JSON.parse(run.resultsJson ?? "[]") as SuiteAggregate[];
+    const needle = suites.find((s) => s.type === "needle");
+    return {
+      id: run.id,
+      name: storedModel(run).name,
+      reference: run.reference === 1,
+      paper: needle?.scores.paper ?? null,
+      contains: needle?.scores.contains ?? null,
+      byLength: Object.entries(needle?.by_length ?? {})
+        .map(([length, scores]) => ({ x: Number(length), label: formatK(Number(length)), y: scores.paper ?? null }))
+        .sort((a, b) => a.x - b.x),
+      tokens: run.promptTokens,
+      finishedAt: run.finishedAt,
+      rank: null,
+    };
+  });
+  const scores = rows.map((r) => r.paper).filter((s): s is number => s !== null);
+  for (const row of rows) row.rank = row.paper === null ? null : 1 + scores.filter((s) => s > row.paper!).length;
+  return rows;
+}
+
+const sortValue = (row: BoardRow, key: SortKey): string | number | null =>
+  ({ rank: row.rank, model: row.name.toLowerCase(), paper: row.paper, contains: row.contains, tokens: row.tokens, finished: row.finishedAt })[key];
+
+/** Filters then sorts; missing values always sort last, ties fall back to the paper score, then the id. */
+export function viewRows(rows: BoardRow[], query: BoardQuery): BoardRow[] {
+  const needle = query.q.toLowerCase();
+  const kept = rows.filter(
+    (r) =>
+      (!needle || r.name.toLowerCase().includes(needle)) &&
+      (query.reference === "" || (query.reference === "only" ? r.reference : !r.reference)),
+  );
+  const sign = query.dir === "asc" ? 1 : -1;
+  const compare = (a: string | number | null, b: string | number | null) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : sign * (a < b ? -1 : 1);
+  return kept.sort(
+    (a, b) => compare(sortValue(a, query.sort), sortValue(b, query.sort)) || (b.paper ?? -1) - (a.paper ?? -1) || (a.id < b.id ? -1 : 1),
+  );
+}
+
+function boardHref(query: BoardQuery, change: Partial<BoardQuery>): string {
+  const next = { ...query, ...change };
+  const params = new URLSearchParams();
+  params.set("sort", next.sort);
+  params.set("dir", next.dir);
+  if (next.q) params.set("q", next.q);
+  if (next.reference) params.set("reference", next.reference);
+  return `/?${params}`;
+}
+
+const SortHeader: FC<{ query: BoardQuery; column: SortKey; label: string; numeric?: boolean }> = ({ query, column, label, numeric }) => {
+  const active = query.sort === column;
+  const dir: SortDir = active ? (query.dir === "asc" ? "desc" : "asc") : FIRST_DIR[column];
+  return (
+    <th scope="col" class={numeric ? "num" : undefined} aria-sort={active ? (query.dir === "asc" ? "ascending" : "descending") : undefined}>
+      <a href={boardHref(query, { sort: column, dir })} data-sort={column}>
+        {label}
+        <span aria-hidden="true">{active ? (query.dir === "asc" ? " ▲" : " ▼") : " ↕"}</span>
+        <span class="sr-only">{`, sort ${dir === "asc" ? "ascending" : "descending"}`}</span>
+      </a>
+    </th>
+  );
+};
+
+const Filters: FC<{ query: BoardQuery }> = ({ query }) => (
+  <form class="filters" method="get" action="/" role="search" aria-label="Filter runs">
+    <input type="hidden" name="sort" value={query.sort} />
+    <input type="hidden" name="dir" value={query.dir} />
+    <div>
+      <label for="q">Model name contains</label>
+      <input id="q" name="q" type="search" value={query.q} placeholder="e.g. 7b-80k" />
+    </div>
+    <div>
+      <label for="reference">Reference baselines</label>
+      <select id="reference" name="reference">
+        <option value="" selected={query.reference === ""}>
+          show
+        </option>
+        <option value="only" selected={query.reference === "only"}>
+          only
+        </option>
+        <option value="hide" selected={query.reference === "hide"}>
+          hide
+        </option>
+      </select>
+    </div>
+    <button type="submit">Apply</button>
+    {query.q || query.reference ? <a href={boardHref(query, { q: "", reference: "" })}>Clear filters</a> : null}
+  </form>
+);
+
+export const ReferenceBadge: FC = () => (
+  <span class="badge reference" title="Built-in reference baseline served by this service">
+    reference
+  </span>
+);
+
+const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }) => (
+  <table id="leaderboard">
+    <caption>
+      Public runs that succeeded; needle scores are means on a 0–100 scale (a perfect answer scores 91.67 on the paper's metric).
+    </caption>
+    <thead>
+      <tr>
+        <SortHeader query={query} column="rank" label="#" numeric />
+        <SortHeader query={query} column="model" label="Model" />
+        <SortHeader query={query} column="paper" label="Needle (paper)" numeric />
+        <SortHeader query={query} column="contains" label="Needle (contains)" numeric />
+        <th scope="col">By length</th>
+        <SortHeader query={query} column="tokens" label="Prompt tokens" numeric />
+        <SortHeader query={query} column="finished" label="Finished (UTC)" />
+        <th scope="col">
+          <span class="sr-only">Run page</span>
+        </th>
+      </tr>
+    </thead>
+    <tbody>
+      {rows.map((row) => (
+        <tr data-run-id={row.id}>
+          <td class="num">{row.rank ?? "—"}</td>
+          <th scope="row" class="model">
+            <a href={`/runs/${row.id}`}>{row.name}</a> {row.reference ? <ReferenceBadge /> : null}
+          </th>
+          <td class="num" data-col="paper">
+            {formatScore(row.paper)}
+          </td>
+          <td class="num" data-col="contains">
+            {formatScore(row.contains)}
+          </td>
+          <td>
+            {row.byLength.length ? <Sparkline id={`spark-${row.id}`} label={`${row.name}: paper score by context length`} points={row.byLength} /> : "—"}
+          </td>
+          <td class="num" data-col="tokens">
+            {formatInt(row.tokens)}
+          </td>
+          <td>
+            <time datetime={isoDate(row.finishedAt)}>{formatDate(row.finishedAt, false)}</time>
+          </td>
+          <td>
+            <a href={`/runs/${row.id}`} aria-label={`Run ${row.id} of ${row.name}`}>
+              details
+            </a>
+          </td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
+
+export const LeaderboardPage: FC<{ rows: BoardRow[]; total: number; query: BoardQuery }> = ({ rows, total, query }) => (
+  <Layout title="Leaderboard" section="leaderboard">
+    <h1>Long-context leaderboard</h1>
+    <p class="lede">
+      Needle-in-a-Haystack retrieval over context lengths and needle depths, run against each model's own endpoint. Rows marked{" "}
+      <ReferenceBadge /> are the service's built-in extractive baselines. Click a column header to sort.
+    </p>
+    <Filters query={query} />
+    <p class="muted" role="status">
+      {rows.length === total ? `${total} run${total === 1 ? "" : "s"}` : `${rows.length} of ${total} runs match`}
+    </p>
+    {rows.length ? (
+      <div class="table-scroll">
+        <BoardTable rows={rows} query={query} />
+      </div>
+    ) : (
+      <p>
+        {total ? "No run matches these filters." : "No finished public runs yet. Submit one with POST /v1/runs, or run "}
+        {total ? null : <code>npm run demo</code>}
+      </p>
+    )}
+    <p class="muted">
+      Machine-readable: <a href="/v1/leaderboard">/v1/leaderboard</a>
+    </p>
+  </Layout>
+);

@@ -1,0 +1,117 @@
+// "/runs/{id}/probes/{idx}": one probe, server-rendered — the no-JavaScript twin of the run
+// page's details panel (response, scores, status, tokens, latency, error, prompt excerpt).
+import type { FC } from "hono/jsx";
+import type { z } from "@hono/zod-openapi";
+import type { Probe } from "../api/schemas";
+import type { RunRow } from "../db/schema";
+import { storedModel } from "../lifecycle/run-model";
+import type { PromptExcerpt } from "./excerpt";
+import { formatInt, formatK, formatUnitScore } from "./format";
+import { Layout } from "./layout";
+
+type ProbeResource = z.infer<typeof Probe>;
+
+const orDash = (v: string | number | null) => (v === null ? "—" : typeof v === "number" ? formatInt(v) : v);
+
+const Excerpt: FC<{ excerpt: PromptExcerpt | string }> = ({ excerpt }) => {
+  if (typeof excerpt === "string") return <p class="error">The prompt could not be rebuilt: {excerpt}</p>;
+  return (
+    <>
+      {excerpt.needle ? (
+        <>
+          <p>
+            Around the needle (character {formatInt(excerpt.needle.offset)} of {formatInt(excerpt.totalChars)}):
+          </p>
+          <pre class="needle-excerpt">
+            {excerpt.needle.offset > excerpt.needle.before.length ? "…" : ""}
+            {excerpt.needle.before}
+            <mark>{excerpt.needle.sentence}</mark>
+            {excerpt.needle.after}
+            {excerpt.needle.offset + excerpt.needle.sentence.length + excerpt.needle.after.length < excerpt.totalChars ? "…" : ""}
+          </pre>
+        </>
+      ) : (
+        <p class="muted">The needle sentence is not in this prompt.</p>
+      )}
+      <p>End of the prompt:</p>
+      <pre class="tail-excerpt">
+        {excerpt.totalChars > excerpt.tail.length ? "…" : ""}
+        {excerpt.tail}
+      </pre>
+    </>
+  );
+};
+
+export const ProbePage: FC<{ run: RunRow; probe: ProbeResource; excerpt: PromptExcerpt | string }> = ({ run, probe, excerpt }) => {
+  const name = storedModel(run).name;
+  const where = probe.context_length !== null ? `${formatK(probe.context_length)} tokens, depth ${probe.depth_percent} %` : probe.suite_type;
+  return (
+    <Layout title={`Probe ${probe.idx} · ${name}`} section="run">
+      <p class="muted">
+        <a href="/">Leaderboard</a> › <a href={`/runs/${run.id}`}>{name}</a> › probe {probe.idx}
+      </p>
+      <h1>
+        Probe #{probe.idx}: {where}
+      </h1>
+      <div class="panel">
+        <dl>
+          <dt>Status</dt>
+          <dd>
+            <span class={`badge status-${probe.status === "scored" ? "succeeded" : probe.status === "pending" ? "running" : "failed"}`}>{probe.status}</span>
+          </dd>
+          <dt>Attempts</dt>
+          <dd>{probe.attempts}</dd>
+          <dt>Tokens</dt>
+          <dd>
+            constructed {orDash(probe.constructed_tokens)}, prompt {orDash(probe.prompt_tokens)}, completion {orDash(probe.completion_tokens)}
+          </dd>
+          <dt>Latency</dt>
+          <dd>{probe.latency_ms === null ? "—" : `${formatInt(probe.latency_ms)} ms`}</dd>
+          <dt>Finish reason</dt>
+          <dd>{orDash(probe.finish_reason)}</dd>
+          <dt>Prompt SHA-256</dt>
+          <dd>
+            <code>{orDash(probe.prompt_sha256)}</code>
+          </dd>
+          {probe.error ? (
+            <>
+              <dt>Error</dt>
+              <dd class="error">{probe.error}</dd>
+            </>
+          ) : null}
+        </dl>
+      </div>
+      <h2>Scores</h2>
+      {probe.scores ? (
+        <table class="compact">
+          <caption>Scores of this probe (0–1)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Metric</th>
+              <th scope="col" class="num">
+                Score
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(probe.scores).map(([metric, score]) => (
+              <tr>
+                <th scope="row">{metric}</th>
+                <td class="num">{formatUnitScore(score)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <p class="muted">Not scored.</p>
+      )}
+      <h2>Response</h2>
+      <pre class="probe-response">{probe.response ?? "(no response)"}</pre>
+      <h2>Prompt excerpt</h2>
+      <Excerpt excerpt={excerpt} />
+      <p>
+        <a href={`/v1/runs/${run.id}/probes/${probe.idx}`}>Probe (JSON)</a> · <a href={`/v1/runs/${run.id}/probes/${probe.idx}/prompt`}>Full prompt (JSON)</a>
+      </p>
+    </Layout>
+  );
+};
