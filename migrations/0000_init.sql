@@ -1,3 +1,27 @@
+CREATE TABLE `bookqa_datasets` (
+	`id` text PRIMARY KEY NOT NULL,
+	`name` text NOT NULL,
+	`task` text NOT NULL,
+	`revision` text NOT NULL,
+	`questions` integer NOT NULL,
+	`books` integer NOT NULL,
+	`bytes` integer NOT NULL,
+	`created_at` integer NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE `bookqa_questions` (
+	`dataset_id` text NOT NULL,
+	`position` integer NOT NULL,
+	`question_id` text NOT NULL,
+	`input` text NOT NULL,
+	`answer_json` text NOT NULL,
+	`options_json` text NOT NULL,
+	`book_key` text NOT NULL,
+	`book_chars` integer NOT NULL,
+	PRIMARY KEY(`dataset_id`, `position`)
+);
+--> statement-breakpoint
+CREATE INDEX `bookqa_questions_book` ON `bookqa_questions` (`book_key`);--> statement-breakpoint
 CREATE TABLE `corpora` (
 	`id` text PRIMARY KEY NOT NULL,
 	`name` text NOT NULL,
@@ -15,6 +39,7 @@ CREATE TABLE `probes` (
 	`suite_type` text NOT NULL,
 	`context_length` integer,
 	`depth_percent` integer,
+	`item` integer,
 	`status` text NOT NULL,
 	`dispatched_at` integer,
 	`lease_until` integer,

@@ -5,6 +5,7 @@ import { referenceRoutes } from "../reference/routes";
 import { createRouter } from "./app-types";
 import { DocsPage } from "./docs";
 import { corporaApi } from "./corpora";
+import { datasetsApi } from "./datasets";
 import { leaderboardApi } from "./leaderboard";
 import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 import { runsApi } from "./runs";
@@ -26,6 +27,7 @@ export function createApp() {
   app.route("/", runsApi);
   app.route("/", leaderboardApi);
   app.route("/", corporaApi);
+  app.route("/", datasetsApi);
   app.route("/reference/v1", referenceRoutes);
   app.route("/", webRoutes);
 

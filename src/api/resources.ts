@@ -51,6 +51,7 @@ export function probeResource(row: ProbeRow): z.infer<typeof Probe> {
     suite_type: row.suiteType,
     context_length: row.contextLength,
     depth_percent: row.depthPercent,
+    item: row.item,
     status: row.status,
     attempts: row.attempts,
     constructed_tokens: row.constructedTokens,

@@ -69,7 +69,30 @@ export const NeedleSuiteSpec = z
   .openapi("NeedleSuiteSpec");
 export type NeedleSuiteSpec = z.infer<typeof NeedleSuiteSpec>;
 
-export const SuiteSpec = z.discriminatedUnion("type", [NeedleSuiteSpec]).openapi("SuiteSpec");
+export const BookQaSuiteSpec = z
+  .strictObject({
+    type: z.literal("bookqa"),
+    dataset: z.string().min(1).max(100).default("moby-dick-qa").openapi({
+      description: "Dataset id from GET /v1/datasets: moby-dick-qa (built-in short answer, default), moby-dick-mc (built-in multiple choice) or an imported InfiniteBench file.",
+    }),
+    limit: z.int().min(1).max(5000).optional().openapi({
+      description: "Ask only the first `limit` questions in dataset order (file order for imports); default all.",
+      example: 50,
+    }),
+    window: z.int().min(256).max(4_194_304).optional().openapi({
+      description:
+        "Prompt budget in the model's tokens; the book is cut in the middle to fit (the paper: 128000 = 64K head + 64K tail). " +
+        "Default min(128000, context_window − max_tokens); refused if window + max_tokens exceeds context_window.",
+      example: 128000,
+    }),
+    no_context: z.boolean().default(false).openapi({
+      description: "Ask the questions without the book: scores above chance measure memorization or guessing.",
+    }),
+  })
+  .openapi("BookQaSuiteSpec");
+export type BookQaSuiteSpec = z.infer<typeof BookQaSuiteSpec>;
+
+export const SuiteSpec = z.discriminatedUnion("type", [NeedleSuiteSpec, BookQaSuiteSpec]).openapi("SuiteSpec");
 export type SuiteSpec = z.infer<typeof SuiteSpec>;
 
 export const CreateRunRequest = z
@@ -101,6 +124,14 @@ export const SuiteResult = z
     scores: ScoreMap,
     by_length: z.record(z.string(), ScoreMap).optional().openapi({ description: "Length → metric means." }),
     by_depth: z.record(z.string(), ScoreMap).optional().openapi({ description: "Depth → metric means." }),
+    dataset: z.string().optional().openapi({ description: "Book QA: the dataset id." }),
+    dataset_revision: z.string().optional().openapi({ description: "Book QA: the dataset revision the run used (SHA-256 of an imported file)." }),
+    task: z.string().optional().openapi({ description: "Book QA: longbook_qa_eng or longbook_choice_eng." }),
+    window: z.int().optional().openapi({ description: "Book QA: the prompt budget in tokens." }),
+    no_context: z.boolean().optional(),
+    question_ids: z.array(z.string()).optional().openapi({
+      description: "Book QA: the questions asked, in probe order; a probe's depth_percent is its position in this list.",
+    }),
   })
   .openapi("SuiteResult");
 
@@ -159,6 +190,7 @@ export const Probe = z
     suite_type: z.string(),
     context_length: z.int().nullable(),
     depth_percent: z.int().nullable(),
+    item: z.int().nullable().openapi({ description: "Book QA: the question's position in the suite's question_ids." }),
     status: ProbeStatus,
     attempts: z.int(),
     constructed_tokens: z.int().nullable().openapi({ description: "Tokens of haystack + needle as built, in the run's tokenizer." }),

@@ -60,6 +60,8 @@ export const probes = sqliteTable(
     suiteType: text("suite_type").notNull(),
     contextLength: integer("context_length"),
     depthPercent: integer("depth_percent"),
+    /** Dataset suites (book QA): the question's position in the run's frozen question list. */
+    item: integer("item"),
     status: text("status", { enum: ["pending", "scored", "unscorable", "failed", "cancelled"] }).notNull(),
     /** When the probe was last handed to the queue; null = not yet dispatched. */
     dispatchedAt: integer("dispatched_at"),
@@ -110,3 +112,44 @@ export const corpora = sqliteTable("corpora", {
 });
 
 export type CorpusRow = typeof corpora.$inferSelect;
+
+/**
+ * Imported book QA datasets (InfiniteBench longbook_qa_eng / longbook_choice_eng files). Immutable:
+ * a re-import is a new id, so runs that pin a dataset's revision can always be rebuilt.
+ */
+export const bookqaDatasets = sqliteTable("bookqa_datasets", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  task: text("task", { enum: ["longbook_qa_eng", "longbook_choice_eng"] }).notNull(),
+  /** SHA-256 (hex) of the uploaded file. */
+  revision: text("revision").notNull(),
+  questions: integer("questions").notNull(),
+  /** Distinct books (contexts) among the questions. */
+  books: integer("books").notNull(),
+  bytes: integer("bytes").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** One question of an imported dataset, in file order; its book lives in R2 under `bookKey`. */
+export const bookqaQuestions = sqliteTable(
+  "bookqa_questions",
+  {
+    datasetId: text("dataset_id").notNull(),
+    /** 0-based position in the file (blank lines skipped): the dataset's stable order. */
+    position: integer("position").notNull(),
+    /** The line's own `id`, as text. */
+    questionId: text("question_id").notNull(),
+    input: text("input").notNull(),
+    /** JSON array: gold answers, or [optionText, letter] for multiple choice. */
+    answerJson: text("answer_json").notNull(),
+    /** JSON array: the four options (multiple choice) or []. */
+    optionsJson: text("options_json").notNull(),
+    /** `books/<sha256 of the context>.txt`: shared by every question about the same book. */
+    bookKey: text("book_key").notNull(),
+    bookChars: integer("book_chars").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.datasetId, t.position] }), index("bookqa_questions_book").on(t.bookKey)],
+);
+
+export type BookQaDatasetRow = typeof bookqaDatasets.$inferSelect;
+export type BookQaQuestionRow = typeof bookqaQuestions.$inferSelect;

@@ -8,6 +8,7 @@ import { isBuiltinCorpusId, joinDocuments, loadBuiltinCorpus } from "../probes/c
 import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";
 import { sha256Hex } from "./consume";
+import { loadBook, loadBookQaDataset } from "./datasets";
 import { database } from "./store";
 
 export interface CorpusFile {
@@ -31,7 +32,11 @@ export async function loadCorpus(env: Env, id: string): Promise<Corpus | null> {
 }
 
 export function suiteContext(env: Env): SuiteContext {
-  return { loadCorpus: (id) => loadCorpus(env, id) };
+  return {
+    loadCorpus: (id) => loadCorpus(env, id),
+    loadBookQaDataset: (id, limit) => loadBookQaDataset(env, id, limit),
+    loadBook: (ref) => loadBook(env, ref),
+  };
 }
 
 /** Joins the files in name order (deterministic, unlike the paper's glob order) and stores them. */

@@ -28,8 +28,8 @@ export interface NewRun {
   requestSha256: string | null;
 }
 
-// D1 binds at most 100 parameters per statement: 6 per probe row → 16 rows per statement.
-const PROBE_ROWS_PER_INSERT = 16;
+// D1 binds at most 100 parameters per statement: 7 per probe row → 14 rows per statement.
+const PROBE_ROWS_PER_INSERT = 14;
 
 /** Writes the run and one pending row per probe in one atomic batch. */
 export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
@@ -58,12 +58,12 @@ export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
   ];
   for (let start = 0; start < run.points.length; start += PROBE_ROWS_PER_INSERT) {
     const chunk = run.points.slice(start, start + PROBE_ROWS_PER_INSERT);
-    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, 'pending')").join(", ");
-    const params = chunk.flatMap((p, i) => [run.id, start + i, p.suiteIndex, p.suiteType, p.contextLength, p.depthPercent]);
+    const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, 'pending')").join(", ");
+    const params = chunk.flatMap((p, i) => [run.id, start + i, p.suiteIndex, p.suiteType, p.contextLength, p.depthPercent, p.item]);
     statements.push(
       d1
         .prepare(
-          `INSERT INTO probes (run_id, idx, suite_index, suite_type, context_length, depth_percent, status) VALUES ${values}`,
+          `INSERT INTO probes (run_id, idx, suite_index, suite_type, context_length, depth_percent, item, status) VALUES ${values}`,
         )
         .bind(...params),
     );
@@ -89,6 +89,7 @@ export function pointOf(probe: ProbeRow): ProbePoint {
     suiteType: probe.suiteType as ProbePoint["suiteType"],
     contextLength: probe.contextLength,
     depthPercent: probe.depthPercent,
+    item: probe.item,
   };
 }
 
@@ -134,11 +135,11 @@ export async function reclaimExpiredProbes(d1: D1Database, runId: string, leaseU
  * and returns the probe's cell; null when the probe is no longer pending (a duplicate delivery).
  */
 export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<ProbePoint | null> {
-  const [probe] = await d1.batch<{ suite_index: number; suite_type: string; context_length: number | null; depth_percent: number | null }>([
+  const [probe] = await d1.batch<{ suite_index: number; suite_type: string; context_length: number | null; depth_percent: number | null; item: number | null }>([
     d1
       .prepare(
         `UPDATE probes SET attempts = attempts + 1, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'
-         RETURNING suite_index, suite_type, context_length, depth_percent`,
+         RETURNING suite_index, suite_type, context_length, depth_percent, item`,
       )
       .bind(leaseUntil, runId, idx),
     d1
@@ -147,7 +148,13 @@ export async function beginAttempt(d1: D1Database, runId: string, idx: number, l
   ]);
   const row = probe?.results?.[0];
   if (!row) return null;
-  return { suiteIndex: row.suite_index, suiteType: row.suite_type as ProbePoint["suiteType"], contextLength: row.context_length, depthPercent: row.depth_percent };
+  return {
+    suiteIndex: row.suite_index,
+    suiteType: row.suite_type as ProbePoint["suiteType"],
+    contextLength: row.context_length,
+    depthPercent: row.depth_percent,
+    item: row.item,
+  };
 }
 
 /** Notes why an attempt will be retried, and holds the lease through the backoff. */

@@ -44,7 +44,12 @@ const Excerpt: FC<{ excerpt: PromptExcerpt | string }> = ({ excerpt }) => {
 
 export const ProbePage: FC<{ run: RunRow; probe: ProbeResource; excerpt: PromptExcerpt | string }> = ({ run, probe, excerpt }) => {
   const name = storedModel(run).name;
-  const where = probe.context_length !== null ? `${formatK(probe.context_length)} tokens, depth ${probe.depth_percent} %` : probe.suite_type;
+  const where =
+    probe.depth_percent !== null && probe.context_length !== null
+      ? `${formatK(probe.context_length)} tokens, depth ${probe.depth_percent} %`
+      : probe.item !== null
+        ? `${probe.suite_type} question ${probe.item + 1}`
+        : probe.suite_type;
   return (
     <Layout title={`Probe ${probe.idx} · ${name}`} section="run">
       <p class="muted">

@@ -27,6 +27,13 @@ export interface SuiteAggregate {
   scores: ScoreMap;
   by_length?: Record<string, ScoreMap>;
   by_depth?: Record<string, ScoreMap>;
+  dataset?: string;
+  dataset_revision?: string;
+  task?: string;
+  window?: number;
+  no_context?: boolean;
+  /** Book QA: question ids in probe order (a probe's item indexes this list). */
+  question_ids?: string[];
 }
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
@@ -68,6 +75,17 @@ export function aggregateSuites(recipes: SuiteRecipe[], probes: SettledProbe[]):
         depth_percents: recipe.depth_percents,
         by_length: groupMeans(metrics, mine, (p) => p.contextLength, recipe.context_lengths),
         by_depth: groupMeans(metrics, mine, (p) => p.depthPercent, recipe.depth_percents),
+      };
+    }
+    if (recipe.type === "bookqa") {
+      return {
+        ...base,
+        dataset: recipe.dataset,
+        dataset_revision: recipe.dataset_revision,
+        task: recipe.task,
+        window: recipe.window,
+        no_context: recipe.no_context,
+        question_ids: recipe.questions.map((q) => q.id),
       };
     }
     return base;

@@ -3,9 +3,8 @@
 // GPT-4 template (chat) middle-truncated to the window, the scorers are InfiniteBench's official
 // metric and the paper repo's word recall.
 //
-// Probe points: `contextLength` is the window (0 in no-context mode) and `depthPercent` carries the
-// question's position in the recipe's frozen question list — a probe row has no other field to name
-// its question, and a book question has no depth.
+// Probe points: `contextLength` is the window (0 in no-context mode), `item` the question's position
+// in the recipe's frozen question list; a book question has no depth.
 import {
   bookQaMaxTokens,
   CHAT_TEMPLATE_OVERHEAD_TOKENS,
@@ -18,7 +17,8 @@ import {
 import { loadTokenizer } from "../tokenizers";
 import type { Api, TokenizerName } from "../types";
 import { checkQuestionFits, fittedBookQaPrompt, noContextPrompt } from "./bookqa-prompt";
-import { SuiteSpecError, type ProbePoint, type SuiteContext, type SuiteDefinition } from "./index";
+import type { ProbePoint, SuiteDefinition } from "./index";
+import { SuiteSpecError } from "./spec-error";
 
 export const BOOKQA_METRICS = ["infinitebench", "paper_recall"] as const;
 /** The paper's --truncate 128000: 64K head + 64K tail tokens. */
@@ -141,8 +141,8 @@ export function builtinBookQaDataset(id: string, limit = Infinity): LoadedBookQa
 // ---------------------------------------------------------------------------------------------
 
 function itemOf(recipe: BookQaRecipe, point: ProbePoint): BookQaItem {
-  const item = point.depthPercent === null ? undefined : recipe.questions[point.depthPercent];
-  if (!item) throw new Error(`bookqa suite ${recipe.index} has no question ${String(point.depthPercent)}`);
+  const item = point.item === null ? undefined : recipe.questions[point.item];
+  if (!item) throw new Error(`bookqa suite ${recipe.index} has no question ${String(point.item)}`);
   return item;
 }
 
@@ -204,7 +204,8 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
       suiteIndex: recipe.index,
       suiteType: "bookqa" as const,
       contextLength: recipe.no_context ? 0 : recipe.window,
-      depthPercent: position,
+      depthPercent: null,
+      item: position,
     }));
   },
 

@@ -30,6 +30,8 @@ export interface ProbePoint {
   suiteType: SuiteRecipe["type"];
   contextLength: number | null;
   depthPercent: number | null;
+  /** Dataset suites: the item's position in the recipe's frozen item list. */
+  item: number | null;
 }
 
 export interface BuiltProbe {
@@ -53,15 +55,8 @@ export function tokenCountMismatch(prompt: BuiltPrompt, expected: number, report
   return difference > Math.max(0.01 * expected, framing) || difference < -0.01 * expected;
 }
 
-/** A spec problem found while resolving, with the offending field as a path relative to the suite. */
-export class SuiteSpecError extends Error {
-  constructor(
-    readonly path: (string | number)[],
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
+// In its own module so that suites can import it without a cycle back into this one.
+export { SuiteSpecError } from "./spec-error";
 
 export interface SuiteDefinition<Spec, Recipe extends { type: string }> {
   type: Recipe["type"];

@@ -105,6 +105,7 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
         suiteType: "needle" as const,
         contextLength,
         depthPercent,
+        item: null,
       })),
     );
   },

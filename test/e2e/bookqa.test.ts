@@ -1,0 +1,110 @@
+// Book QA for real: wrangler dev (workerd, local D1, R2, queue), an InfiniteBench-format file
+// uploaded over HTTP as a stream, evaluated end to end against the service's own extractive-128k
+// reference model; and the built-in set run out of the box.
+import { createHash } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BOOKS, fixtureLines, type FixtureLine } from "../worker/bookqa-fixture";
+import { allProbes, getJson, startService, waitForRun } from "./support";
+
+let service: Awaited<ReturnType<typeof startService>>;
+
+beforeAll(async () => {
+  service = await startService();
+});
+
+afterAll(() => {
+  service?.cleanup();
+});
+
+/** ~1 MB of filler per book, so prompts are cut to the window as InfiniteBench's ~190K-token books are. */
+const FILLER_SENTENCES = 18_000;
+/** The six questions repeated (with new ids): every line carries its whole book, as in InfiniteBench. */
+const REPEATS = 5;
+
+function generatedLines(): FixtureLine[] {
+  const base = fixtureLines("longbook_qa_eng", FILLER_SENTENCES);
+  return Array.from({ length: REPEATS }, (_, r) => base.map((line) => ({ ...line, id: r * base.length + line.id }))).flat();
+}
+
+/** Streams the file line by line (never whole in memory) and hashes what it sends. */
+function uploadStream(lines: FixtureLine[], hash: ReturnType<typeof createHash>, sent: { bytes: number }): ReadableStream<Uint8Array> {
+  let next = 0;
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    pull(controller) {
+      if (next >= lines.length) {
+        controller.close();
+        return;
+      }
+      const bytes = encoder.encode(JSON.stringify(lines[next++]) + "\n");
+      hash.update(bytes);
+      sent.bytes += bytes.length;
+      controller.enqueue(bytes);
+    },
+  });
+}
+
+async function submit(body: unknown): Promise<Record<string, any>> {
+  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  expect(res.status, await res.clone().text()).toBe(202);
+  return (await res.json()) as Record<string, any>;
+}
+
+const referenceModel = () => ({ name: "ref-128k", base_url: `${service.url}/reference/v1`, model: "extractive-128k", tokenizer: "cl100k_base", max_concurrency: 6 });
+
+describe("book QA end to end", () => {
+  it("imports a streamed InfiniteBench file and evaluates it against extractive-128k", async () => {
+    const lines = generatedLines();
+    const hash = createHash("sha256");
+    const sent = { bytes: 0 };
+    const started = performance.now();
+    const res = await fetch(`${service.url}/v1/datasets?task=longbook_qa_eng&name=generated-en-qa`, {
+      method: "POST",
+      headers: { "content-type": "application/x-ndjson" },
+      body: uploadStream(lines, hash, sent),
+      duplex: "half",
+    } as RequestInit);
+    const seconds = (performance.now() - started) / 1000;
+    expect(res.status, await res.clone().text()).toBe(201);
+    const dataset = (await res.json()) as Record<string, any>;
+    console.log(`import: ${(sent.bytes / 1e6).toFixed(1)} MB, ${lines.length} questions, ${dataset.books} books in ${seconds.toFixed(2)} s = ${(sent.bytes / 1e6 / seconds).toFixed(1)} MB/s`);
+    expect(dataset).toMatchObject({ task: "longbook_qa_eng", questions: lines.length, books: BOOKS.length, bytes: sent.bytes, builtin: false });
+    expect(dataset.revision).toBe(hash.digest("hex"));
+    const listed = await getJson(`${service.url}/v1/datasets`);
+    expect(listed.data.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(["moby-dick-qa", "moby-dick-mc", dataset.id]));
+
+    const runStarted = performance.now();
+    const run = await submit({ model: referenceModel(), suites: [{ type: "bookqa", dataset: dataset.id, limit: 6 }] });
+    const done = await waitForRun(service.url, run.id);
+    console.log(`imported set: 6 probes at a 128K window in ${((performance.now() - runStarted) / 1000).toFixed(1)} s`);
+    expect(done.status).toBe("succeeded");
+    expect(done.reference).toBe(true);
+    expect(done.suites[0]).toMatchObject({ type: "bookqa", dataset: dataset.id, dataset_revision: dataset.revision, window: 128000, probes: 6, scored: 6 });
+    expect(done.suites[0].scores.infinitebench).toBeGreaterThan(0);
+
+    const probes = await allProbes(service.url, run.id);
+    // ~250K-token books cut to 64K + 64K: the facts at the start and end survive, the middle ones do not.
+    expect(probes.every((p) => p.expected_prompt_tokens === 128000 && !p.token_mismatch)).toBe(true);
+    const f1 = probes.map((p) => p.scores.infinitebench as number);
+    expect([f1[0], f1[2], f1[3], f1[5]].every((s) => s! > 0)).toBe(true);
+    expect([f1[1], f1[4]]).toEqual([0, 0]);
+  });
+
+  it("runs the whole built-in set out of the box (both tasks)", async () => {
+    const started = performance.now();
+    const run = await submit({ model: referenceModel(), suites: [{ type: "bookqa" }, { type: "bookqa", dataset: "moby-dick-mc" }] });
+    const done = await waitForRun(service.url, run.id);
+    const seconds = (performance.now() - started) / 1000;
+    expect(done.status).toBe("succeeded");
+    const [qa, mc] = done.suites;
+    console.log(`built-in set: ${done.progress.total} probes in ${seconds.toFixed(1)} s; moby-dick-qa ${JSON.stringify(qa.scores)}, moby-dick-mc ${JSON.stringify(mc.scores)}`);
+    expect(qa).toMatchObject({ dataset: "moby-dick-qa", task: "longbook_qa_eng", probes: 29, scored: 29 });
+    expect(mc).toMatchObject({ dataset: "moby-dick-mc", task: "longbook_choice_eng", probes: 29, scored: 29 });
+    for (const suite of [qa, mc]) {
+      expect(suite.scores.infinitebench).toBeGreaterThanOrEqual(0);
+      expect(suite.scores.paper_recall).toBeGreaterThan(0);
+    }
+    // Multiple choice beats chance (25 %) even with the book's middle cut away.
+    expect(mc.scores.infinitebench).toBeGreaterThan(25);
+  });
+});
