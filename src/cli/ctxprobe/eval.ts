@@ -34,7 +34,7 @@ Needle suite (default: --preset quick, unless only --bookqa is given)
   --lengths 1000,8000       context lengths in the model's tokens
   --depths 0,50,100         needle depths in percent
   --corpus ID               haystack corpus: sotu (default) or moby-dick
-Long-book QA suite (requires server support)
+Long-book QA suite (datasets: GET /v1/datasets; built-in moby-dick-qa and moby-dick-mc)
   --bookqa DATASET          add {"type":"bookqa","dataset":DATASET}; --limit N caps the questions
 Run
   --private                 keep the run off the public leaderboard

@@ -16,7 +16,7 @@ Commands
   runs show ID      status, progress, scores and the needle heatmap of a run
   runs cancel ID    stop a run
   score             score an InfiniteBench prediction file offline (both book QA metrics)
-  datasets import   upload a book QA dataset (requires server support)
+  datasets import   upload a book QA dataset (InfiniteBench JSON lines)
   corpora upload    upload a haystack corpus (a folder of .txt files)
 
 Service: --url or $CTXPROBE_URL (default ${DEFAULT_URL}); $CTXPROBE_TOKEN is sent as a bearer token.

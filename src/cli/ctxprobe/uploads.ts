@@ -16,7 +16,7 @@ const SERVICE_OPTIONS = `  --url URL     ctxprobe service (default $CTXPROBE_URL
 
 export const DATASETS_HELP = `Usage: ctxprobe datasets import FILE --task ${BOOKQA_TASKS.join("|")}
 
-Requires server support (POST /v1/datasets).
+Sends POST /v1/datasets; evaluate it with ctxprobe eval --bookqa ID.
 Upload a book QA dataset in InfiniteBench's JSON-lines format (fields input, context, answer,
 options). The file is streamed as application/x-ndjson, with the task in the query (?task=).
 
