@@ -7,6 +7,8 @@ import { defineConfig } from "vitest/config";
 // - e2e:    Node tests that start the real local service (wrangler) and their own endpoints.
 export default defineConfig({
   test: {
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest.json" }]],
     projects: [
       {
         test: {

@@ -1,6 +1,7 @@
 // "/runs/{id}/probes/{idx}": one probe, server-rendered — the no-JavaScript twin of the run
 // page's details panel (response, scores, status, tokens, latency, error, prompt excerpt).
 import type { FC } from "hono/jsx";
+import { ScoreTable } from "./score-table";
 import type { z } from "@hono/zod-openapi";
 import type { Probe } from "../api/schemas";
 import type { RunRow } from "../db/schema";
@@ -88,25 +89,7 @@ export const ProbePage: FC<{ run: RunRow; probe: ProbeResource; excerpt: PromptE
       </div>
       <h2>Scores</h2>
       {probe.scores ? (
-        <table class="compact">
-          <caption>Scores of this probe (0–1)</caption>
-          <thead>
-            <tr>
-              <th scope="col">Metric</th>
-              <th scope="col" class="num">
-                Score
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(probe.scores).map(([metric, score]) => (
-              <tr>
-                <th scope="row">{metric}</th>
-                <td class="num">{formatUnitScore(score)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ScoreTable caption="Scores of this probe (0–1)" scores={probe.scores} format={formatUnitScore} />
       ) : (
         <p class="muted">Not scored.</p>
       )}

@@ -11,6 +11,7 @@ import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
 import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, type HeatmapData } from "./heatmap";
 import { ReferenceBadge } from "./leaderboard";
 import { Layout } from "./layout";
+import { ScoreTable } from "./score-table";
 import { isFinished } from "./queries";
 
 type Suite = z.infer<typeof SuiteResult>;
@@ -93,27 +94,13 @@ function curve(groups: Suite["by_length"], metric: string, label: (x: number) =>
 }
 
 const SuiteScores: FC<{ suite: Suite; id: string }> = ({ suite, id }) => (
-  <table class="suite-scores compact" id={id}>
-    <caption>
-      Suite scores: means over {suite.scored} scored probes (of {suite.probes}; {suite.unscorable} unscorable, {suite.failed} failed), 0–100
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">Metric</th>
-        <th scope="col" class="num">
-          Score
-        </th>
-      </tr>
-    </thead>
-    <tbody>
-      {Object.entries(suite.scores).map(([metric, score]) => (
-        <tr>
-          <th scope="row">{metric}</th>
-          <td class="num">{formatScore(score)}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+  <ScoreTable
+    id={id}
+    class="suite-scores compact"
+    caption={`Suite scores: means over ${suite.scored} scored probes (of ${suite.probes}; ${suite.unscorable} unscorable, ${suite.failed} failed), 0–100`}
+    scores={suite.scores}
+    format={formatScore}
+  />
 );
 
 const NeedleSection: FC<{ runId: string; recipe: NeedleRecipe; suite: Suite | undefined; probes: ProbeRow[]; metric: string; training?: number }> = ({
