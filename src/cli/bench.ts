@@ -52,7 +52,10 @@ async function promptBuild(tokenizerName: TokenizerName, contextTokens: number, 
 
 async function submitAndWait(base: string, body: unknown): Promise<{ id: string; wallS: number; run: Record<string, any> }> {
   const started = performance.now();
-  const res = await fetch(`${base}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  // An Idempotency-Key makes it safe to resend the POST when an idle keep-alive connection was
+  // closed by the server under us (fetch does not retry POSTs itself).
+  const init = { method: "POST", headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }, body: JSON.stringify(body) };
+  const res = await fetch(`${base}/v1/runs`, init).catch(() => fetch(`${base}/v1/runs`, init));
   if (res.status !== 202) throw new Error(`submission failed: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   for (;;) {
