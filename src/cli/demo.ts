@@ -80,10 +80,10 @@ for (const r of runs) {
   }
   const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?metric=contains`));
   console.log(textHeatmap(heatmap).replace(/^/gm, "  "));
-  console.log(`  details: ${base}/v1/runs/${r.id}`);
+  console.log(`  run page: ${base}/runs/${r.id}   JSON: ${base}/v1/runs/${r.id}`);
 }
 
-console.log(`\nLeaderboard: ${base}/v1/leaderboard    API docs: ${base}/docs`);
+console.log(`\nLeaderboard: ${base}/  (JSON: ${base}/v1/leaderboard)    API docs: ${base}/docs`);
 if (args.exit) {
   service.stop();
   process.exit(runs.every((r) => r.state.status === "succeeded") ? 0 : 1);
