@@ -38,12 +38,15 @@ leaderboardApi.openapi(route, async (c) => {
     const suites = JSON.parse(run.resultsJson ?? "[]") as SuiteAggregate[];
     const byType: Record<string, Record<string, number | null>> = {};
     for (const s of suites) byType[s.type] ??= s.scores;
+    const effective = suites.find((s) => s.type === "needle")?.effective_context_length;
     return {
       row: {
         run_id: run.id,
         model: storedModel(run),
         reference: run.reference === 1,
         suites: byType,
+        effective_context_length: effective?.length ?? null,
+        effective_context_length_interval: effective ? ([effective.low, effective.high] as [number | null, number | null]) : null,
         finished_at: run.finishedAt === null ? null : new Date(run.finishedAt).toISOString(),
       },
       score: headline(suites),

@@ -123,6 +123,25 @@ export const SuiteResult = z
     failed: z.int(),
     scores: ScoreMap,
     by_length: z.record(z.string(), ScoreMap).optional().openapi({ description: "Length → metric means." }),
+    effective_context_length: z
+      .object({
+        length: z.int().nullable(),
+        low: z.int().nullable(),
+        high: z.int().nullable(),
+        threshold: z.number(),
+        definition: z.enum(["relative", "absolute"]),
+        metric: z.literal("contains"),
+        resamples: z.int(),
+      })
+      .optional()
+      .openapi({
+        description:
+          "Needle: the largest tested length up to which every length's mean `contains` stays ≥ 0.85 × the mean at the shortest length, with a 95 % stratified bootstrap interval (low, high) over probes. Computed by the service from the probes.",
+      }),
+    by_length_ci: z
+      .record(z.string(), z.object({ mean: z.number(), low: z.number(), high: z.number() }))
+      .optional()
+      .openapi({ description: "Needle: `contains` mean per length (0–1) with a 95 % bootstrap interval." }),
     by_depth: z.record(z.string(), ScoreMap).optional().openapi({ description: "Depth → metric means." }),
     dataset: z.string().optional().openapi({ description: "Book QA: the dataset id." }),
     dataset_revision: z.string().optional().openapi({ description: "Book QA: the dataset revision the run used (SHA-256 of an imported file)." }),
@@ -246,6 +265,8 @@ export const LeaderboardRow = z
     model: PublicModel,
     reference: z.boolean(),
     suites: z.record(z.string(), ScoreMap).openapi({ description: "Suite type → metric means (first suite of each type)." }),
+    effective_context_length: z.int().nullable().openapi({ description: "Of the first needle suite; see SuiteResult.effective_context_length." }),
+    effective_context_length_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().openapi({ description: "Its 95 % bootstrap interval." }),
     finished_at: z.string().nullable(),
   })
   .openapi("LeaderboardRow");

@@ -87,6 +87,11 @@ describe("the built-in reference models", () => {
     // rows: depth 0, 100; columns: 1K, 16K. The 4K-window model loses the needle at depth 0 of 16K.
     expect(heat.scores).toEqual([[1, 0], [1, 1]]);
     expect(s.status).toBe("succeeded");
+    // Effective context length, computed by the service: 16K for the full reader, 1K for the 4K window.
+    expect(l.suites[0].effective_context_length.length).toBe(16000);
+    expect(s.suites[0].effective_context_length.length).toBe(1000);
+    const board = await getJson(`${service.url}/v1/leaderboard`);
+    expect(board.data.find((r: { run_id: string }) => r.run_id === short.id).effective_context_length).toBe(1000);
   });
 
   it("are routed inside the Worker when addressed by the service's own origin, and marked as reference", async () => {

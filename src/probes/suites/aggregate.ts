@@ -1,6 +1,7 @@
 // Run aggregates from settled probes: per-suite metric means on a 0–100 scale, per length and
 // per depth for grids. Unscorable and failed probes are counted but never averaged in.
 import type { ProbeScores } from "../types";
+import { effectiveContextLength, lengthIntervals, type EffectiveLength, type Interval } from "./effective-length";
 import { suiteOf, type SuiteRecipe } from "./index";
 
 export interface SettledProbe {
@@ -16,6 +17,10 @@ export type ScoreMap = Record<string, number | null>;
 export interface SuiteAggregate {
   index: number;
   type: string;
+  /** Needle: effective context length on `contains`, with its 95 % bootstrap interval. */
+  effective_context_length?: EffectiveLengthAggregate;
+  /** Needle: `contains` mean per length (0–1) with a 95 % bootstrap interval. */
+  by_length_ci?: Record<string, Interval>;
   corpus?: string;
   tokenizer: string;
   context_lengths?: number[];
@@ -68,8 +73,17 @@ export function aggregateSuites(recipes: SuiteRecipe[], probes: SettledProbe[]):
       scores: means(metrics, mine),
     };
     if (recipe.type === "needle") {
+      const samples = mine.flatMap((p) =>
+        p.status === "scored" && p.contextLength !== null && typeof p.scores?.contains === "number" ? [{ contextLength: p.contextLength, score: p.scores.contains }] : [],
+      );
+      const effective = effectiveContextLength(samples);
+      const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
       return {
         ...base,
+        effective_context_length: { ...effective, threshold: round4(effective.threshold), metric: "contains" },
+        by_length_ci: Object.fromEntries(
+          Object.entries(lengthIntervals(samples)).map(([length, ci]) => [length, { mean: round4(ci.mean), low: round4(ci.low), high: round4(ci.high) }]),
+        ),
         corpus: recipe.corpus,
         context_lengths: recipe.context_lengths,
         depth_percents: recipe.depth_percents,
@@ -91,6 +105,8 @@ export function aggregateSuites(recipes: SuiteRecipe[], probes: SettledProbe[]):
     return base;
   });
 }
+
+export type EffectiveLengthAggregate = EffectiveLength & { metric: "contains" };
 
 export interface HeatmapMatrix {
   context_lengths: number[];
