@@ -93,6 +93,19 @@ function curve(groups: Suite["by_length"], metric: string, label: (x: number) =>
     .sort((a, b) => a.x - b.x);
 }
 
+const EffectiveLength: FC<{ suite: Suite }> = ({ suite }) => {
+  const effective = suite.effective_context_length;
+  if (!effective) return null;
+  const k = (x: number | null) => (x === null ? "none" : `${formatK(x)} tokens`);
+  return (
+    <p class="effective-length">
+      <strong>Effective context length: {k(effective.length)}</strong> (95 % interval {k(effective.low)} – {k(effective.high)}): every
+      tested length up to it keeps a mean <em>contains</em> score of at least {formatScore(100 * effective.threshold)} (85 % of the
+      shortest length's), computed from the probes.
+    </p>
+  );
+};
+
 const SuiteScores: FC<{ suite: Suite; id: string }> = ({ suite, id }) => (
   <ScoreTable
     id={id}
@@ -168,6 +181,7 @@ const NeedleSection: FC<{ runId: string; recipe: NeedleRecipe; suite: Suite | un
             ) : (
               <p class="muted">No probe is scored yet.</p>
             )}
+            <EffectiveLength suite={suite} />
             <SuiteScores suite={suite} id={`suite-${recipe.index}-scores`} />
           </div>
         ) : null}

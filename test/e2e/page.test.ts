@@ -100,6 +100,7 @@ describe.skipIf(skipReason !== null)("pages in chromium", () => {
     const page = await newPage();
     await page.goto(`${service.url}/runs/${runs.short}`);
     expect(await page.locator("svg.heatmap rect[data-score]").count()).toBe(12);
+    expect(await page.locator("p.effective-length").textContent()).toContain("Effective context length: 4K tokens");
     await page.click('nav[aria-label="Heatmap metric"] >> text=contains');
     await page.waitForURL(/metric=contains/);
     expect(await page.locator("svg.heatmap rect[data-score]").count()).toBe(12);
