@@ -261,9 +261,12 @@ export const Heatmap = z
 
 export const LeaderboardRow = z
   .object({
-    run_id: z.string(),
-    model: PublicModel,
+    run_id: z.string().nullable().openapi({ description: "Null for rows reported in the paper." }),
+    model: PublicModel.partial().extend({ name: z.string() }),
     reference: z.boolean(),
+    reported: z.boolean().openapi({ description: "True for numbers reported in the paper (?include=reported), never measured here." }),
+    source: z.string().nullable().openapi({ description: "Where a reported row comes from." }),
+    tokens_processed: z.int().nullable().openapi({ description: "Prompt + completion tokens the endpoint reported for the run." }),
     suites: z.record(z.string(), ScoreMap).openapi({ description: "Suite type → metric means (first suite of each type)." }),
     effective_context_length: z.int().nullable().openapi({ description: "Of the first needle suite; see SuiteResult.effective_context_length." }),
     effective_context_length_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().openapi({ description: "Its 95 % bootstrap interval." }),
