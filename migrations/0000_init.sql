@@ -88,10 +88,15 @@ CREATE TABLE `runs` (
 	`finished_at` integer,
 	`last_progress_at` integer NOT NULL,
 	`idempotency_key` text,
-	`request_sha256` text
+	`request_sha256` text,
+	`series` text,
+	`step` integer,
+	`tokens_trained` integer,
+	`regression_json` text
 );
 --> statement-breakpoint
 CREATE INDEX `runs_status_progress` ON `runs` (`status`,`last_progress_at`);--> statement-breakpoint
 CREATE INDEX `runs_board` ON `runs` (`public`,`status`,`finished_at`);--> statement-breakpoint
 CREATE INDEX `runs_created` ON `runs` (`created_at`);--> statement-breakpoint
-CREATE INDEX `runs_idempotency` ON `runs` (`idempotency_key`);
+CREATE INDEX `runs_idempotency` ON `runs` (`idempotency_key`);--> statement-breakpoint
+CREATE INDEX `runs_series` ON `runs` (`series`,`step`);

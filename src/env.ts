@@ -9,6 +9,8 @@ export interface Env {
   ALLOW_LOOPBACK_ENDPOINTS?: string;
   SWEEP_INTERVAL_SECONDS?: string;
   MAX_PROBES_PER_RUN?: string;
+  /** Points a run may lose against the previous step of its series before it is flagged (default 5). */
+  REGRESSION_MARGIN?: string;
   /** Public origin of this service (e.g. https://ctxprobe.example.com); used to recognise our own reference models. */
   PUBLIC_ORIGIN?: string;
 }

@@ -9,6 +9,7 @@ import { datasetsApi } from "./datasets";
 import { leaderboardApi } from "./leaderboard";
 import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 import { runsApi } from "./runs";
+import { seriesApi } from "./series";
 import { webRoutes } from "../web/routes";
 import { ProblemSchema } from "./schemas";
 
@@ -27,6 +28,7 @@ export function createApp() {
   app.route("/", runsApi);
   app.route("/", leaderboardApi);
   app.route("/", corporaApi);
+  app.route("/", seriesApi);
   app.route("/", datasetsApi);
   app.route("/reference/v1", referenceRoutes);
   app.route("/", webRoutes);

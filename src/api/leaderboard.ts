@@ -22,6 +22,7 @@ const LeaderboardQuery = z.object({
   sort: z.enum(SORT_KEYS).default("needle.paper").openapi({ description: "Column to order by; rows without it come last." }),
   dir: z.enum(["asc", "desc"]).default("desc"),
   suite: z.enum(["needle", "bookqa"]).optional().openapi({ description: "Only runs that have this suite." }),
+  series: z.string().max(100).optional().openapi({ description: "Only runs of this checkpoint series." }),
   reference: z.enum(["only", "hide"]).optional().openapi({ description: "Only, or no, reference baselines." }),
   min_length: z.coerce.number().int().min(0).optional().openapi({ description: "Only runs whose effective context length is at least this." }),
   include: z.enum(["reported"]).optional().openapi({ description: "Add the paper's reported numbers as rows marked `reported`." }),
@@ -59,6 +60,8 @@ function measuredRows(runs: Awaited<ReturnType<typeof leaderboardRuns>>): Row[] 
       run_id: run.id,
       model: storedModel(run),
       reference: run.reference === 1,
+      series: run.series,
+      step: run.step,
       reported: false,
       source: null,
       tokens_processed: run.promptTokens + run.completionTokens,
@@ -75,6 +78,8 @@ function reportedRows(): Row[] {
     run_id: null,
     model: { name: r.name, ...(r.contextWindow ? { context_window: r.contextWindow } : {}) },
     reference: false,
+    series: null,
+    step: null,
     reported: true,
     source: REPORTED_SOURCE,
     tokens_processed: null,
@@ -139,6 +144,7 @@ leaderboardApi.openapi(route, async (c) => {
   if (query.min_length !== undefined) rows = rows.filter((r) => (r.effective_context_length ?? -1) >= query.min_length!);
   if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined) rows.push(...reportedRows());
   if (query.suite) rows = rows.filter((r) => query.suite! in r.suites);
+  if (query.series) rows = rows.filter((r) => r.series === query.series);
 
   const sign = query.dir === "asc" ? 1 : -1;
   rows.sort((a, b) => {

@@ -136,6 +136,9 @@ runsApi.openapi(createRun, async (c) => {
     now,
     idempotencyKey,
     requestSha256,
+    series: request.series ?? null,
+    step: request.step ?? null,
+    tokensTrained: request.tokens_trained ?? null,
   });
   const run = (await getRun(db, id))!;
   await dispatchRun(env, run, now);

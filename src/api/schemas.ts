@@ -100,6 +100,18 @@ export const CreateRunRequest = z
     model: ModelSpec,
     suites: z.array(SuiteSpec).min(1).max(16),
     public: z.boolean().default(true).openapi({ description: "Public runs appear on the leaderboard." }),
+    series: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$/, "letters, digits and . _ @ - only")
+      .optional()
+      .openapi({ description: "Checkpoint series this run belongs to; GET /v1/series/{name} shows its trend.", example: "llama2-7b-80k" }),
+    step: z.int().min(0).optional().openapi({ description: "Training step of the checkpoint within its series." }),
+    tokens_trained: z.int().min(0).optional().openapi({ description: "Training tokens seen by the checkpoint (an alternative to step)." }),
+  })
+  .superRefine((run, ctx) => {
+    if ((run.step !== undefined || run.tokens_trained !== undefined) && run.series === undefined) {
+      ctx.addIssue({ code: "custom", path: ["series"], message: "step and tokens_trained need a series" });
+    }
   })
   .openapi("CreateRunRequest");
 export type CreateRunRequest = z.infer<typeof CreateRunRequest>;
@@ -162,6 +174,19 @@ export const Run = z
     status: RunStatus,
     public: z.boolean(),
     reference: z.boolean().openapi({ description: "True for the built-in reference baselines." }),
+    series: z.string().nullable(),
+    step: z.int().nullable(),
+    tokens_trained: z.int().nullable(),
+    regression: z
+      .object({
+        flagged: z.boolean(),
+        previous_run_id: z.string(),
+        previous_step: z.int().nullable(),
+        margin: z.number(),
+        drops: z.record(z.string(), z.number()).openapi({ description: "suite.metric → points lost against the previous step (positive = worse)." }),
+      })
+      .nullable()
+      .openapi({ description: "Comparison with the previous step of the series, set when the run finished." }),
     progress: z.object({
       total: z.int(),
       done: z.int().openapi({ description: "Settled probes, failed ones included." }),
@@ -265,6 +290,8 @@ export const LeaderboardRow = z
     model: PublicModel.partial().extend({ name: z.string() }),
     reference: z.boolean(),
     reported: z.boolean().openapi({ description: "True for numbers reported in the paper (?include=reported), never measured here." }),
+    series: z.string().nullable(),
+    step: z.int().nullable(),
     source: z.string().nullable().openapi({ description: "Where a reported row comes from." }),
     tokens_processed: z.int().nullable().openapi({ description: "Prompt + completion tokens the endpoint reported for the run." }),
     suites: z.record(z.string(), ScoreMap).openapi({ description: "Suite type → metric means (first suite of each type)." }),

@@ -42,12 +42,19 @@ export const runs = sqliteTable(
     lastProgressAt: integer("last_progress_at").notNull(),
     idempotencyKey: text("idempotency_key"),
     requestSha256: text("request_sha256"),
+    /** A checkpoint series (e.g. llama2-7b-80k) and this run's place in it. */
+    series: text("series"),
+    step: integer("step"),
+    tokensTrained: integer("tokens_trained"),
+    /** Set by the finalizer when the run scores worse than the previous step of its series (JSON). */
+    regressionJson: text("regression_json"),
   },
   (t) => [
     index("runs_status_progress").on(t.status, t.lastProgressAt),
     index("runs_board").on(t.public, t.status, t.finishedAt),
     index("runs_created").on(t.createdAt),
     index("runs_idempotency").on(t.idempotencyKey),
+    index("runs_series").on(t.series, t.step),
   ],
 );
 

@@ -3,6 +3,7 @@
 import type { Env } from "../env";
 import { aggregateSuites, type SettledProbe } from "../probes/suites/aggregate";
 import type { ProbeRow } from "../db/schema";
+import { regressionFor } from "./series";
 import { database, getRun, listProbes, recipesOf } from "./store";
 
 export function settledProbeOf(row: ProbeRow): SettledProbe {
@@ -25,12 +26,13 @@ export async function finalizeRun(env: Env, runId: string, now = Date.now()): Pr
   const everyProbeFailed = run.total > 0 && run.failed >= run.total;
   const status = everyProbeFailed ? "failed" : "succeeded";
   const error = everyProbeFailed ? `every probe failed; first error: ${rows.find((r) => r.error)?.error ?? "unknown"}` : null;
+  const regression = status === "succeeded" ? await regressionFor(env, run, results) : null;
   const outcome = await env.DB.prepare(
-    `UPDATE runs SET status = ?, results_json = ?, error = ?, finished_at = ?, last_progress_at = ?,
+    `UPDATE runs SET status = ?, results_json = ?, error = ?, regression_json = ?, finished_at = ?, last_progress_at = ?,
        finalize_count = finalize_count + 1
      WHERE id = ? AND status IN ('queued', 'running') AND done >= total`,
   )
-    .bind(status, JSON.stringify(results), error, now, now, runId)
+    .bind(status, JSON.stringify(results), error, regression ? JSON.stringify(regression) : null, now, now, runId)
     .run();
   const won = outcome.meta.changes === 1;
   if (won) console.log(JSON.stringify({ event: "run.finalized", run_id: runId, status, probes: run.total, failed: run.failed }));

@@ -26,6 +26,9 @@ export interface NewRun {
   now: number;
   idempotencyKey: string | null;
   requestSha256: string | null;
+  series?: string | null;
+  step?: number | null;
+  tokensTrained?: number | null;
 }
 
 // D1 binds at most 100 parameters per statement: 7 per probe row → 14 rows per statement.
@@ -37,8 +40,8 @@ export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
     d1
       .prepare(
         `INSERT INTO runs (id, status, model_name, model_json, api_key, internal_endpoint, reference, suites_json,
-           public, total, created_at, last_progress_at, idempotency_key, request_sha256)
-         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           public, total, created_at, last_progress_at, idempotency_key, request_sha256, series, step, tokens_trained)
+         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         run.id,
@@ -54,6 +57,9 @@ export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
         run.now,
         run.idempotencyKey,
         run.requestSha256,
+        run.series ?? null,
+        run.step ?? null,
+        run.tokensTrained ?? null,
       ),
   ];
   for (let start = 0; start < run.points.length; start += PROBE_ROWS_PER_INSERT) {

@@ -1,0 +1,57 @@
+// Series: the checkpoints of one training run, evaluated step after step (the paper's Figure 3 —
+// needle accuracy over 100M … 10B training tokens — as a product feature). A run that scores worse
+// than the previous step of its series by more than a margin is flagged as a regression.
+import type { RunRow } from "../db/schema";
+import type { Env } from "../env";
+import { envNumber } from "../env";
+import type { SuiteAggregate } from "../probes/suites/aggregate";
+
+/** The metrics a series is compared on, as suite.metric. */
+export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall"] as const;
+
+export interface Regression {
+  flagged: boolean;
+  previous_run_id: string;
+  previous_step: number | null;
+  margin: number;
+  drops: Record<string, number>;
+}
+
+/** suite.metric → score of the first suite of each type. */
+export function trendScores(results: SuiteAggregate[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const key of TREND_METRICS) {
+    const [type, metric] = key.split(".") as [string, string];
+    const value = results.find((s) => s.type === type)?.scores[metric];
+    if (typeof value === "number") out[key] = value;
+  }
+  return out;
+}
+
+export function compareWithPrevious(current: Record<string, number>, previous: Record<string, number>, margin: number) {
+  const drops: Record<string, number> = {};
+  for (const [key, value] of Object.entries(current)) {
+    if (key in previous) drops[key] = Math.round((previous[key]! - value) * 100) / 100;
+  }
+  return { drops, flagged: Object.values(drops).some((drop) => drop > margin) };
+}
+
+/** Position of a run in its series: the step, else the training tokens. */
+const positionOf = (run: Pick<RunRow, "step" | "tokensTrained">) => run.step ?? run.tokensTrained;
+
+/** Compares a finishing run with the previous succeeded step of its series; null without one. */
+export async function regressionFor(env: Env, run: RunRow, results: SuiteAggregate[]): Promise<Regression | null> {
+  const position = positionOf(run);
+  if (!run.series || position === null) return null;
+  const column = run.step !== null ? "step" : "tokens_trained";
+  const previous = await env.DB.prepare(
+    `SELECT id, step, results_json FROM runs WHERE series = ? AND status = 'succeeded' AND ${column} < ? AND id != ?
+     ORDER BY ${column} DESC, finished_at DESC LIMIT 1`,
+  )
+    .bind(run.series, position, run.id)
+    .first<{ id: string; step: number | null; results_json: string }>();
+  if (!previous) return null;
+  const margin = envNumber(env.REGRESSION_MARGIN, 5);
+  const comparison = compareWithPrevious(trendScores(results), trendScores(JSON.parse(previous.results_json) as SuiteAggregate[]), margin);
+  return { ...comparison, previous_run_id: previous.id, previous_step: previous.step, margin };
+}
