@@ -1,8 +1,7 @@
 // /v1/series/{name}: the trend of each metric over the checkpoints of a series.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Env } from "../env";
-import { trendScores, TREND_METRICS } from "../lifecycle/series";
-import type { SuiteAggregate } from "../probes/suites/aggregate";
+import { seriesMetrics, seriesPoints } from "../lifecycle/series";
 import { createRouter, problemResponses } from "./app-types";
 import { problem, ProblemError } from "./problem";
 
@@ -40,28 +39,8 @@ seriesApi.openapi(
   }),
   async (c) => {
     const { name } = c.req.valid("param");
-    const { results } = await (c.env as Env).DB.prepare(
-      `SELECT id, model_name, step, tokens_trained, finished_at, results_json, regression_json FROM runs
-       WHERE series = ? AND public = 1 AND status = 'succeeded'
-       ORDER BY coalesce(step, tokens_trained), finished_at LIMIT 1000`,
-    )
-      .bind(name)
-      .all<{ id: string; model_name: string; step: number | null; tokens_trained: number | null; finished_at: number | null; results_json: string; regression_json: string | null }>();
-    if (!results.length) throw new ProblemError(problem("not-found", 404, `no public finished runs in series ${name}`));
-    const points = results.map((row) => {
-      const suites = JSON.parse(row.results_json) as SuiteAggregate[];
-      return {
-        run_id: row.id,
-        model_name: row.model_name,
-        step: row.step,
-        tokens_trained: row.tokens_trained,
-        finished_at: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
-        scores: trendScores(suites),
-        effective_context_length: suites.find((s) => s.type === "needle")?.effective_context_length?.length ?? null,
-        regression: row.regression_json ? (JSON.parse(row.regression_json) as { flagged: boolean }).flagged : false,
-      };
-    });
-    const metrics = TREND_METRICS.filter((m) => points.some((p) => m in p.scores));
-    return c.json({ name, metrics: [...metrics], points }, 200);
+    const points = await seriesPoints(c.env as Env, name);
+    if (!points.length) throw new ProblemError(problem("not-found", 404, `no public finished runs in series ${name}`));
+    return c.json({ name, metrics: seriesMetrics(points), points }, 200);
   },
 );

@@ -55,3 +55,43 @@ export async function regressionFor(env: Env, run: RunRow, results: SuiteAggrega
   const comparison = compareWithPrevious(trendScores(results), trendScores(JSON.parse(previous.results_json) as SuiteAggregate[]), margin);
   return { ...comparison, previous_run_id: previous.id, previous_step: previous.step, margin };
 }
+
+export interface SeriesPoint {
+  run_id: string;
+  model_name: string;
+  step: number | null;
+  tokens_trained: number | null;
+  finished_at: string | null;
+  scores: Record<string, number>;
+  effective_context_length: number | null;
+  regression: boolean;
+}
+
+/** Public succeeded runs of a series in step (or training-token) order, as trend points. */
+export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[]> {
+  const { results } = await env.DB.prepare(
+    `SELECT id, model_name, step, tokens_trained, finished_at, results_json, regression_json FROM runs
+     WHERE series = ? AND public = 1 AND status = 'succeeded'
+     ORDER BY coalesce(step, tokens_trained), finished_at LIMIT 1000`,
+  )
+    .bind(name)
+    .all<{ id: string; model_name: string; step: number | null; tokens_trained: number | null; finished_at: number | null; results_json: string; regression_json: string | null }>();
+  return results.map((row) => {
+    const suites = JSON.parse(row.results_json) as SuiteAggregate[];
+    return {
+      run_id: row.id,
+      model_name: row.model_name,
+      step: row.step,
+      tokens_trained: row.tokens_trained,
+      finished_at: row.finished_at === null ? null : new Date(row.finished_at).toISOString(),
+      scores: trendScores(suites),
+      effective_context_length: suites.find((s) => s.type === "needle")?.effective_context_length?.length ?? null,
+      regression: row.regression_json ? (JSON.parse(row.regression_json) as Regression).flagged : false,
+    };
+  });
+}
+
+/** The trend metrics some point of the series has. */
+export function seriesMetrics(points: SeriesPoint[]): string[] {
+  return TREND_METRICS.filter((metric) => points.some((p) => metric in p.scores));
+}

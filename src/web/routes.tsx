@@ -3,6 +3,7 @@
 //   /runs/{id}                 run page: progress, heatmaps, curves, scores
 //   /runs/{id}/events          live progress (Server-Sent Events)
 //   /runs/{id}/probes/{idx}    one probe
+//   /series/{name}             trends over the checkpoints of a series
 // Private runs answer 404 on every page, exactly like unknown ones.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../api/app-types";
@@ -18,6 +19,8 @@ import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderb
 import { ProbePage } from "./probe-page";
 import { publicRun, runProgress } from "./queries";
 import { RunPage } from "./run-page";
+import { SeriesPage } from "./series-page";
+import { seriesMetrics, seriesPoints } from "../lifecycle/series";
 
 export const webRoutes = new Hono<AppEnv>();
 
@@ -40,6 +43,13 @@ webRoutes.get("/runs/:id", async (c) => {
   const metric = metrics.includes(asked) ? asked : metrics[0]!;
   const recipes = recipesOf(run).filter((r) => r.type === "needle");
   return c.html(<RunPage run={run} resource={runResource(run, probes)} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
+});
+
+webRoutes.get("/series/:name", async (c) => {
+  const name = c.req.param("name");
+  const points = await seriesPoints(c.env, name);
+  if (!points.length) return notFound(c, `There is no public series ${name}.`);
+  return c.html(<SeriesPage name={name} points={points} metrics={seriesMetrics(points)} />);
 });
 
 webRoutes.get("/runs/:id/events", async (c) => {

@@ -35,6 +35,12 @@ describe("series", () => {
     expect(improved.regression.flagged).toBe(false);
     expect(improved.regression.drops["needle.contains"]).toBe(-50);
 
+    const page = await (await api("/series/toy-7b")).text();
+    expect(page).toContain("Series toy-7b");
+    expect(page.match(/<svg[^>]*role="img"/g)!.length).toBe(2); // needle.paper and needle.contains
+    expect(page).toContain("<strong>regression</strong>");
+    expect((await api("/series/nope")).status).toBe(404);
+
     const board = (await (await api("/v1/leaderboard?series=toy-7b&sort=needle.contains&dir=desc")).json()) as { data: { step: number }[] };
     expect(board.data.map((r) => r.step)).toEqual([200, 100, 300]);
   });

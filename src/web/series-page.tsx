@@ -1,0 +1,74 @@
+// /series/{name}: each metric over the checkpoints of a series, as line charts with data tables.
+import type { FC } from "hono/jsx";
+import type { SeriesPoint } from "../lifecycle/series";
+import { LineChart } from "./charts";
+import { formatScore } from "./format";
+import { Layout } from "./layout";
+
+const METRIC_TITLES: Record<string, string> = {
+  "needle.paper": "Needle, paper metric",
+  "needle.contains": "Needle, contains",
+  "bookqa.infinitebench": "Book QA, InfiniteBench",
+  "bookqa.paper_recall": "Book QA, paper recall",
+};
+
+const positionOf = (p: SeriesPoint) => p.step ?? p.tokens_trained ?? 0;
+const positionLabel = (p: SeriesPoint) => (p.step !== null ? `step ${p.step}` : p.tokens_trained !== null ? `${p.tokens_trained} tokens` : "—");
+
+export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }> = ({ name, points, metrics }) => (
+  <Layout title={`Series ${name}`}>
+    <h1>Series {name}</h1>
+    <p>
+      {points.length} finished checkpoint{points.length === 1 ? "" : "s"}, by {points.some((p) => p.step !== null) ? "training step" : "training tokens"}.
+      A checkpoint that loses more than the regression margin against the previous one is marked <strong>regression</strong>.
+    </p>
+    <div class="charts">
+      {metrics.map((metric) => {
+        const curve = points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.scores[metric] ?? null }));
+        return (
+          <LineChart
+            id={`series-${metric.replace(".", "-")}`}
+            title={`${METRIC_TITLES[metric] ?? metric} over the series`}
+            desc={curve.map((p) => `${p.label}: ${formatScore(p.y)}`).join(", ")}
+            xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
+            points={curve}
+            xScale="linear"
+          />
+        );
+      })}
+    </div>
+    <table>
+      <caption>Checkpoints of {name} (scores 0–100)</caption>
+      <thead>
+        <tr>
+          <th scope="col">Checkpoint</th>
+          <th scope="col">Position</th>
+          {metrics.map((m) => (
+            <th scope="col" class="num">
+              {METRIC_TITLES[m] ?? m}
+            </th>
+          ))}
+          <th scope="col" class="num">
+            Effective length
+          </th>
+          <th scope="col">Regression</th>
+        </tr>
+      </thead>
+      <tbody>
+        {points.map((p) => (
+          <tr>
+            <th scope="row">
+              <a href={`/runs/${p.run_id}`}>{p.model_name}</a>
+            </th>
+            <td>{positionLabel(p)}</td>
+            {metrics.map((m) => (
+              <td class="num">{formatScore(p.scores[m] ?? null)}</td>
+            ))}
+            <td class="num">{p.effective_context_length ?? "—"}</td>
+            <td>{p.regression ? <strong>regression</strong> : "no"}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  </Layout>
+);
