@@ -25,6 +25,7 @@ const LeaderboardQuery = z.object({
   series: z.string().max(100).optional().openapi({ description: "Only runs of this checkpoint series." }),
   reference: z.enum(["only", "hide"]).optional().openapi({ description: "Only, or no, reference baselines." }),
   min_length: z.coerce.number().int().min(0).optional().openapi({ description: "Only runs whose effective context length is at least this." }),
+  group: z.enum(["run", "model"]).default("run").openapi({ description: "model: one row per model name — its best run by `sort`." }),
   include: z.enum(["reported"]).optional().openapi({ description: "Add the paper's reported numbers as rows marked `reported`." }),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "csv also follows from `Accept: text/csv`." }),
 });
@@ -153,6 +154,10 @@ leaderboardApi.openapi(route, async (c) => {
     if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1; // missing values last
     return (x < y ? -1 : x > y ? 1 : 0) * sign;
   });
+  if (query.group === "model") {
+    const seen = new Set<string>();
+    rows = rows.filter((r) => !seen.has(r.model.name) && seen.add(r.model.name) !== undefined);
+  }
   rows = rows.slice(0, query.limit);
 
   const csv = wantsCsv(c, query.format);

@@ -70,4 +70,13 @@ describe("leaderboard", () => {
     expect(res.status).toBe(422);
     expect(((await res.json()) as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe("/sort");
   });
+  it("groups by model, keeping each model's best run", async () => {
+    fakeUpstream(vi, () => new Response(completionBody("no idea")));
+    const worse = (await createRun(needleRun({}, { model: "good", name: "good-model" }))).id;
+    await waitForStatus(worse, ["succeeded"]);
+    expect((await rows()).filter((r) => r.model.name === "good-model")).toHaveLength(2);
+    const grouped = await rows("?group=model");
+    expect(grouped.map((r) => r.model.name)).toEqual(["good-model", "bad-model"]);
+    expect(grouped[0]!.run_id).toBe(ids.good);
+  });
 });
