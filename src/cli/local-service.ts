@@ -38,6 +38,11 @@ export interface StartOptions {
   /** Where wrangler's own output goes: "inherit" shows it, "ignore" hides it. */
   output?: "inherit" | "ignore" | "pipe";
   vars?: Record<string, string>;
+  /**
+   * Starts wrangler in its own process group, so `process.kill(-pid, signal)` reaches workerd too
+   * (the crash test kills the whole service with SIGKILL). The caller must then stop it itself.
+   */
+  detached?: boolean;
 }
 
 export async function startLocalService(options: StartOptions): Promise<LocalService> {
@@ -54,7 +59,11 @@ export async function startLocalService(options: StartOptions): Promise<LocalSer
     ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"], env: { ...process.env } });
+  const child = spawn(process.execPath, args, {
+    stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
+    env: { ...process.env },
+    detached: options.detached ?? false,
+  });
   const url = `http://127.0.0.1:${options.port}`;
   await waitForService(url, 90_000, child);
   return {

@@ -2,7 +2,9 @@
 // however often its message is delivered. It never throws: every message is acked or retried.
 import type { Env } from "../env";
 import type { RunRow } from "../db/schema";
-import { suiteOf, tokenCountMismatch } from "../probes/suites";
+import { NeedlePlacementError } from "../probes/needle/haystack";
+import { WindowTooSmallError } from "../probes/bookqa/truncate";
+import { SuiteSpecError, suiteOf, tokenCountMismatch } from "../probes/suites";
 import type { BuiltPrompt } from "../probes/types";
 import { retryDelaySeconds } from "./backoff";
 import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint-client";
@@ -10,7 +12,7 @@ import { suiteContext } from "./corpora";
 import { sendProbes } from "./dispatch";
 import { finalizeRun } from "./finalize";
 import { isProbeMessage, type ProbeMessage } from "./messages";
-import { leaseMs, storedModel } from "./run-model";
+import { LEASE_MARGIN_MS, leaseMs, storedModel } from "./run-model";
 import { beginAttempt, database, getProbe, getRun, noteRetry, recipesOf, settleProbe, type Settlement, type SettleResult } from "./store";
 
 export interface ConsumerDeps {
@@ -66,7 +68,18 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
   const recipe = recipesOf(run).find((r) => r.index === point.suiteIndex);
   if (!recipe) throw new Error(`run ${runId} has no suite ${point.suiteIndex}`);
   const suite = suiteOf(recipe);
-  const built = await suite.build(recipe as never, point, suiteContext(env));
+  let built: Awaited<ReturnType<typeof suite.build>>;
+  try {
+    built = await suite.build(recipe as never, point, suiteContext(env));
+  } catch (error) {
+    if (!isPermanentBuildError(error)) throw error;
+    // The probe science refuses this cell (e.g. no sentence end before a small depth): retrying
+    // cannot help, and no endpoint was asked. Settle it now, with the reason.
+    const settlement: Settlement = { status: "unscorable", error: `the prompt cannot be built: ${(error as Error).message}` };
+    const result = await settleProbe(env.DB, runId, idx, settlement, Date.now(), { maxInFlight: model.max_concurrency, leaseUntil: Date.now() + leaseMs(model) });
+    await afterSettled(env, run.id, result);
+    return { ack: true };
+  }
   const promptSha256 = await sha256Hex(promptFingerprintText(built.prompt));
   const fetcher = run.internalEndpoint ? deps.internalFetcher : (deps.externalFetcher ?? ((r: Request) => fetch(r)));
   const outcome = await callEndpoint(
@@ -100,6 +113,11 @@ async function processProbe(message: Message<ProbeMessage>, env: Env, deps: Cons
   return { ack: true };
 }
 
+/** Errors of the probe science that the same probe will raise on every attempt. */
+function isPermanentBuildError(error: unknown): boolean {
+  return error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError;
+}
+
 /** A settled probe freed a credit: send the probes claimed with it, or finish the run. */
 export async function afterSettled(env: Env, runId: string, result: SettleResult): Promise<void> {
   // Claimed probes must be sent even after a duplicate settlement, or they would wait for their lease.
@@ -123,7 +141,13 @@ export async function consumeProbeBatch(batch: MessageBatch<unknown>, env: Env, 
       } catch (error) {
         // Our own fault (D1 hiccup, bug): retry with backoff; the DLQ consumer settles it in the end.
         console.error(JSON.stringify({ event: "probe.error", run_id: message.body.run_id, idx: message.body.idx, error: String(error) }));
-        message.retry({ delaySeconds: retryDelaySeconds(message.attempts, null) });
+        const delaySeconds = retryDelaySeconds(message.attempts, null);
+        // Record why, and hold the lease through the backoff: otherwise the sweeper re-sends the
+        // probe while its retry is pending, and the duplicates push it past max_retries.
+        const run = runs.get(message.body.run_id);
+        const leaseUntil = Date.now() + delaySeconds * 1000 + (run ? leaseMs(storedModel(run)) : LEASE_MARGIN_MS);
+        await noteRetry(env.DB, message.body.run_id, message.body.idx, `attempt ${message.attempts}: ${String(error)}`, leaseUntil).catch(() => undefined);
+        message.retry({ delaySeconds });
       }
     }),
   );

@@ -218,7 +218,7 @@ async function callOnce(
       redirect: "manual",
       signal: AbortSignal.timeout(target.timeoutMs),
     });
-    const response = await fetcher(request);
+    const response = await untilAborted(fetcher(request), request.signal);
     if (response.ok && response.body && (response.headers.get("content-type") ?? "").includes("text/event-stream")) {
       return await readEventStream(response.body, started);
     }
@@ -233,4 +233,18 @@ async function callOnce(
         : `network error: ${error instanceof Error ? error.message : String(error)}`;
     return { kind: "retry", reason, retryAfterS: null, latencyMs };
   }
+}
+
+/**
+ * Rejects with the signal's reason once it aborts. Global fetch does this itself, but a call routed
+ * to this Worker's own app (`app.fetch`) ignores the signal: without this, a slow or hanging
+ * internal handler would outlive `request_timeout_s`.
+ */
+export function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }

@@ -6,10 +6,12 @@
 //
 // Test knob: header `x-reference-latency-ms: N` (or query `?latency_ms=N`) waits N ms (capped at
 // 60000) before answering, so benchmarks can simulate a fixed-latency endpoint.
+// Fault injection: a model name with a suffix, e.g. `extractive-128k+faults=0.3` (see faults.ts).
 import { Hono, type Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { streamSSE } from "hono/streaming";
 import type { z } from "zod";
+import { corruptEventStreamResponse, corruptJsonResponse, drawFault, earlyFaultResponse, FaultSpecError, parseFaultModel, type FaultModel } from "./faults";
 import { LATENCY_HEADER, LATENCY_QUERY, parseLatencyMs, sleep } from "./latency";
 import {
   completeChat,
@@ -51,35 +53,43 @@ export const referenceRoutes = new Hono();
 referenceRoutes.get("/models", (c) => c.json(modelList(REFERENCE_MODELS)));
 
 referenceRoutes.get("/models/:id", (c) => {
-  const model = getReferenceModel(c.req.param("id"));
-  if (!model) throw toHttpError(modelNotFound(c.req.param("id")));
-  return c.json(modelObject(model));
+  const id = c.req.param("id");
+  const model = getReferenceModel(faultModelOf(id).base);
+  if (!model) throw toHttpError(modelNotFound(id));
+  return c.json(modelObject({ ...model, id }));
 });
 
 referenceRoutes.post("/completions", async (c) => {
   const body = await readBody(c, completionRequest);
-  await simulateLatency(c);
+  const model = faultModelOf(body.model);
+  await simulateLatency(c, model);
   const prompts = typeof body.prompt === "string" ? [body.prompt] : body.prompt;
+  const fault = await injectFault(c, model, prompts.join("\u0000"));
+  if (fault instanceof Response) return fault;
   const options = { max_tokens: body.max_tokens, stop: body.stop };
-  const results = prompts.map((prompt) => runModel(() => completeText(body.model, prompt, options)));
+  const results = prompts.map((prompt) => runModel(() => completeText(model.base, prompt, options)));
   const meta = newResponseMeta("cmpl", body.model);
   const usage = sumUsage(results);
-  if (!body.stream) return c.json(textCompletion(meta, results, usage));
+  if (!body.stream) return jsonAnswer(c, textCompletion(meta, results, usage), fault);
   const withUsage = body.stream_options?.include_usage === true;
   const chunks = textCompletionChunks(meta, results, withUsage);
-  return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "text_completion", usage)] : chunks);
+  return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "text_completion", usage)] : chunks, fault);
 });
 
 referenceRoutes.post("/chat/completions", async (c) => {
   const body = await readBody(c, chatCompletionRequest);
-  await simulateLatency(c);
+  const model = faultModelOf(body.model);
+  await simulateLatency(c, model);
+  const messages = toChatMessages(body.messages);
+  const fault = await injectFault(c, model, JSON.stringify(messages));
+  if (fault instanceof Response) return fault;
   const options = { max_tokens: body.max_completion_tokens ?? body.max_tokens, stop: body.stop };
-  const result = runModel(() => completeChat(body.model, toChatMessages(body.messages), options));
+  const result = runModel(() => completeChat(model.base, messages, options));
   const meta = newResponseMeta("chatcmpl", body.model);
-  if (!body.stream) return c.json(chatCompletion(meta, result, result.usage));
+  if (!body.stream) return jsonAnswer(c, chatCompletion(meta, result, result.usage), fault);
   const withUsage = body.stream_options?.include_usage === true;
   const chunks = chatCompletionChunks(meta, result, withUsage);
-  return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "chat.completion.chunk", result.usage)] : chunks);
+  return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "chat.completion.chunk", result.usage)] : chunks, fault);
 });
 
 // Registered last: any other path or method under the mount point gets OpenAI's "Invalid URL" 404
@@ -138,21 +148,49 @@ function sumUsage(results: readonly Completion[]): Usage {
   return usage;
 }
 
-/** Waits as asked by the latency header (or query parameter). */
-async function simulateLatency(c: Context): Promise<void> {
+/** Waits as asked by the latency header (or query parameter), plus a fault model's `latency=`. */
+async function simulateLatency(c: Context, model: FaultModel): Promise<void> {
   const ms = parseLatencyMs(c.req.header(LATENCY_HEADER) ?? c.req.query(LATENCY_QUERY));
   if (ms === undefined) {
     const message = `Invalid value for '${LATENCY_HEADER}': expected a number of milliseconds ≥ 0.`;
     throw new HttpError(400, message, LATENCY_HEADER);
   }
-  await sleep(ms);
+  await sleep(ms + (model.plan?.latencyMs ?? 0));
+}
+
+function faultModelOf(name: string): FaultModel {
+  try {
+    return parseFaultModel(name);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new HttpError(400, `Invalid value for 'model': ${error.message}.`, "model");
+    throw error;
+  }
+}
+
+type BodyFault = "malformed" | "truncated" | null;
+
+/** Draws this call's fault: a finished error response, or how to corrupt the model's answer. */
+async function injectFault(c: Context, model: FaultModel, promptKey: string): Promise<Response | BodyFault> {
+  if (!model.plan) return null;
+  // An unknown base model is refused before any fault, as a real server would.
+  if (!getReferenceModel(model.base)) throw toHttpError(modelNotFound(model.base));
+  const fault = drawFault(model.plan, promptKey);
+  if (!fault) return null;
+  const early = await earlyFaultResponse(fault, model.plan, c.req.raw.signal);
+  if (early) return early;
+  return fault.kind === "malformed" || fault.kind === "truncated" ? fault.kind : null;
+}
+
+function jsonAnswer(c: Context, payload: object, fault: BodyFault): Response {
+  return fault ? corruptJsonResponse(payload, fault) : c.json(payload);
 }
 
 /**
  * Server-sent events: one `data: {chunk}` event per chunk, then `data: [DONE]`. The answer is
  * computed before the stream opens, so every error is still a plain JSON error response.
  */
-function streamChunks(c: Context, chunks: readonly object[]): Response {
+function streamChunks(c: Context, chunks: readonly object[], fault: BodyFault = null): Response {
+  if (fault) return corruptEventStreamResponse(chunks, fault);
   return streamSSE(c, async (stream) => {
     for (const chunk of chunks) await stream.writeSSE({ data: JSON.stringify(chunk) });
     await stream.writeSSE({ data: "[DONE]" });
