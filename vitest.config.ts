@@ -26,6 +26,8 @@ export default defineConfig({
                 TEST_MIGRATIONS: await readD1Migrations("./migrations"),
                 // Tests talk to endpoints they start themselves on loopback.
                 ALLOW_LOOPBACK_ENDPOINTS: "true",
+                // A fixed test key ring for sealing secrets at rest (never a production key).
+                SECRETS_KEYS: "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
               },
               // Safety net: no test may reach the network; tests stub the endpoints they call.
               outboundService: () => new Response("outbound network is disabled in tests", { status: 502 }),

@@ -13,6 +13,8 @@ export interface Env {
   REGRESSION_MARGIN?: string;
   /** Public origin of this service (e.g. https://ctxprobe.example.com); used to recognise our own reference models. */
   PUBLIC_ORIGIN?: string;
+  /** Key ring sealing secrets at rest: `kid:base64key[,kid:base64key…]`, first one seals (src/security/secrets.ts). */
+  SECRETS_KEYS?: string;
 }
 
 export function envNumber(value: string | undefined, fallback: number): number {

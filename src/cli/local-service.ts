@@ -1,7 +1,10 @@
 // Starts the Worker locally with wrangler (workerd + local D1, Queues and Durable Objects),
 // after applying the D1 migrations. Shared by `npm start` and `npm run demo`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { generateKeyEntry } from "../security/secrets";
 
 export interface LocalService {
   url: string;
@@ -32,6 +35,21 @@ export async function waitForService(url: string, timeoutMs = 60_000, child?: Ch
   throw new Error(`the local service did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
+/**
+ * Secrets a local service needs (the key ring that seals API keys at rest), kept beside its state
+ * so a restarted service still opens what it sealed before. Without a state folder (the default
+ * `.wrangler/state`), `npm start`'s .dev.vars provides them instead.
+ */
+export function localSecretVars(persistTo?: string): Record<string, string> {
+  if (!persistTo) return {};
+  const file = join(persistTo, "ctxprobe-local-secrets.json");
+  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  const secrets = { SECRETS_KEYS: generateKeyEntry("local") };
+  mkdirSync(persistTo, { recursive: true });
+  writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
+  return secrets;
+}
+
 export interface StartOptions {
   port: number;
   persistTo?: string;
@@ -47,7 +65,7 @@ export interface StartOptions {
 
 export async function startLocalService(options: StartOptions): Promise<LocalService> {
   applyMigrations(options.persistTo);
-  const vars = { ALLOW_LOOPBACK_ENDPOINTS: "true", ...options.vars };
+  const vars = { ALLOW_LOOPBACK_ENDPOINTS: "true", ...localSecretVars(options.persistTo), ...options.vars };
   const args = [
     ...WRANGLER,
     "dev",
