@@ -1,0 +1,267 @@
+// /v1/runs/{id}/webhook-deliveries: the delivery log of a run's webhook, redelivery and test pings.
+// The signing secret never appears here: deliveries carry the event, its bytes and every attempt.
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { WebhookAttemptRow, WebhookDeliveryRow } from "../db/schema";
+import { createPing, redeliver } from "../lifecycle/webhooks/events";
+import { attemptsOf, getDelivery, pageDeliveries } from "../lifecycle/webhooks/store";
+import { createRouter, problemResponses, type AppEnv } from "./app-types";
+import { managedRun, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
+import { problem, ProblemError } from "./problem";
+import { decodeCursor, encodeCursor } from "./resources";
+import { Page, PageQuery, RunIdParam } from "./schemas";
+
+export const webhooksApi = createRouter();
+
+// --- What the service sends (documented in the OpenAPI document's top-level `webhooks` map) ---
+
+const EventLinks = z.object({ run: z.string().openapi({ description: "The run in the JSON API." }), page: z.string().openapi({ description: "The run's public page." }) });
+
+export const RunEventPayload = z
+  .object({
+    type: z.enum(["run.succeeded", "run.failed", "run.cancelled"]),
+    timestamp: z.string().openapi({ description: "When the event occurred (the run finished), ISO 8601." }),
+    data: z.object({
+      run_id: z.string(),
+      status: z.enum(["succeeded", "failed", "cancelled"]),
+      model: z.object({ name: z.string() }),
+      reference: z.boolean(),
+      public: z.boolean(),
+      series: z.string().nullable(),
+      step: z.int().nullable(),
+      tokens_trained: z.int().nullable(),
+      progress: z.object({ total: z.int(), done: z.int(), failed: z.int(), unscorable: z.int(), token_mismatches: z.int() }),
+      suites: z.array(
+        z.object({
+          index: z.int(),
+          type: z.string(),
+          dataset: z.string().optional(),
+          scores: z.record(z.string(), z.number().nullable()),
+          effective_context_length: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }).optional(),
+        }),
+      ),
+      effective_context_length: z
+        .object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable(), suite: z.int() })
+        .nullable()
+        .openapi({ description: "Of the first needle suite, with its 95 % bootstrap interval." }),
+      regression: z.unknown().nullable().openapi({ description: "As in the run: the comparison with the previous step of its series." }),
+      error: z.string().nullable(),
+      created_at: z.string().nullable(),
+      finished_at: z.string().nullable(),
+      links: EventLinks,
+    }),
+  })
+  .openapi("RunEvent");
+export type RunEventPayload = z.infer<typeof RunEventPayload>;
+
+export const PingEventPayload = z
+  .object({
+    type: z.literal("webhook.ping"),
+    timestamp: z.string(),
+    data: z.object({ run_id: z.string(), status: z.string(), links: EventLinks }),
+  })
+  .openapi("PingEvent");
+export type PingEventPayload = z.infer<typeof PingEventPayload>;
+
+const SignatureHeaders = z.object({
+  "webhook-id": z.string().openapi({ description: "msg_…: the same for every attempt and redelivery of one event; deduplicate on it." }),
+  "webhook-timestamp": z.string().openapi({ description: "Unix seconds of this attempt." }),
+  "webhook-signature": z.string().openapi({
+    description: "v1,<base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<raw body>` keyed by the base64-decoded secret (after `whsec_`)>.",
+  }),
+});
+
+const eventResponses = {
+  200: { description: "Any 2xx: delivered." },
+  410: { description: "Gone: no further deliveries; the run's webhook is disabled." },
+  default: { description: "Anything else (and timeouts after 15 s, and redirects): retried on the schedule." },
+};
+
+for (const [name, schema, summary] of [
+  ["run-event", RunEventPayload, "run.succeeded, run.failed or run.cancelled, sent to the run's webhook URL"],
+  ["webhook-ping", PingEventPayload, "webhook.ping, sent on POST /v1/runs/{id}/webhook-deliveries/ping"],
+] as const) {
+  webhooksApi.openAPIRegistry.registerWebhook({
+    method: "post",
+    path: name,
+    summary,
+    description: "Standard Webhooks: verify the signature on the raw body, e.g. `new Webhook(secret).verify(body, headers)` with the `standardwebhooks` package.",
+    request: { headers: SignatureHeaders, body: { content: { "application/json": { schema } } } },
+    responses: eventResponses,
+  });
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const WebhookAttempt = z
+  .object({
+    attempt: z.int().openapi({ description: "1-based, within this delivery." }),
+    outcome: z.enum(["sending", "succeeded", "failed", "gone", "lost"]).openapi({
+      description: "sending: in flight; gone: the receiver answered 410; lost: the sender stopped before recording a result.",
+    }),
+    webhook_timestamp: z.int().openapi({ description: "The webhook-timestamp header of this attempt (unix seconds)." }),
+    http_status: z.int().nullable(),
+    error: z.string().nullable().openapi({ description: "Why the attempt failed: HTTP status, redirect, timeout or network error." }),
+    response_excerpt: z.string().nullable().openapi({ description: "The first 300 characters of the receiver's answer." }),
+    duration_ms: z.int().nullable(),
+    started_at: z.string(),
+    finished_at: z.string().nullable(),
+    next_attempt_at: z.string().nullable().openapi({ description: "When the following attempt is due; null when none follows." }),
+  })
+  .openapi("WebhookAttempt");
+
+export const WebhookDelivery = z
+  .object({
+    id: z.string(),
+    run_id: z.string(),
+    event: z.string().openapi({ description: "run.succeeded, run.failed, run.cancelled or webhook.ping." }),
+    webhook_id: z.string().openapi({ description: "The webhook-id header: the same for every attempt and every redelivery of one event." }),
+    status: z.enum(["pending", "succeeded", "failed", "disabled"]).openapi({
+      description: "failed: the retry schedule ran out; disabled: the receiver answered 410 Gone (or the webhook was disabled before it was sent).",
+    }),
+    manual: z.boolean().openapi({ description: "A ping or redelivery, asked for through the API." }),
+    redelivery_of: z.string().nullable(),
+    attempts_made: z.int(),
+    next_attempt_at: z.string().nullable(),
+    last_http_status: z.int().nullable(),
+    last_error: z.string().nullable(),
+    payload: z.record(z.string(), z.unknown()).openapi({ description: "The event exactly as sent (and signed)." }),
+    created_at: z.string(),
+    finished_at: z.string().nullable(),
+    attempts: z.array(WebhookAttempt),
+  })
+  .openapi("WebhookDelivery");
+
+function attemptResource(a: WebhookAttemptRow): z.infer<typeof WebhookAttempt> {
+  return {
+    attempt: a.attempt,
+    outcome: a.outcome,
+    webhook_timestamp: a.webhookTimestamp,
+    http_status: a.httpStatus,
+    error: a.error,
+    response_excerpt: a.responseExcerpt,
+    duration_ms: a.durationMs,
+    started_at: iso(a.startedAt)!,
+    finished_at: iso(a.finishedAt),
+    next_attempt_at: iso(a.nextAttemptAt),
+  };
+}
+
+function deliveryResource(d: WebhookDeliveryRow, attempts: WebhookAttemptRow[]): z.infer<typeof WebhookDelivery> {
+  return {
+    id: d.id,
+    run_id: d.runId,
+    event: d.eventType,
+    webhook_id: d.msgId,
+    status: d.status,
+    manual: d.manual === 1,
+    redelivery_of: d.redeliveryOf,
+    attempts_made: d.attempts,
+    next_attempt_at: d.status === "pending" ? iso(d.nextAttemptAt) : null,
+    last_http_status: d.lastHttpStatus,
+    last_error: d.lastError,
+    payload: JSON.parse(d.payload) as Record<string, unknown>,
+    created_at: iso(d.createdAt)!,
+    finished_at: iso(d.finishedAt),
+    attempts: attempts.map(attemptResource),
+  };
+}
+
+async function runWithWebhook(c: Context<AppEnv>, id: string) {
+  // Reading the log follows the run's visibility; sending (ping, redeliver) needs the run's account or the admin.
+  const run = c.req.method === "GET" ? await visibleRun(c, id) : await managedRun(c, id);
+  if (!run.webhookUrl) throw new ProblemError(problem("no-webhook", 409, `run ${id} was submitted without a webhook`));
+  return run;
+}
+
+const DeliveryParams = RunIdParam.extend({
+  delivery: z.string().min(1).max(64).openapi({ param: { name: "delivery", in: "path" }, example: "dlv_..." }),
+});
+
+const listRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/webhook-deliveries",
+  security: TOKEN_OPTIONAL,
+  summary: "The run's webhook deliveries with every attempt, newest first",
+  request: { params: RunIdParam, query: PageQuery },
+  responses: {
+    200: { description: "A page of deliveries", content: { "application/json": { schema: Page(WebhookDelivery, "WebhookDeliveryPage") } } },
+    ...problemResponses(404, 409, 422),
+  },
+});
+
+const isDeliveryCursor = (v: unknown): v is { c: number; i: string } =>
+  typeof v === "object" && v !== null && typeof (v as { c: unknown }).c === "number" && typeof (v as { i: unknown }).i === "string";
+
+webhooksApi.openapi(listRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const { limit, cursor } = c.req.valid("query");
+  await runWithWebhook(c, id);
+  const after = cursor ? decodeCursor(cursor, isDeliveryCursor) : null;
+  if (cursor && !after) {
+    throw new ProblemError(problem("validation-failed", 422, "cursor is not valid", { errors: [{ pointer: "/cursor", detail: "not a cursor this API issued", in: "query" }] }));
+  }
+  const rows = await pageDeliveries(c.env.DB, id, after, limit + 1);
+  const page = rows.slice(0, limit);
+  const attempts = await attemptsOf(c.env.DB, page.map((d) => d.id));
+  const last = page.at(-1);
+  return c.json(
+    {
+      data: page.map((d) => deliveryResource(d, attempts.get(d.id) ?? [])),
+      next_cursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null,
+    },
+    200,
+  );
+});
+
+const redeliverRoute = createRoute({
+  method: "post",
+  path: "/v1/runs/{id}/webhook-deliveries/{delivery}/redeliver",
+  security: TOKEN_REQUIRED,
+  middleware: [tokenRequired] as const,
+  summary: "Send a delivery's event again",
+  description:
+    "Starts a new delivery of the same event — same `webhook-id`, same body, a fresh retry schedule — and answers 202 with it. " +
+    "It is sent even if the webhook was disabled by a 410; if the receiver accepts it, the webhook is enabled again. " +
+    "A delivery still pending answers 409.",
+  request: { params: DeliveryParams },
+  responses: {
+    202: { description: "The new delivery", content: { "application/json": { schema: WebhookDelivery } } },
+    ...problemResponses(401, 403, 404, 409),
+  },
+});
+
+webhooksApi.openapi(redeliverRoute, async (c) => {
+  const { id, delivery: deliveryId } = c.req.valid("param");
+  await runWithWebhook(c, id);
+  const original = await getDelivery(c.env.DB, deliveryId);
+  if (!original || original.runId !== id) throw new ProblemError(problem("not-found", 404, `run ${id} has no webhook delivery ${deliveryId}`));
+  if (original.status === "pending") throw new ProblemError(problem("delivery-pending", 409, `delivery ${deliveryId} is still being attempted`));
+  const created = await redeliver(c.env, original);
+  c.header("Location", `/v1/runs/${id}/webhook-deliveries`);
+  return c.json(deliveryResource(created, []), 202);
+});
+
+const pingRoute = createRoute({
+  method: "post",
+  path: "/v1/runs/{id}/webhook-deliveries/ping",
+  security: TOKEN_REQUIRED,
+  middleware: [tokenRequired] as const,
+  summary: "Send a test event (webhook.ping) to the run's webhook",
+  description:
+    "Delivered like any event: signed, from the queue, with the same retry schedule. Sent even if the webhook was disabled by a 410; " +
+    "if the receiver accepts it, the webhook is enabled again.",
+  request: { params: RunIdParam },
+  responses: {
+    202: { description: "The ping's delivery", content: { "application/json": { schema: WebhookDelivery } } },
+    ...problemResponses(401, 403, 404, 409),
+  },
+});
+
+webhooksApi.openapi(pingRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  const run = await runWithWebhook(c, id);
+  const created = await createPing(c.env, run);
+  c.header("Location", `/v1/runs/${id}/webhook-deliveries`);
+  return c.json(deliveryResource(created, []), 202);
+});
