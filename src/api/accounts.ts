@@ -1,0 +1,182 @@
+// Accounts and API tokens: the admin creates accounts and tokens; any token can see whom it acts for.
+// A token is shown once, in the answer that created it; only its SHA-256 is kept.
+import { createRoute, z } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { AccountRow, ApiTokenRow } from "../db/schema";
+import { createAccount, createToken, getAccount, getToken, revokeToken } from "../lifecycle/accounts";
+import { dailyRunUsage } from "../lifecycle/caps";
+import { createRouter, problemResponses } from "./app-types";
+import { requireAdmin, requirePrincipal, TOKEN_REQUIRED } from "./auth";
+import { problem, ProblemError, problemResponse } from "./problem";
+
+export const accountsApi = createRouter();
+
+const MAX_BODY_BYTES = 16 * 1024;
+const smallBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: (c) => problemResponse(c, problem("body-too-large", 413, `request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
+});
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export const Account = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    runs_per_day: z.int().nullable().openapi({ description: "This account's daily run cap; null: the service default (RUNS_PER_ACCOUNT_PER_DAY)." }),
+    created_at: z.string(),
+  })
+  .openapi("Account");
+
+export const ApiToken = z
+  .object({
+    id: z.string(),
+    account_id: z.string(),
+    name: z.string(),
+    created_at: z.string(),
+    last_used_at: z.string().nullable(),
+    revoked_at: z.string().nullable(),
+    token: z.string().optional().openapi({ description: "The token itself: only in the answer that created it, never again. Store it now." }),
+  })
+  .openapi("ApiToken");
+
+const accountResource = (a: AccountRow): z.infer<typeof Account> => ({ id: a.id, name: a.name, runs_per_day: a.runsPerDay, created_at: iso(a.createdAt)! });
+const tokenResource = (t: ApiTokenRow, token?: string): z.infer<typeof ApiToken> => ({
+  id: t.id,
+  account_id: t.accountId,
+  name: t.name,
+  created_at: iso(t.createdAt)!,
+  last_used_at: iso(t.lastUsedAt),
+  revoked_at: iso(t.revokedAt),
+  ...(token ? { token } : {}),
+});
+
+const TokenName = z.string().trim().min(1).max(100).default("default").openapi({ description: "A label for the token.", example: "ci" });
+
+accountsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/accounts",
+    summary: "Create an account and its first API token (admin)",
+    security: TOKEN_REQUIRED,
+    middleware: [smallBody] as const,
+    request: {
+      body: {
+        content: {
+          "application/json": {
+            schema: z
+              .strictObject({
+                name: z.string().trim().min(1).max(100).openapi({ example: "acme-research" }),
+                runs_per_day: z.int().min(0).max(1_000_000).optional().openapi({ description: "Overrides the service's daily run cap for this account." }),
+                token_name: TokenName,
+              })
+              .openapi("CreateAccountRequest"),
+          },
+        },
+        required: true,
+      },
+    },
+    responses: {
+      201: {
+        description: "The account and its first token (shown only here)",
+        content: { "application/json": { schema: z.object({ account: Account, token: ApiToken }).openapi("CreatedAccount") } },
+      },
+      ...problemResponses(401, 403, 413, 422),
+    },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const body = c.req.valid("json");
+    const created = await createAccount(c.env, body.name, body.runs_per_day ?? null, body.token_name);
+    c.header("Location", `/v1/accounts/${created.account.id}`);
+    return c.json({ account: accountResource(created.account), token: tokenResource(created.tokenRow, created.token) }, 201);
+  },
+);
+
+const AccountIdParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "acc_..." }) });
+
+accountsApi.openapi(
+  createRoute({
+    method: "post",
+    path: "/v1/accounts/{id}/tokens",
+    summary: "Create another API token for an account (admin)",
+    security: TOKEN_REQUIRED,
+    middleware: [smallBody] as const,
+    request: {
+      params: AccountIdParam,
+      body: { content: { "application/json": { schema: z.strictObject({ name: TokenName }).openapi("CreateTokenRequest") } }, required: false },
+    },
+    responses: {
+      201: { description: "The token (shown only here)", content: { "application/json": { schema: ApiToken } } },
+      ...problemResponses(401, 403, 404, 413, 422),
+    },
+  }),
+  async (c) => {
+    requireAdmin(c);
+    const { id } = c.req.valid("param");
+    // The body is optional: without one the token is named "default".
+    const name = (c.req.valid("json") as { name?: string } | undefined)?.name ?? "default";
+    const created = await createToken(c.env, id, name);
+    if (!created) throw new ProblemError(problem("not-found", 404, `no account with id ${id}`));
+    return c.json(tokenResource(created.tokenRow, created.token), 201);
+  },
+);
+
+accountsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/v1/tokens/{id}",
+    summary: "Revoke an API token (admin, or the token's own account)",
+    description: "A revoked token is refused with 401 from then on. Revoking twice keeps the first revocation time.",
+    security: TOKEN_REQUIRED,
+    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "tok_..." }) }) },
+    responses: {
+      200: { description: "The revoked token", content: { "application/json": { schema: ApiToken } } },
+      ...problemResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const principal = requirePrincipal(c);
+    const { id } = c.req.valid("param");
+    const existing = await getToken(c.env, id);
+    // Another account's token is reported missing, so token ids cannot be probed.
+    if (!existing || !(principal.admin || existing.accountId === principal.accountId)) throw new ProblemError(problem("not-found", 404, `no token with id ${id}`));
+    const revoked = (await revokeToken(c.env, id))!;
+    return c.json(tokenResource(revoked), 200);
+  },
+);
+
+accountsApi.openapi(
+  createRoute({
+    method: "get",
+    path: "/v1/account",
+    summary: "The account this token acts for, with its daily run usage",
+    security: TOKEN_REQUIRED,
+    responses: {
+      200: {
+        description: "Who you are",
+        content: {
+          "application/json": {
+            schema: z
+              .object({
+                account: Account,
+                admin: z.boolean().openapi({ description: "True for the admin token: it may act for any account." }),
+                token_id: z.string().nullable().openapi({ description: "Null for the admin token." }),
+                runs_last_24h: z.int(),
+                runs_per_day: z.int().nullable().openapi({ description: "The cap in force; null: not capped." }),
+              })
+              .openapi("WhoAmI"),
+          },
+        },
+      },
+      ...problemResponses(401),
+    },
+  }),
+  async (c) => {
+    const principal = requirePrincipal(c);
+    const account = await getAccount(c.env, principal.accountId);
+    if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
+    const usage = await dailyRunUsage(c.env, account.id);
+    return c.json({ account: accountResource(account), admin: principal.admin, token_id: principal.tokenId, runs_last_24h: usage.used, runs_per_day: usage.limit }, 200);
+  },
+);

@@ -1,0 +1,83 @@
+// Bearer-token authentication: one middleware resolves `Authorization: Bearer <token>` into a
+// principal (or null without a header); routes then ask for what they need with the helpers below.
+// A private run is invisible to everyone but its account and the admin: 404, as if it did not exist.
+import type { Context, MiddlewareHandler } from "hono";
+import type { RunRow } from "../db/schema";
+import { authenticate, type Principal } from "../lifecycle/accounts";
+import { database, getRun } from "../lifecycle/store";
+import type { AppEnv } from "./app-types";
+import { problem, ProblemError, problemResponse } from "./problem";
+
+export const BEARER_SCHEME = "bearerAuth";
+/** OpenAPI `security` of routes that need a token. */
+export const TOKEN_REQUIRED: Record<string, string[]>[] = [{ [BEARER_SCHEME]: [] }];
+/** OpenAPI `security` of routes that work without a token and show more with one (private runs). */
+export const TOKEN_OPTIONAL: Record<string, string[]>[] = [{}, { [BEARER_SCHEME]: [] }];
+
+const CHALLENGE = 'Bearer realm="ctxprobe"';
+
+/** Resolves the bearer token once per request. A token that is sent but not valid is refused everywhere. */
+export const authMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header("authorization");
+  c.set("principal", null);
+  if (header !== undefined) {
+    const match = /^Bearer[ ]+([A-Za-z0-9._~+/=-]{1,512})\s*$/i.exec(header);
+    const principal = match ? await authenticate(c.env, match[1]!) : null;
+    if (!principal) {
+      return problemResponse(c, problem("invalid-token", 401, match ? "the bearer token is unknown or revoked" : "send the token as `Authorization: Bearer <token>`"), {
+        "www-authenticate": `${CHALLENGE}, error="invalid_token"`,
+      });
+    }
+    c.set("principal", principal);
+  }
+  await next();
+};
+
+/** The caller's principal; 401 without a token. */
+export function requirePrincipal(c: Context<AppEnv>): Principal {
+  const principal = c.get("principal");
+  if (!principal) {
+    throw new ProblemError(problem("unauthorized", 401, "this request needs an API token: send `Authorization: Bearer <token>`"), { "www-authenticate": CHALLENGE });
+  }
+  return principal;
+}
+
+/** The admin principal; 401 without a token, 403 with another one. */
+export function requireAdmin(c: Context<AppEnv>): Principal {
+  const principal = requirePrincipal(c);
+  if (!principal.admin) throw new ProblemError(problem("forbidden", 403, "only the admin token may do this"));
+  return principal;
+}
+
+/** Public runs are visible to everyone; private ones to their account and the admin. */
+export function canSee(principal: Principal | null, run: Pick<RunRow, "public" | "accountId">): boolean {
+  return run.public === 1 || canManage(principal, run);
+}
+
+/** Cancelling, redelivering and the like: the run's account or the admin. */
+export function canManage(principal: Principal | null, run: Pick<RunRow, "accountId">): boolean {
+  return principal !== null && (principal.admin || principal.accountId === run.accountId);
+}
+
+const noRun = (id: string) => new ProblemError(problem("not-found", 404, `no run with id ${id}`));
+
+/** A run the caller may read; a private run of someone else answers 404 like a missing one. */
+export async function visibleRun(c: Context<AppEnv>, id: string): Promise<RunRow> {
+  const run = await getRun(database(c.env.DB), id);
+  if (!run || !canSee(c.get("principal"), run)) throw noRun(id);
+  return run;
+}
+
+/** A run the caller may change: 401 without a token, 404 if invisible, 403 if visible but not theirs. */
+export async function managedRun(c: Context<AppEnv>, id: string): Promise<RunRow> {
+  const principal = requirePrincipal(c);
+  const run = await visibleRun(c, id);
+  if (!canManage(principal, run)) throw new ProblemError(problem("forbidden", 403, `run ${id} belongs to another account`));
+  return run;
+}
+
+/** Route middleware: 401 before the body is even validated when no token was sent. */
+export const tokenRequired: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requirePrincipal(c);
+  await next();
+};

@@ -1,0 +1,52 @@
+// Per-run and per-account caps (OWASP API4: unrestricted resource consumption). Each one is a var
+// with a default; an account may carry its own daily run cap.
+import { envNumber, type Env } from "../env";
+import { ADMIN_ACCOUNT_ID, getAccount } from "./accounts";
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface RunCaps {
+  maxProbes: number;
+  maxContextLength: number;
+  maxConcurrency: number;
+  runsPerDay: number;
+}
+
+export function runCaps(env: Env): RunCaps {
+  return {
+    maxProbes: envNumber(env.MAX_PROBES_PER_RUN, 5000),
+    maxContextLength: envNumber(env.MAX_CONTEXT_LENGTH, 131072),
+    maxConcurrency: envNumber(env.MAX_CONCURRENCY_PER_RUN, 64),
+    runsPerDay: envNumber(env.RUNS_PER_ACCOUNT_PER_DAY, 100),
+  };
+}
+
+export interface DailyUsage {
+  /** Null when the account has no cap (the admin account). */
+  limit: number | null;
+  used: number;
+  /** Seconds until the oldest counted run leaves the 24 h window; 0 while runs remain. */
+  retryAfterS: number;
+}
+
+/**
+ * Runs the account submitted in the last 24 h against its cap. Checked before the insert, not in
+ * the same transaction: a burst of parallel submissions may overshoot by the few in flight.
+ */
+export async function dailyRunUsage(env: Env, accountId: string, now = Date.now()): Promise<DailyUsage> {
+  const since = now - DAY_MS;
+  const row = await env.DB.prepare(`SELECT count(*) AS used FROM runs WHERE account_id = ? AND created_at > ?`).bind(accountId, since).first<{ used: number }>();
+  const used = row?.used ?? 0;
+  // The operator's own account is not capped: it runs the reference baselines, soaks and benchmarks.
+  if (accountId === ADMIN_ACCOUNT_ID) return { limit: null, used, retryAfterS: 0 };
+  const account = await getAccount(env, accountId);
+  const limit = account?.runsPerDay ?? runCaps(env).runsPerDay;
+  if (used < limit) return { limit, used, retryAfterS: 0 };
+  // A slot frees when enough of the oldest counted runs have turned 24 h old to bring the count
+  // below the cap (more than one if a lowered cap or an overshoot left it above).
+  const freeing = await env.DB.prepare(`SELECT created_at FROM runs WHERE account_id = ? AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?`)
+    .bind(accountId, since, used - limit)
+    .first<{ created_at: number }>();
+  const at = freeing?.created_at ?? now;
+  return { limit, used, retryAfterS: Math.max(1, Math.ceil((at + DAY_MS - now) / 1000)) };
+}
