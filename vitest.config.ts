@@ -28,11 +28,15 @@ export default defineConfig({
                 ALLOW_LOOPBACK_ENDPOINTS: "true",
                 // A fixed test key ring for sealing secrets at rest (never a production key).
                 SECRETS_KEYS: "test:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+                // The admin bearer token test/worker/helpers.ts api() sends by default.
+                ADMIN_TOKEN: "ctp_test_admin_token",
+                // Webhook retries in seconds rather than hours, so delivery tests can watch a schedule run out.
+                WEBHOOK_RETRY_SCHEDULE_S: "0,1,1",
               },
               // Safety net: no test may reach the network; tests stub the endpoints they call.
               outboundService: () => new Response("outbound network is disabled in tests", { status: 502 }),
               // Deliver queued probes promptly; production waits up to max_batch_timeout.
-              queueConsumers: { "ctxprobe-probes": { maxBatchTimeout: 0.05 }, "ctxprobe-probes-dlq": { maxBatchTimeout: 0.05 } },
+              queueConsumers: { "ctxprobe-probes": { maxBatchTimeout: 0.05 }, "ctxprobe-probes-dlq": { maxBatchTimeout: 0.05 }, "ctxprobe-webhooks": { maxBatchTimeout: 0.05 } },
             },
           })),
         ],

@@ -1,13 +1,16 @@
 // ctxprobe Worker: one Worker, three entry points.
 //   fetch     — the JSON API, the docs and the reference models (src/api)
-//   queue     — probe calls and dead letters (src/lifecycle/consume.ts)
+//   queue     — probe calls and dead letters (src/lifecycle/consume.ts), webhook attempts (src/lifecycle/webhooks)
 //   scheduled — the sweeper that repairs lost work (src/lifecycle/sweeper.ts)
 import { createApp } from "./api/app";
 import type { Env } from "./env";
 import { consumeDeadLetters, consumeProbeBatch } from "./lifecycle/consume";
 import { sweep, sweeperStub } from "./lifecycle/sweeper";
+import { consumeWebhookBatch } from "./lifecycle/webhooks/deliver";
+import { WEBHOOK_QUEUE } from "./lifecycle/webhooks/messages";
 
 export { Sweeper } from "./lifecycle/sweeper";
+export { EndpointLimiter } from "./lifecycle/limiter";
 
 const app = createApp();
 let sweeperArmed = false;
@@ -25,7 +28,8 @@ const worker = {
 
   async queue(batch: MessageBatch<unknown>, env: Env, ctx: ExecutionContext): Promise<void> {
     try {
-      if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
+      if (batch.queue === WEBHOOK_QUEUE) await consumeWebhookBatch(batch, env);
+      else if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
       else await consumeProbeBatch(batch, env, { internalFetcher: (req) => Promise.resolve(app.fetch(req, env, ctx)) });
     } catch (error) {
       // Never throw from queue(): locally that would redeliver acked messages too.

@@ -1,8 +1,10 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../env";
+import type { Principal } from "../lifecycle/accounts";
 import { problemResponse, zodProblem } from "./problem";
 
-export type AppEnv = { Bindings: Env };
+/** `principal`: who the request's bearer token stands for, null without one (src/api/auth.ts). */
+export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null } };
 
 /** A router whose validation failures become RFC 9457 problems with one entry per bad field. */
 export function createRouter() {
@@ -18,7 +20,9 @@ export const problemResponses = (...codes: number[]) =>
     codes.map((code) => [
       code,
       {
-        description: { 400: "Malformed request", 404: "Not found", 409: "Conflict", 413: "Body too large", 422: "Invalid request" }[code] ?? "Error",
+        description:
+          { 400: "Malformed request", 401: "Missing or invalid bearer token", 403: "Not allowed for this token", 404: "Not found", 409: "Conflict", 413: "Body too large", 422: "Invalid request", 429: "Quota exceeded", 503: "Unavailable" }[code] ??
+          "Error",
         content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
       },
     ]),

@@ -1,15 +1,19 @@
 // The HTTP surface: JSON API under /v1, the reference models under /reference/v1, the OpenAPI
 // document and its human page. Handlers stay thin; the work lives in src/lifecycle.
 import { HTTPException } from "hono/http-exception";
+import { accountsApi } from "./accounts";
+import { authMiddleware, BEARER_SCHEME } from "./auth";
 import { referenceRoutes } from "../reference/routes";
 import { createRouter } from "./app-types";
 import { DocsPage } from "./docs";
 import { corporaApi } from "./corpora";
 import { datasetsApi } from "./datasets";
 import { leaderboardApi } from "./leaderboard";
+import { limitsApi } from "./limits";
 import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
 import { runsApi } from "./runs";
 import { seriesApi } from "./series";
+import { webhooksApi } from "./webhooks";
 import { webRoutes } from "../web/routes";
 import { ProblemSchema } from "./schemas";
 
@@ -24,12 +28,23 @@ export const OPENAPI_INFO = {
 export function createApp() {
   const app = createRouter();
   app.openAPIRegistry.register("Problem", ProblemSchema);
+  app.openAPIRegistry.registerComponent("securitySchemes", BEARER_SCHEME, {
+    type: "http",
+    scheme: "bearer",
+    description: "An API token (`ctp_…`) from POST /v1/accounts, or the admin token (the ADMIN_TOKEN secret).",
+  });
+  // The reference models are an upstream endpoint, not our API: their Authorization header is a
+  // run's endpoint key, never one of our tokens.
+  app.use("*", (c, next) => (c.req.path.startsWith("/reference/") ? next() : authMiddleware(c, next)));
 
+  app.route("/", accountsApi);
   app.route("/", runsApi);
   app.route("/", leaderboardApi);
   app.route("/", corporaApi);
   app.route("/", seriesApi);
   app.route("/", datasetsApi);
+  app.route("/", webhooksApi);
+  app.route("/", limitsApi);
   app.route("/reference/v1", referenceRoutes);
   app.route("/", webRoutes);
 
@@ -37,7 +52,7 @@ export function createApp() {
   app.get("/docs", (c) => c.html(<DocsPage doc={app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never} />));
   app.notFound((c) => problemResponse(c, problem("not-found", 404, `no route for ${c.req.method} ${new URL(c.req.url).pathname}`)));
   app.onError((error, c) => {
-    if (error instanceof ProblemError) return problemResponse(c, error.problemBody);
+    if (error instanceof ProblemError) return problemResponse(c, error.problemBody, error.headers);
     if (error instanceof HTTPException) {
       // Hono raises these for unreadable bodies (e.g. malformed JSON): the client's fault, never a 5xx.
       const status = error.status;

@@ -6,6 +6,7 @@ import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../lifecycle/cor
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../probes/corpora";
 import type { CorpusRow } from "../db/schema";
 import { createRouter, problemResponses } from "./app-types";
+import { tokenRequired, TOKEN_REQUIRED } from "./auth";
 import { problem, ProblemError, problemResponse } from "./problem";
 
 export const corporaApi = createRouter();
@@ -60,14 +61,16 @@ corporaApi.openapi(
     summary: "Upload a haystack corpus",
     description:
       "Stores a set of UTF-8 text files (e.g. the Paul Graham essays the paper used) as a corpus; select it in a needle suite with " +
-      '`"corpus": "<id>"`. Files are joined in file-name order — the paper used unsorted glob order, which differs between machines.',
+      '`"corpus": "<id>"`. Files are joined in file-name order — the paper used unsorted glob order, which differs between machines. Needs a token.',
+    security: TOKEN_REQUIRED,
     middleware: [
+      tokenRequired,
       bodyLimit({ maxSize: MAX_CORPUS_BYTES, onError: (c) => problemResponse(c, problem("body-too-large", 413, `corpus uploads are limited to ${MAX_CORPUS_BYTES} bytes`)) }),
     ] as const,
     request: { body: { content: { "application/json": { schema: CorpusUpload } }, required: true } },
     responses: {
       201: { description: "The stored corpus", content: { "application/json": { schema: CorpusInfo } } },
-      ...problemResponses(413, 422),
+      ...problemResponses(401, 413, 422),
     },
   }),
   async (c) => {

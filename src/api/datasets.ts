@@ -13,6 +13,7 @@ import {
   MAX_DATASET_QUESTIONS,
 } from "../lifecycle/datasets";
 import { createRouter, problemResponses } from "./app-types";
+import { tokenRequired, TOKEN_REQUIRED } from "./auth";
 import { problem, ProblemError } from "./problem";
 
 export const datasetsApi = createRouter();
@@ -53,7 +54,9 @@ datasetsApi.openapi(
       '`"dataset": "<id>"`. Send it with `content-type: application/x-ndjson`; it is read line by line, never buffered whole. ' +
       "Books are stored once however many questions share them. The file's SHA-256 is the dataset's `revision`. " +
       "Any malformed line refuses the import (422, `errors[].pointer` = `/lines/<line number>`) and nothing of it is kept. " +
-      `At most ${MAX_DATASET_QUESTIONS} questions per dataset.`,
+      `At most ${MAX_DATASET_QUESTIONS} questions per dataset. Needs a token.`,
+    security: TOKEN_REQUIRED,
+    middleware: [tokenRequired] as const,
     request: {
       query: z.object({
         task: z.enum(BOOKQA_TASKS).openapi({ description: "longbook_qa_eng (short answer, En.QA) or longbook_choice_eng (multiple choice, En.MC)." }),
@@ -66,7 +69,7 @@ datasetsApi.openapi(
     },
     responses: {
       201: { description: "The imported dataset", content: { "application/json": { schema: DatasetInfo } } },
-      ...problemResponses(415, 422),
+      ...problemResponses(401, 415, 422),
     },
   }),
   async (c) => {

@@ -30,23 +30,33 @@ const TITLES: Record<string, string> = {
   "body-too-large": "Request body too large",
   "idempotency-key-reused": "Idempotency-Key reused with a different request",
   "endpoint-rejected-url": "The URL is not allowed",
+  "no-webhook": "The run has no webhook",
+  "delivery-pending": "The delivery is still being attempted",
   "internal-error": "Internal error",
+  unauthorized: "Authentication required",
+  "invalid-token": "The bearer token is not valid",
+  forbidden: "Not allowed for this token",
+  "quota-exceeded": "Quota exceeded",
+  "secrets-unavailable": "Secrets storage not configured",
 };
 
 export function problem(slug: string, status: number, detail: string, extra: Partial<Problem> = {}): Problem {
   return { type: `/problems/${slug}`, title: TITLES[slug] ?? slug, status, detail, ...extra };
 }
 
-export function problemResponse(c: Context, p: Problem): Response {
+export function problemResponse(c: Context, p: Problem, headers: Record<string, string> = {}): Response {
   return new Response(JSON.stringify({ instance: new URL(c.req.url).pathname, ...p }), {
     status: p.status,
-    headers: { "content-type": PROBLEM_CONTENT_TYPE },
+    headers: { ...headers, "content-type": PROBLEM_CONTENT_TYPE },
   });
 }
 
-/** Raised anywhere in a handler to answer with a problem document. */
+/** Raised anywhere in a handler to answer with a problem document (and e.g. WWW-Authenticate or Retry-After). */
 export class ProblemError extends HTTPException {
-  constructor(readonly problemBody: Problem) {
+  constructor(
+    readonly problemBody: Problem,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(problemBody.status as 400, { message: problemBody.detail });
   }
 }

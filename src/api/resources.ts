@@ -36,6 +36,10 @@ export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
       cost_usd: costUsd(model, run.promptTokens, run.completionTokens),
     },
     error: run.error,
+    // The secret stays sealed in D1: only the fact that one is set is shown.
+    webhook: run.webhookUrl
+      ? { url: run.webhookUrl, secret_set: true as const, status: run.webhookStatus ?? "enabled", disabled_reason: run.webhookDisabledReason }
+      : null,
     created_at: iso(run.createdAt)!,
     started_at: iso(run.startedAt),
     finished_at: iso(run.finishedAt),
@@ -44,6 +48,7 @@ export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
       probes: `/v1/runs/${run.id}/probes`,
       heatmap: `/v1/runs/${run.id}/heatmap`,
       cancel: `/v1/runs/${run.id}/cancel`,
+      ...(run.webhookUrl ? { webhook_deliveries: `/v1/runs/${run.id}/webhook-deliveries` } : {}),
     },
   };
 }

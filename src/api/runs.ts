@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Context } from "hono";
-import { envFlag, envNumber, type Env } from "../env";
+import { envFlag, type Env } from "../env";
 import { dispatchRun } from "../lifecycle/dispatch";
 import { promptFingerprintText, sha256Hex } from "../lifecycle/consume";
 import { planRun } from "../lifecycle/plan";
@@ -15,6 +15,14 @@ import { needleHeatmap } from "../probes/suites/aggregate";
 import { SUITES, suiteOf } from "../probes/suites";
 import { getReferenceModel } from "../reference/models";
 import { checkOutboundUrl } from "../security/ssrf";
+import { keyRing, sealSecret, SecretsConfigError } from "../security/secrets";
+import { dailyRunUsage, runCaps } from "../lifecycle/caps";
+import { sealRunApiKey } from "../lifecycle/run-secrets";
+import { managedRun, requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
+import { webhookSecretContext } from "../lifecycle/webhooks/deliver";
+import { emitRunEventSafely } from "../lifecycle/webhooks/events";
+import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
+import type { FieldError } from "./problem";
 import { createRouter, problemResponses, type AppEnv } from "./app-types";
 import { problem, ProblemError, problemResponse } from "./problem";
 import { decodeCursor, encodeCursor, probeResource, runResource } from "./resources";
@@ -37,6 +45,16 @@ export function isOwnReferenceUrl(baseUrl: string, requestUrl: string, publicOri
   return origins.includes(url.origin) && /^\/reference\/v1\/?$/.test(url.pathname);
 }
 
+/** 503 when the service has no key ring to seal a secret with (never a crash, never plaintext). */
+async function requireSecretsStorage(env: Env, what: string): Promise<void> {
+  try {
+    await keyRing(env.SECRETS_KEYS);
+  } catch (error) {
+    if (!(error instanceof SecretsConfigError)) throw error;
+    throw new ProblemError(problem("secrets-unavailable", 503, `secrets storage not configured: ${what} cannot be stored (the service has no SECRETS_KEYS key ring)`));
+  }
+}
+
 async function notFound(c: Context<AppEnv>, id: string): Promise<never> {
   throw new ProblemError(problem("not-found", 404, `no run with id ${id}`));
 }
@@ -48,8 +66,11 @@ const createRun = createRoute({
   description:
     "Validates the model and suites, plans one probe per grid cell and queues them. Answers 202 with the run; poll `Location`. " +
     "With `?dry_run=true` it only validates and plans (probe count, prompt tokens) and sends nothing. " +
-    "An `Idempotency-Key` header makes retries safe: the same key and body return the same run; the same key with another body is refused (422).",
+    "An `Idempotency-Key` header makes retries safe: the same key and body return the same run; the same key with another body is refused (422). " +
+    "Needs a token; the run belongs to its account, which may submit RUNS_PER_ACCOUNT_PER_DAY runs per 24 h (429 with Retry-After beyond; dry runs do not count).",
+  security: TOKEN_REQUIRED,
   middleware: [
+    tokenRequired,
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => problemResponse(c, problem("body-too-large", 413, `request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
@@ -63,26 +84,47 @@ const createRun = createRoute({
   responses: {
     202: { description: "Run accepted", content: { "application/json": { schema: Run } } },
     200: { description: "Dry run: the plan", content: { "application/json": { schema: RunPlan } } },
-    ...problemResponses(400, 413, 422),
+    ...problemResponses(400, 401, 413, 422, 429, 503),
   },
 });
 
 runsApi.openapi(createRun, async (c) => {
+  const principal = requirePrincipal(c);
   const request = c.req.valid("json");
   const dryRun = c.req.valid("query").dry_run === "true";
   const env: Env = c.env;
-  const internal = isOwnReferenceUrl(request.model.base_url, c.req.url, env.PUBLIC_ORIGIN);
-  if (!internal) {
-    const verdict = checkOutboundUrl(request.model.base_url, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
-    if (!verdict.ok) {
-      throw new ProblemError(
-        problem("endpoint-rejected-url", 422, `/model/base_url: ${verdict.reason}`, {
-          errors: [{ pointer: "/model/base_url", detail: verdict.reason, in: "body" }],
-        }),
-      );
-    }
+  const caps = runCaps(env);
+  if (request.model.max_concurrency > caps.maxConcurrency) {
+    throw new ProblemError(
+      problem("validation-failed", 422, `/model/max_concurrency: at most ${caps.maxConcurrency} on this service`, {
+        errors: [{ pointer: "/model/max_concurrency", detail: `at most ${caps.maxConcurrency} on this service`, in: "body" }],
+      }),
+    );
   }
-  const plan = await planRun(request, envNumber(env.MAX_PROBES_PER_RUN, 5000), suiteContext(env));
+  const internal = isOwnReferenceUrl(request.model.base_url, c.req.url, env.PUBLIC_ORIGIN);
+  // Every user-supplied URL passes the same SSRF guard, dry runs included; all refusals are listed.
+  const urlPolicy = { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) };
+  const refusedUrls: FieldError[] = [];
+  if (!internal) {
+    const verdict = checkOutboundUrl(request.model.base_url, urlPolicy);
+    if (!verdict.ok) refusedUrls.push({ pointer: "/model/base_url", detail: verdict.reason, in: "body" });
+  }
+  if (request.webhook) {
+    const verdict = checkOutboundUrl(request.webhook.url, urlPolicy);
+    if (!verdict.ok) refusedUrls.push({ pointer: "/webhook/url", detail: verdict.reason, in: "body" });
+  }
+  if (refusedUrls.length) {
+    const [first] = refusedUrls;
+    throw new ProblemError(
+      problem("endpoint-rejected-url", 422, refusedUrls.length === 1 ? `${first!.pointer}: ${first!.detail}` : `${refusedUrls.length} URLs are not allowed; see errors[]`, {
+        errors: refusedUrls,
+      }),
+    );
+  }
+  const plan = await planRun(request, caps.maxProbes, suiteContext(env), caps.maxContextLength);
+  // After every input check (bad input is a 422, never a 5xx): a key that cannot be sealed is not
+  // accepted, not even for the plan of a run that could not be submitted.
+  if (request.model.api_key !== undefined) await requireSecretsStorage(env, "endpoint API keys");
   if (dryRun) {
     const maxCompletionTokens = plan.estimates.reduce((s, e) => s + e.max_completion_tokens, 0);
     const latency = internal ? null : await endpointLatencyModel(env, request.model.base_url, request.model.model);
@@ -107,8 +149,9 @@ runsApi.openapi(createRun, async (c) => {
   const idempotencyKey = c.req.valid("header")["idempotency-key"] ?? null;
   const requestSha256 = await sha256Hex(JSON.stringify(request));
   if (idempotencyKey) {
-    const previous = await env.DB.prepare(`SELECT id, request_sha256 FROM runs WHERE idempotency_key = ? LIMIT 1`)
-      .bind(idempotencyKey)
+    // Keys are scoped to the account: one account cannot replay (or read) another's submission.
+    const previous = await env.DB.prepare(`SELECT id, request_sha256 FROM runs WHERE idempotency_key = ? AND account_id = ? LIMIT 1`)
+      .bind(idempotencyKey, principal.accountId)
       .first<{ id: string; request_sha256: string }>();
     if (previous) {
       if (previous.request_sha256 !== requestSha256) {
@@ -120,14 +163,39 @@ runsApi.openapi(createRun, async (c) => {
     }
   }
 
+  const usage = await dailyRunUsage(env, principal.accountId);
+  if (usage.limit !== null && usage.used >= usage.limit) {
+    throw new ProblemError(
+      problem("quota-exceeded", 429, `this account may submit ${usage.limit} runs per 24 h and has submitted ${usage.used}; retry in ${usage.retryAfterS} s`, {
+        "violated-policies": ["daily"],
+      }),
+      { "retry-after": String(usage.retryAfterS) },
+    );
+  }
+
   const { api_key: apiKey, ...publicModel } = request.model;
   const id = newRunId();
   const now = Date.now();
+  const apiKeySealed = apiKey === undefined ? null : await sealRunApiKey(env, id, apiKey);
+  // The webhook secret is sealed at rest; a generated one is shown in this answer only.
+  // (An account default webhook would be resolved here, when the request carries none.)
+  let webhook: { url: string; secretSealed: string; origin: string } | null = null;
+  let generatedSecret: string | undefined;
+  if (request.webhook) {
+    const secret = request.webhook.secret ?? (generatedSecret = generateWebhookSecret());
+    try {
+      webhook = { url: request.webhook.url, secretSealed: await sealSecret(env.SECRETS_KEYS, secret, webhookSecretContext(id)), origin: new URL(c.req.url).origin };
+    } catch (error) {
+      if (!(error instanceof SecretsConfigError)) throw error;
+      throw new ProblemError(problem("secrets-unavailable", 503, "webhook secrets cannot be stored: the service has no SECRETS_KEYS key ring configured"));
+    }
+  }
   await insertRun(env.DB, {
     id,
     modelName: request.model.name,
     modelJson: JSON.stringify(publicModel),
-    apiKey: apiKey ?? null,
+    apiKeySealed,
+    accountId: principal.accountId,
     internalEndpoint: internal,
     reference: internal && getReferenceModel(request.model.model) !== undefined,
     recipes: plan.recipes,
@@ -139,6 +207,7 @@ runsApi.openapi(createRun, async (c) => {
     series: request.series ?? null,
     step: request.step ?? null,
     tokensTrained: request.tokens_trained ?? null,
+    webhook,
   });
   const run = (await getRun(db, id))!;
   await dispatchRun(env, run, now);
@@ -146,13 +215,17 @@ runsApi.openapi(createRun, async (c) => {
   c.executionCtx.waitUntil(sweeperStub(env).ensureArmed());
   c.header("Location", `/v1/runs/${id}`);
   c.header("Retry-After", "2");
-  return c.json(runResource(run, []), 202);
+  const resource = runResource(run, []);
+  if (generatedSecret && resource.webhook) resource.webhook = { ...resource.webhook, secret: generatedSecret };
+  return c.json(resource, 202);
 });
 
 const listRuns = createRoute({
   method: "get",
   path: "/v1/runs",
   summary: "List runs, newest first",
+  description: "Public runs, plus the private runs of the token's account (the admin token sees every run).",
+  security: TOKEN_OPTIONAL,
   request: { query: PageQuery },
   responses: {
     200: { description: "A page of runs", content: { "application/json": { schema: Page(Run, "RunPage") } } },
@@ -167,7 +240,7 @@ runsApi.openapi(listRuns, async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const after = cursor ? decodeCursor(cursor, isRunCursor) : null;
   if (cursor && !after) throw new ProblemError(problem("validation-failed", 422, "cursor is not valid", { errors: [{ pointer: "/cursor", detail: "not a cursor this API issued", in: "query" }] }));
-  const rows = await pageRuns(database(c.env.DB), after ? { createdAt: after.c, id: after.i } : null, limit + 1);
+  const rows = await pageRuns(database(c.env.DB), after ? { createdAt: after.c, id: after.i } : null, limit + 1, c.get("principal"));
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return c.json(
@@ -180,6 +253,8 @@ const getRunRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}",
   summary: "A run with its progress and scores",
+  description: "A private run is shown only to its account's tokens and the admin; to anyone else it does not exist (404).",
+  security: TOKEN_OPTIONAL,
   request: { params: RunIdParam },
   responses: {
     200: { description: "The run", content: { "application/json": { schema: Run } } },
@@ -190,7 +265,7 @@ const getRunRoute = createRoute({
 runsApi.openapi(getRunRoute, async (c) => {
   const { id } = c.req.valid("param");
   const db = database(c.env.DB);
-  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  const run = await visibleRun(c, id);
   return c.json(runResource(run, run.resultsJson ? undefined : await listProbes(db, id)), 200);
 });
 
@@ -198,6 +273,7 @@ const listProbesRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/probes",
   summary: "The run's probes with responses and scores",
+  security: TOKEN_OPTIONAL,
   request: { params: RunIdParam, query: PageQuery },
   responses: {
     200: { description: "A page of probes in idx order", content: { "application/json": { schema: Page(Probe, "ProbePage") } } },
@@ -211,7 +287,7 @@ runsApi.openapi(listProbesRoute, async (c) => {
   const { id } = c.req.valid("param");
   const { limit, cursor } = c.req.valid("query");
   const db = database(c.env.DB);
-  if (!(await getRun(db, id))) await notFound(c, id);
+  await visibleRun(c, id);
   const after = cursor ? decodeCursor(cursor, isProbeCursor) : null;
   if (cursor && !after) throw new ProblemError(problem("validation-failed", 422, "cursor is not valid", { errors: [{ pointer: "/cursor", detail: "not a cursor this API issued", in: "query" }] }));
   const rows = await pageProbes(db, id, after ? after.i : -1, limit + 1);
@@ -224,6 +300,7 @@ const getProbeRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/probes/{idx}",
   summary: "One probe with its response and scores",
+  security: TOKEN_OPTIONAL,
   request: { params: ProbeParams },
   responses: {
     200: { description: "The probe", content: { "application/json": { schema: Probe } } },
@@ -233,7 +310,7 @@ const getProbeRoute = createRoute({
 
 async function findProbe(c: Context<AppEnv>, id: string, idx: number) {
   const db = database(c.env.DB);
-  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  const run = await visibleRun(c, id);
   const probe = await getProbe(db, id, idx);
   if (!probe) throw new ProblemError(problem("not-found", 404, `run ${id} has no probe ${idx}`));
   return { run, probe };
@@ -252,6 +329,7 @@ const probePromptRoute = createRoute({
   description:
     "Rebuilds the prompt from the run's stored recipe (corpus and version, tokenizer, length, depth, template). " +
     "Its SHA-256 equals the probe's prompt_sha256, so anyone can check what was sent.",
+  security: TOKEN_OPTIONAL,
   request: { params: ProbeParams },
   responses: {
     200: { description: "The prompt", content: { "application/json": { schema: ProbePrompt } } },
@@ -283,6 +361,7 @@ const heatmapRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/heatmap",
   summary: "Needle heatmap: rows are depths, columns lengths",
+  security: TOKEN_OPTIONAL,
   request: {
     params: RunIdParam,
     query: z.object({
@@ -300,7 +379,7 @@ runsApi.openapi(heatmapRoute, async (c) => {
   const { id } = c.req.valid("param");
   const { metric, suite } = c.req.valid("query");
   const db = database(c.env.DB);
-  const run = (await getRun(db, id)) ?? (await notFound(c, id));
+  const run = await visibleRun(c, id);
   const needles = recipesOf(run).filter((r) => r.type === "needle");
   const recipe = suite === undefined ? needles[0] : needles.find((r) => r.index === suite);
   if (!recipe) {
@@ -321,17 +400,20 @@ const cancelRoute = createRoute({
   method: "post",
   path: "/v1/runs/{id}/cancel",
   summary: "Cancel a queued or running run",
-  description: "Probes not yet settled are marked cancelled and no further calls are made. A finished run answers 409.",
+  description: "Probes not yet settled are marked cancelled and no further calls are made. A finished run answers 409. Needs the run's account token or the admin token.",
+  security: TOKEN_REQUIRED,
+  middleware: [tokenRequired] as const,
   request: { params: RunIdParam },
   responses: {
     200: { description: "The cancelled run", content: { "application/json": { schema: Run } } },
-    ...problemResponses(404, 409),
+    ...problemResponses(401, 403, 404, 409),
   },
 });
 
 runsApi.openapi(cancelRoute, async (c) => {
   const { id } = c.req.valid("param");
   const db = database(c.env.DB);
+  await managedRun(c, id);
   const now = Date.now();
   const [cancelled] = await c.env.DB.batch([
     c.env.DB.prepare(`UPDATE runs SET status = 'cancelled', finished_at = ?, last_progress_at = ? WHERE id = ? AND status IN ('queued', 'running')`).bind(now, now, id),
@@ -342,5 +424,7 @@ runsApi.openapi(cancelRoute, async (c) => {
   if (cancelled!.meta.changes !== 1) {
     throw new ProblemError(problem("run-not-cancellable", 409, `run ${id} is already ${run.status}`));
   }
+  // This request won the cancellation, so it alone emits run.cancelled.
+  await emitRunEventSafely(c.env, id);
   return c.json(runResource(run, await listProbes(db, id)), 200);
 });

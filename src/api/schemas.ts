@@ -2,6 +2,7 @@
 // the OpenAPI document served at /openapi.json.
 import { z } from "@hono/zod-openapi";
 import { TOKENIZER_NAMES } from "../probes/types";
+import { parseWebhookSecret } from "../lifecycle/webhooks/secret";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).openapi("RunStatus");
 export const ProbeStatus = z.enum(["pending", "scored", "unscorable", "failed", "cancelled"]).openapi("ProbeStatus");
@@ -95,6 +96,31 @@ export type BookQaSuiteSpec = z.infer<typeof BookQaSuiteSpec>;
 export const SuiteSpec = z.discriminatedUnion("type", [NeedleSuiteSpec, BookQaSuiteSpec]).openapi("SuiteSpec");
 export type SuiteSpec = z.infer<typeof SuiteSpec>;
 
+export const WebhookSpec = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/ }).max(2048).openapi({
+      description: "Receives run.succeeded, run.failed and run.cancelled (and test pings), signed per Standard Webhooks. Checked like base_url: no private or loopback addresses in production.",
+      example: "https://hooks.example.com/ctxprobe",
+    }),
+    secret: z
+      .string()
+      .max(200)
+      .superRefine((secret, ctx) => {
+        const parsed = parseWebhookSecret(secret);
+        if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.reason });
+      })
+      .optional()
+      .openapi({
+        description:
+          "Standard Webhooks signing secret: `whsec_` + base64 of 24–64 random bytes. Write-only: never returned. " +
+          "Omit it and the service generates one, returned once in the 202 answer (`webhook.secret`) and never again.",
+        writeOnly: true,
+        example: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+      }),
+  })
+  .openapi("WebhookSpec");
+export type WebhookSpec = z.infer<typeof WebhookSpec>;
+
 export const CreateRunRequest = z
   .strictObject({
     model: ModelSpec,
@@ -107,6 +133,7 @@ export const CreateRunRequest = z
       .openapi({ description: "Checkpoint series this run belongs to; GET /v1/series/{name} shows its trend.", example: "llama2-7b-80k" }),
     step: z.int().min(0).optional().openapi({ description: "Training step of the checkpoint within its series." }),
     tokens_trained: z.int().min(0).optional().openapi({ description: "Training tokens seen by the checkpoint (an alternative to step)." }),
+    webhook: WebhookSpec.optional(),
   })
   .superRefine((run, ctx) => {
     if ((run.step !== undefined || run.tokens_trained !== undefined) && run.series === undefined) {
@@ -204,6 +231,18 @@ export const Run = z
       cost_usd: z.number().nullable().openapi({ description: "From the model's prices; null without prices." }),
     }),
     error: z.string().nullable(),
+    webhook: z
+      .object({
+        url: z.string(),
+        secret_set: z.literal(true),
+        status: z.enum(["enabled", "disabled"]).openapi({ description: "disabled after the receiver answered 410 Gone; a ping or redelivery it accepts enables it again." }),
+        disabled_reason: z.string().nullable(),
+        secret: z.string().optional().openapi({
+          description: "The generated signing secret: only in the 202 answer of the submission that generated it, never again. Store it now.",
+        }),
+      })
+      .nullable()
+      .openapi({ description: "The run's webhook (the secret itself is never shown); null without one." }),
     created_at: z.string(),
     started_at: z.string().nullable(),
     finished_at: z.string().nullable(),

@@ -5,7 +5,10 @@
 //   prefix_cache — cached-token ratio of the paper grid in our dispatch order vs a random order
 //   overhead     — per-probe service time excluding the endpoint (instant endpoint, concurrency 1)
 // Figures are medians of one run on this machine; it is shared and noisy, so compare ratios.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+// `--only dispatch,overhead` measures only the named sections (the others keep their figures in
+// bench/results.json); `--repeat N` runs the dispatch measurement N times (default 3) and reports
+// the median (the first run also pays the fresh isolate's cold start: tokenizer load, first D1/DO use).
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -17,6 +20,7 @@ import { naiveBuildNeedleHaystack } from "../probes/needle/naive";
 import { loadTokenizer } from "../probes/tokenizers";
 import type { TokenizerName } from "../probes/types";
 import { startLocalService } from "./local-service";
+import { authHeaders } from "./run-audit";
 import { startBenchEndpoint, type BenchEndpoint } from "./bench-endpoint";
 
 const median = (xs: number[]) => {
@@ -50,18 +54,21 @@ async function promptBuild(tokenizerName: TokenizerName, contextTokens: number, 
   return { tokenizer: tokenizerName, context_tokens: contextTokens, ms_p50: round(ms, 3), naive_ms_p50: round(naiveMs, 1), speedup: round(naiveMs / ms, 1), cold_tokenize_ms: round(coldTokenizeMs, 0) };
 }
 
-async function submitAndWait(base: string, body: unknown): Promise<{ id: string; wallS: number; run: Record<string, any> }> {
+/** The local service's admin token, once it is started: submissions need a token. */
+let serviceToken: string | undefined;
+
+async function submitAndWait(base: string, body: unknown, pollMs = 100): Promise<{ id: string; wallS: number; run: Record<string, any> }> {
   const started = performance.now();
   // An Idempotency-Key makes it safe to resend the POST when an idle keep-alive connection was
   // closed by the server under us (fetch does not retry POSTs itself).
-  const init = { method: "POST", headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID() }, body: JSON.stringify(body) };
+  const init = { method: "POST", headers: { "content-type": "application/json", "idempotency-key": crypto.randomUUID(), ...authHeaders(serviceToken) }, body: JSON.stringify(body) };
   const res = await fetch(`${base}/v1/runs`, init).catch(() => fetch(`${base}/v1/runs`, init));
   if (res.status !== 202) throw new Error(`submission failed: ${res.status} ${await res.text()}`);
   const { id } = (await res.json()) as { id: string };
   for (;;) {
-    const run = (await (await fetch(`${base}/v1/runs/${id}`)).json()) as Record<string, any>;
+    const run = (await (await fetch(`${base}/v1/runs/${id}`, { headers: authHeaders(serviceToken) })).json()) as Record<string, any>;
     if (["succeeded", "failed", "cancelled"].includes(run.status)) return { id, wallS: (performance.now() - started) / 1000, run };
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, pollMs));
   }
 }
 
@@ -107,51 +114,83 @@ async function prefixCache(base: string) {
   };
 }
 
+const SECTIONS = ["prompt_build", "dispatch", "throughput", "prefix_cache", "overhead"] as const;
+
+function benchArgs(argv: string[]): { only: Set<string>; repeat: number } {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const only = new Set((value("--only") ?? SECTIONS.join(",")).split(",").map((s) => s.trim()));
+  for (const name of only) if (!(SECTIONS as readonly string[]).includes(name)) throw new Error(`--only: unknown section ${name} (one of ${SECTIONS.join(", ")})`);
+  const repeat = Math.max(1, Math.floor(Number(value("--repeat") ?? 3)) || 1);
+  return { only, repeat };
+}
+
 async function main() {
-  const results: Record<string, unknown> = { machine: { node: process.version, date: new Date().toISOString() } };
-  console.error("prompt_build: tokenizing the corpus and timing 128K-token builds (llama2's naive path takes seconds per probe)…");
-  results.prompt_build = [await promptBuild("cl100k_base", 128_000, 21, 5), await promptBuild("llama2", 128_000, 21, 3)];
+  const { only, repeat } = benchArgs(process.argv.slice(2));
+  // A partial run keeps the other sections' last figures.
+  const previous = only.size < SECTIONS.length && existsSync("bench/results.json") ? (JSON.parse(readFileSync("bench/results.json", "utf8")) as Record<string, unknown>) : {};
+  const results: Record<string, unknown> = { ...previous, machine: { node: process.version, date: new Date().toISOString() } };
+  if (only.has("prompt_build")) {
+    console.error("prompt_build: tokenizing the corpus and timing 128K-token builds (llama2's naive path takes seconds per probe)…");
+    results.prompt_build = [await promptBuild("cl100k_base", 128_000, 21, 5), await promptBuild("llama2", 128_000, 21, 3)];
+  }
 
   const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-bench-"));
   const port = 8700 + Math.floor(Math.random() * 90);
   console.error(`starting the local service on port ${port}…`);
   const service = await startLocalService({ port, persistTo: stateDir, output: "ignore" });
+  serviceToken = service.adminToken;
   const latencyMs = 300;
   const slow = await startBenchEndpoint(latencyMs);
   const instant = await startBenchEndpoint(0);
   try {
     const K = 6;
-    const probes = 60;
-    console.error(`dispatch: ${probes} probes, endpoint latency ${latencyMs} ms, concurrency ${K}…`);
-    const grid = { type: "needle", context_lengths: [1000, 2000, 3000, 4000, 5000, 6000], depth_percents: [0, 11, 22, 33, 44, 56, 67, 78, 89, 100] };
-    const dispatch = await submitAndWait(service.url, { model: model(slow, "slow", K), suites: [grid] });
-    const idealS = Math.ceil(probes / K) * (latencyMs / 1000);
-    results.dispatch = {
-      probes,
-      endpoint_latency_ms: latencyMs,
-      concurrency: K,
-      wall_s: round(dispatch.wallS),
-      ideal_s: round(idealS),
-      efficiency: round(idealS / dispatch.wallS),
-      max_in_flight_seen: slow.maxInFlight,
-    };
+    if (only.has("dispatch")) {
+      const probes = 60;
+      console.error(`dispatch: ${probes} probes, endpoint latency ${latencyMs} ms, concurrency ${K}, ${repeat} run(s)…`);
+      const grid = { type: "needle", context_lengths: [1000, 2000, 3000, 4000, 5000, 6000], depth_percents: [0, 11, 22, 33, 44, 56, 67, 78, 89, 100] };
+      const walls: number[] = [];
+      // Polled every 20 ms: the 100 ms default would add ~50 ms of our own latency to a 3 s figure.
+      for (let i = 0; i < repeat; i++) walls.push((await submitAndWait(service.url, { model: model(slow, "slow", K), suites: [grid] }, 20)).wallS);
+      const wallS = median(walls);
+      const idealS = Math.ceil(probes / K) * (latencyMs / 1000);
+      results.dispatch = {
+        probes,
+        endpoint_latency_ms: latencyMs,
+        concurrency: K,
+        wall_s: round(wallS),
+        ideal_s: round(idealS),
+        efficiency: round(idealS / wallS),
+        max_in_flight_seen: slow.maxInFlight,
+        runs: repeat,
+        walls_s: walls.map((w) => round(w)),
+      };
+    }
 
-    console.error("throughput: the paper's 40 × 10 grid (400 probes, 1K–128K tokens) against an instant endpoint…");
-    const paperRun = { model: model(instant, "instant", K), suites: [{ type: "needle", preset: "paper" }] };
-    const plan = (await (await fetch(`${service.url}/v1/runs?dry_run=true`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(paperRun) })).json()) as { prompt_tokens: number };
-    const paper = await submitAndWait(service.url, paperRun);
-    const promptTokens = plan.prompt_tokens;
-    results.throughput = { probes: 400, wall_s: round(paper.wallS), probes_per_s: round(400 / paper.wallS), prompt_tokens: promptTokens, prompt_tokens_per_s: Math.round(promptTokens / paper.wallS) };
+    if (only.has("throughput")) {
+      console.error("throughput: the paper's 40 × 10 grid (400 probes, 1K–128K tokens) against an instant endpoint…");
+      const paperRun = { model: model(instant, "instant", K), suites: [{ type: "needle", preset: "paper" }] };
+      const plan = (await (await fetch(`${service.url}/v1/runs?dry_run=true`, { method: "POST", headers: { "content-type": "application/json", ...authHeaders(serviceToken) }, body: JSON.stringify(paperRun) })).json()) as { prompt_tokens: number };
+      const paper = await submitAndWait(service.url, paperRun);
+      const promptTokens = plan.prompt_tokens;
+      results.throughput = { probes: 400, wall_s: round(paper.wallS), probes_per_s: round(400 / paper.wallS), prompt_tokens: promptTokens, prompt_tokens_per_s: Math.round(promptTokens / paper.wallS) };
+    }
 
-    console.error("prefix_cache: the paper grid against the reference model (simulated prefix cache), our order vs a random order…");
-    results.prefix_cache = await prefixCache(service.url);
+    if (only.has("prefix_cache")) {
+      console.error("prefix_cache: the paper grid against the reference model (simulated prefix cache), our order vs a random order…");
+      results.prefix_cache = await prefixCache(service.url);
+    }
 
-    console.error("overhead: 40 probes, concurrency 1, instant endpoint…");
-    instant.arrivals.length = 0;
-    const lengths = [1000, 4256, 10769, 20538, 33564, 49846, 66128, 85667, 105205, 128000];
-    await submitAndWait(service.url, { model: model(instant, "instant-serial", 1), suites: [{ type: "needle", context_lengths: lengths, depth_percents: [0, 33, 67, 100] }] });
-    const gaps = instant.arrivals.slice(1).map((t, i) => t - instant.arrivals[i]!);
-    results.overhead = { probes: 40, ms_per_probe_p50: round(median(gaps), 1), note: "time between consecutive calls at concurrency 1 with an instant endpoint: build, call, score, settle, claim the next probe and the local queue hand-off" };
+    if (only.has("overhead")) {
+      console.error("overhead: 40 probes, concurrency 1, instant endpoint…");
+      instant.arrivals.length = 0;
+      const lengths = [1000, 4256, 10769, 20538, 33564, 49846, 66128, 85667, 105205, 128000];
+      await submitAndWait(service.url, { model: model(instant, "instant-serial", 1), suites: [{ type: "needle", context_lengths: lengths, depth_percents: [0, 33, 67, 100] }] });
+      const gaps = instant.arrivals.slice(1).map((t, i) => t - instant.arrivals[i]!);
+      results.overhead = { probes: 40, ms_per_probe_p50: round(median(gaps), 1), note: "time between consecutive calls at concurrency 1 with an instant endpoint: build, call, score, settle, claim the next probe and the local queue hand-off" };
+    }
   } finally {
     await slow.close();
     await instant.close();
@@ -161,7 +200,7 @@ async function main() {
 
   mkdirSync("bench", { recursive: true });
   writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
-  console.table((results.prompt_build as Record<string, unknown>[]).map((r) => ({ ...r })));
+  if (results.prompt_build) console.table((results.prompt_build as Record<string, unknown>[]).map((r) => ({ ...r })));
   console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
   console.log(JSON.stringify(results));
 }

@@ -30,6 +30,10 @@ async function json<T>(res: Response): Promise<T> {
 console.log(`Starting ctxprobe on http://127.0.0.1:${port} (wrangler dev: local workerd, D1, Queues, Durable Objects)…`);
 const service = await startLocalService({ port, output: "ignore" });
 const base = service.url;
+// However the demo ends (an error included), it must not leave wrangler running behind it.
+process.on("exit", () => service.stop());
+// The admin token from .dev.vars (created on first start): submitting runs needs a token.
+const auth: Record<string, string> = service.adminToken ? { authorization: `Bearer ${service.adminToken}` } : {};
 console.log(`Service is up. Submitting needle-in-a-haystack runs for the reference models…\n`);
 
 const suite = args.preset ? { type: "needle", preset: args.preset } : { type: "needle", ...DEMO_GRID };
@@ -38,7 +42,7 @@ for (const model of MODELS) {
   const run = await json<RunView>(
     await fetch(`${base}/v1/runs`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({
         model: { name: `${model} (reference)`, base_url: `${base}/reference/v1`, api: "completions", model, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 120 },
         suites: [suite],
@@ -53,7 +57,7 @@ const interactive = process.stdout.isTTY;
 let lastPrinted = 0;
 for (;;) {
   for (const r of runs) {
-    const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`));
+    const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`, { headers: auth }));
     Object.assign(r.state, { done: view.progress.done, total: view.progress.total, failed: view.progress.failed, status: view.status });
   }
   const lines = runs.map((r) => progressLine(r.state));
@@ -71,14 +75,14 @@ for (;;) {
 if (!interactive) console.log(runs.map((r) => progressLine(r.state)).join("\n"));
 
 for (const r of runs) {
-  const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`));
+  const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`, { headers: auth }));
   const s = view.suites[0];
   console.log(`\n${r.model}: ${view.status}${view.error ? ` (${view.error})` : ""}`);
   if (s) {
     const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : v.toFixed(2));
     console.log(`  needle paper ${fmt(s.scores.paper)}   rouge1 ${fmt(s.scores.rouge1)}   contains ${fmt(s.scores.contains)}   (scored ${s.scored}, unscorable ${s.unscorable}, failed ${s.failed})`);
   }
-  const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?metric=contains`));
+  const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?metric=contains`, { headers: auth }));
   console.log(textHeatmap(heatmap).replace(/^/gm, "  "));
   console.log(`  run page: ${base}/runs/${r.id}   JSON: ${base}/v1/runs/${r.id}`);
 }

@@ -2,13 +2,16 @@
 // after applying the D1 migrations. Shared by `npm start` and `npm run demo`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { generateKeyEntry } from "../security/secrets";
 
 export interface LocalService {
   url: string;
   process: ChildProcess;
+  /** The admin bearer token the service was started with (its ADMIN_TOKEN), if known. */
+  adminToken: string | undefined;
   stop(): void;
 }
 
@@ -35,19 +38,60 @@ export async function waitForService(url: string, timeoutMs = 60_000, child?: Ch
   throw new Error(`the local service did not answer at ${url} within ${timeoutMs / 1000} s`);
 }
 
+/** A random admin token, in the same format as account tokens. */
+export function generateAdminToken(): string {
+  return `ctp_admin_${randomBytes(32).toString("base64url")}`;
+}
+
 /**
- * Secrets a local service needs (the key ring that seals API keys at rest), kept beside its state
- * so a restarted service still opens what it sealed before. Without a state folder (the default
- * `.wrangler/state`), `npm start`'s .dev.vars provides them instead.
+ * Secrets a local service needs (the key ring that seals API keys at rest and the admin token),
+ * kept beside its state so a restarted service still opens what it sealed before and accepts the
+ * same token. Without a state folder (the default `.wrangler/state`), `npm start`'s .dev.vars
+ * provides them instead (see ensureDevVars).
  */
 export function localSecretVars(persistTo?: string): Record<string, string> {
   if (!persistTo) return {};
   const file = join(persistTo, "ctxprobe-local-secrets.json");
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  const secrets = { SECRETS_KEYS: generateKeyEntry("local") };
+  const secrets: Record<string, string> = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
+  // A state folder from before tokens existed gains an admin token on its next start.
+  if (secrets.SECRETS_KEYS && secrets.ADMIN_TOKEN) return secrets;
+  secrets.SECRETS_KEYS ??= generateKeyEntry("local");
+  secrets.ADMIN_TOKEN ??= generateAdminToken();
   mkdirSync(persistTo, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600 });
   return secrets;
+}
+
+/** Reads KEY=value lines (wrangler's .dev.vars format; quotes optional). */
+export function parseDevVars(text: string): Record<string, string> {
+  const vars: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!match || line.trimStart().startsWith("#")) continue;
+    vars[match[1]!] = match[2]!.replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1");
+  }
+  return vars;
+}
+
+export const DEV_VARS_FILE = ".dev.vars";
+
+/**
+ * The local secrets of `npm start` and `npm run demo` (no state folder): `.dev.vars` in the project,
+ * which wrangler reads by itself. Created on first start with a random ADMIN_TOKEN and a
+ * SECRETS_KEYS entry; missing entries are appended, existing ones never changed.
+ */
+export function ensureDevVars(path = DEV_VARS_FILE): { path: string; vars: Record<string, string>; created: boolean } {
+  const existing = existsSync(path) ? readFileSync(path, "utf8") : null;
+  const vars = existing === null ? {} : parseDevVars(existing);
+  const added: string[] = [];
+  if (!vars.ADMIN_TOKEN) added.push(`ADMIN_TOKEN=${(vars.ADMIN_TOKEN = generateAdminToken())}`);
+  if (!vars.SECRETS_KEYS) added.push(`SECRETS_KEYS=${(vars.SECRETS_KEYS = generateKeyEntry("local"))}`);
+  if (added.length) {
+    const header = existing === null ? "# Local secrets of ctxprobe (git-ignored). ADMIN_TOKEN is the admin bearer token; SECRETS_KEYS seals API keys at rest.\n" : "";
+    const separator = existing && !existing.endsWith("\n") ? "\n" : "";
+    writeFileSync(path, (existing ?? "") + separator + header + added.join("\n") + "\n", { mode: 0o600 });
+  }
+  return { path: resolve(path), vars, created: existing === null };
 }
 
 export interface StartOptions {
@@ -65,7 +109,9 @@ export interface StartOptions {
 
 export async function startLocalService(options: StartOptions): Promise<LocalService> {
   applyMigrations(options.persistTo);
-  const vars = { ALLOW_LOOPBACK_ENDPOINTS: "true", ...localSecretVars(options.persistTo), ...options.vars };
+  // Without a state folder the secrets live in .dev.vars, which wrangler reads itself (--var wins over it).
+  const devVars = options.persistTo ? null : ensureDevVars();
+  const vars: Record<string, string> = { ALLOW_LOOPBACK_ENDPOINTS: "true", ...localSecretVars(options.persistTo), ...options.vars };
   const args = [
     ...WRANGLER,
     "dev",
@@ -87,6 +133,7 @@ export async function startLocalService(options: StartOptions): Promise<LocalSer
   return {
     url,
     process: child,
+    adminToken: vars.ADMIN_TOKEN ?? devVars?.vars.ADMIN_TOKEN,
     stop: () => {
       child.kill("SIGTERM");
     },

@@ -1,7 +1,7 @@
 // D1 schema (drizzle). Migrations in migrations/ are generated from this file by drizzle-kit
 // and applied by wrangler. D1 is the source of truth for every run: queues only carry ids.
 import { sql } from "drizzle-orm";
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 export const runs = sqliteTable(
   "runs",
@@ -11,8 +11,10 @@ export const runs = sqliteTable(
     modelName: text("model_name").notNull(),
     /** The submitted model config without its api_key (JSON). */
     modelJson: text("model_json").notNull(),
-    /** Bearer token sent upstream. Never returned by the API. */
-    apiKey: text("api_key"),
+    /** The endpoint's API key, sealed (src/security/secrets.ts, context `run:<id>:api_key`); opened only to call. Never returned. */
+    apiKeySealed: text("api_key_sealed"),
+    /** The account that submitted the run (src/lifecycle/accounts.ts); `admin` for the admin token. */
+    accountId: text("account_id"),
     /** 1 when base_url is this service's own /reference/v1: calls are routed inside the Worker. */
     internalEndpoint: integer("internal_endpoint").notNull().default(0),
     /** 1 when the model is one of the built-in reference baselines. */
@@ -48,6 +50,15 @@ export const runs = sqliteTable(
     tokensTrained: integer("tokens_trained"),
     /** Set by the finalizer when the run scores worse than the previous step of its series (JSON). */
     regressionJson: text("regression_json"),
+    /** Webhook for this run's events (src/lifecycle/webhooks); null without one. */
+    webhookUrl: text("webhook_url"),
+    /** Its signing secret, sealed (src/security/secrets.ts, context `run:<id>:webhook_secret`). Never returned. */
+    webhookSecret: text("webhook_secret"),
+    /** Origin the run was submitted to: payload links use PUBLIC_ORIGIN, else this. */
+    webhookOrigin: text("webhook_origin"),
+    /** `disabled` after the receiver answered 410 Gone: automatic events are no longer sent. */
+    webhookStatus: text("webhook_status", { enum: ["enabled", "disabled"] }),
+    webhookDisabledReason: text("webhook_disabled_reason"),
   },
   (t) => [
     index("runs_status_progress").on(t.status, t.lastProgressAt),
@@ -55,6 +66,7 @@ export const runs = sqliteTable(
     index("runs_created").on(t.createdAt),
     index("runs_idempotency").on(t.idempotencyKey),
     index("runs_series").on(t.series, t.step),
+    index("runs_account_created").on(t.accountId, t.createdAt),
   ],
 );
 
@@ -160,3 +172,87 @@ export const bookqaQuestions = sqliteTable(
 
 export type BookQaDatasetRow = typeof bookqaDatasets.$inferSelect;
 export type BookQaQuestionRow = typeof bookqaQuestions.$inferSelect;
+
+/**
+ * One webhook event to send to a run's webhook (src/lifecycle/webhooks). A redelivery is a new row
+ * with the same msg_id and payload. The delivery owns its retry schedule: each attempt is claimed
+ * with a token (one sender at a time), and next_attempt_at lets the sweeper re-enqueue lost messages.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id").notNull(),
+    /** The `webhook-id` header: the same for every attempt and every redelivery of one event. */
+    msgId: text("msg_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The exact body sent (and signed). */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: ["pending", "succeeded", "failed", "disabled"] }).notNull(),
+    /** 1 for pings and redeliveries: asked for by the user, so sent even to a disabled webhook. */
+    manual: integer("manual").notNull().default(0),
+    redeliveryOf: text("redelivery_of"),
+    /** Attempts started so far. */
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at"),
+    claimToken: text("claim_token"),
+    claimedUntil: integer("claimed_until"),
+    lastHttpStatus: integer("last_http_status"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [index("webhook_deliveries_due").on(t.status, t.nextAttemptAt), index("webhook_deliveries_run").on(t.runId, t.createdAt)],
+);
+
+/** Every attempt of a delivery: what was sent when, and what came back. */
+export const webhookAttempts = sqliteTable(
+  "webhook_attempts",
+  {
+    deliveryId: text("delivery_id").notNull(),
+    attempt: integer("attempt").notNull(),
+    outcome: text("outcome", { enum: ["sending", "succeeded", "failed", "gone", "lost"] }).notNull(),
+    /** The `webhook-timestamp` header of this attempt (unix seconds). */
+    webhookTimestamp: integer("webhook_timestamp").notNull(),
+    httpStatus: integer("http_status"),
+    error: text("error"),
+    /** The first characters of the receiver's answer, for debugging. */
+    responseExcerpt: text("response_excerpt"),
+    durationMs: integer("duration_ms"),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+    /** When the next attempt is due after this one failed; null when none follows. */
+    nextAttemptAt: integer("next_attempt_at"),
+  },
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attempt] })],
+);
+
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempts.$inferSelect;
+
+/** Accounts own runs and API tokens. `runs_per_day` overrides RUNS_PER_ACCOUNT_PER_DAY when set. */
+export const accounts = sqliteTable("accounts", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: integer("created_at").notNull(),
+  runsPerDay: integer("runs_per_day"),
+});
+
+/** Bearer API tokens: only the SHA-256 (hex) of a token is stored, never the token. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id").notNull(),
+    hash: text("hash").notNull(),
+    name: text("name").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [uniqueIndex("api_tokens_hash").on(t.hash), index("api_tokens_account").on(t.accountId)],
+);
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;

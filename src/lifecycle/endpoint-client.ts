@@ -46,8 +46,11 @@ export type CallOutcome =
       /** True when a streamed request was refused and the call was repeated without streaming. */
       streamRefused?: boolean;
     }
-  /** Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies. */
-  | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number }
+  /**
+   * Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies.
+   * `throttled`: the endpoint asked us to slow down (429, or 503 with Retry-After); the limiter backs off.
+   */
+  | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number; throttled?: boolean }
   /** Will fail the same way again: other 4xx. `unscorable` when the prompt does not fit the endpoint. */
   | { kind: "fail"; reason: string; unscorable: boolean; latencyMs: number };
 
@@ -104,7 +107,9 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
   }
   const message = errorMessageOf(body);
   if (status === 429 || status === 408 || status >= 500) {
-    return { kind: "retry", reason: `HTTP ${status}: ${message}`, retryAfterS: parseRetryAfter(retryAfter), latencyMs };
+    const retryAfterS = parseRetryAfter(retryAfter);
+    const throttled = status === 429 || (status === 503 && retryAfterS !== null);
+    return { kind: "retry", reason: `HTTP ${status}: ${message}`, retryAfterS, latencyMs, ...(throttled ? { throttled } : {}) };
   }
   if (status >= 300 && status < 400) {
     // Redirects are never followed: they could lead the call (and its API key) anywhere.

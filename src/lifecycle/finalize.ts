@@ -5,6 +5,7 @@ import { aggregateSuites, type SettledProbe } from "../probes/suites/aggregate";
 import type { ProbeRow } from "../db/schema";
 import { regressionFor } from "./series";
 import { database, getRun, listProbes, recipesOf } from "./store";
+import { emitRunEventSafely } from "./webhooks/events";
 
 export function settledProbeOf(row: ProbeRow): SettledProbe {
   return {
@@ -35,6 +36,10 @@ export async function finalizeRun(env: Env, runId: string, now = Date.now()): Pr
     .bind(status, JSON.stringify(results), error, regression ? JSON.stringify(regression) : null, now, now, runId)
     .run();
   const won = outcome.meta.changes === 1;
-  if (won) console.log(JSON.stringify({ event: "run.finalized", run_id: runId, status, probes: run.total, failed: run.failed }));
+  if (won) {
+    console.log(JSON.stringify({ event: "run.finalized", run_id: runId, status, probes: run.total, failed: run.failed }));
+    // Only the winner emits run.succeeded / run.failed, so the event is queued once.
+    await emitRunEventSafely(env, runId);
+  }
   return won;
 }

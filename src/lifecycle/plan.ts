@@ -19,7 +19,7 @@ export interface RunPlan {
   promptTokens: number;
 }
 
-export async function planRun(request: CreateRunRequest, maxProbes: number, context: SuiteContext): Promise<RunPlan> {
+export async function planRun(request: CreateRunRequest, maxProbes: number, context: SuiteContext, maxContextLength = Infinity): Promise<RunPlan> {
   const model: ModelTraits = {
     api: request.model.api,
     tokenizer: request.model.tokenizer,
@@ -49,6 +49,17 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
     const maxCompletionTokens = mine.reduce((sum, point) => sum + suite.maxTokens(recipe, point), 0);
     points.push(...mine);
     estimates.push({ index: recipe.index, type: recipe.type, probes: mine.length, prompt_tokens: promptTokens, max_completion_tokens: maxCompletionTokens });
+  }
+  // The context-length cap applies to what is tested (needle lengths, book QA windows), not to the declared window.
+  const tooLong: FieldError[] = recipes.flatMap((recipe) => {
+    const longest = Math.max(0, ...points.filter((p) => p.suiteIndex === recipe.index).map((p) => p.contextLength ?? 0));
+    return longest > maxContextLength
+      ? [{ pointer: `/suites/${recipe.index}`, detail: `tests up to ${longest} tokens; this service allows at most ${maxContextLength} (MAX_CONTEXT_LENGTH)`, in: "body" as const }]
+      : [];
+  });
+  if (tooLong.length) {
+    const detail = tooLong.length === 1 ? `${tooLong[0]!.pointer}: ${tooLong[0]!.detail}` : `${tooLong.length} suites test longer contexts than allowed; see errors[]`;
+    throw new ProblemError(problem("validation-failed", 422, detail, { errors: tooLong }));
   }
   if (points.length > maxProbes) {
     throw new ProblemError(

@@ -45,10 +45,11 @@ export async function regressionFor(env: Env, run: RunRow, results: SuiteAggrega
   if (!run.series || position === null) return null;
   const column = run.step !== null ? "step" : "tokens_trained";
   const previous = await env.DB.prepare(
-    `SELECT id, step, results_json FROM runs WHERE series = ? AND status = 'succeeded' AND ${column} < ? AND id != ?
+    // Only the same account's runs: another account's (possibly private) run is never compared or named.
+    `SELECT id, step, results_json FROM runs WHERE series = ? AND account_id IS ? AND status = 'succeeded' AND ${column} < ? AND id != ?
      ORDER BY ${column} DESC, finished_at DESC LIMIT 1`,
   )
-    .bind(run.series, position, run.id)
+    .bind(run.series, run.accountId, position, run.id)
     .first<{ id: string; step: number | null; results_json: string }>();
   if (!previous) return null;
   const margin = envNumber(env.REGRESSION_MARGIN, 5);

@@ -17,7 +17,10 @@ export interface NewRun {
   id: string;
   modelName: string;
   modelJson: string;
-  apiKey: string | null;
+  /** The endpoint API key, already sealed (src/lifecycle/run-secrets.ts); never plaintext. */
+  apiKeySealed: string | null;
+  /** The submitting account (src/lifecycle/accounts.ts). */
+  accountId: string;
   internalEndpoint: boolean;
   reference: boolean;
   recipes: SuiteRecipe[];
@@ -29,6 +32,8 @@ export interface NewRun {
   series?: string | null;
   step?: number | null;
   tokensTrained?: number | null;
+  /** The run's webhook, its secret already sealed (src/lifecycle/webhooks). */
+  webhook?: { url: string; secretSealed: string; origin: string } | null;
 }
 
 // D1 binds at most 100 parameters per statement: 7 per probe row → 14 rows per statement.
@@ -39,15 +44,16 @@ export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(
-        `INSERT INTO runs (id, status, model_name, model_json, api_key, internal_endpoint, reference, suites_json,
-           public, total, created_at, last_progress_at, idempotency_key, request_sha256, series, step, tokens_trained)
-         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, status, model_name, model_json, api_key_sealed, internal_endpoint, reference, suites_json,
+           public, total, created_at, last_progress_at, idempotency_key, request_sha256, series, step, tokens_trained,
+           webhook_url, webhook_secret, webhook_origin, webhook_status, account_id)
+         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .bind(
         run.id,
         run.modelName,
         run.modelJson,
-        run.apiKey,
+        run.apiKeySealed,
         run.internalEndpoint ? 1 : 0,
         run.reference ? 1 : 0,
         JSON.stringify(run.recipes),
@@ -60,6 +66,11 @@ export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
         run.series ?? null,
         run.step ?? null,
         run.tokensTrained ?? null,
+        run.webhook?.url ?? null,
+        run.webhook?.secretSealed ?? null,
+        run.webhook?.origin ?? null,
+        run.webhook ? "enabled" : null,
+        run.accountId,
       ),
   ];
   for (let start = 0; start < run.points.length; start += PROBE_ROWS_PER_INSERT) {
@@ -138,14 +149,15 @@ export async function reclaimExpiredProbes(d1: D1Database, runId: string, leaseU
 
 /**
  * Starts an attempt on a pending probe — bumps attempts, extends the lease, marks the run running —
- * and returns the probe's cell; null when the probe is no longer pending (a duplicate delivery).
+ * and returns the probe's cell and its attempts so far (this one included); null when the probe is
+ * no longer pending (a duplicate delivery).
  */
-export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<ProbePoint | null> {
-  const [probe] = await d1.batch<{ suite_index: number; suite_type: string; context_length: number | null; depth_percent: number | null; item: number | null }>([
+export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<{ point: ProbePoint; attempts: number } | null> {
+  const [probe] = await d1.batch<{ suite_index: number; suite_type: string; context_length: number | null; depth_percent: number | null; item: number | null; attempts: number }>([
     d1
       .prepare(
         `UPDATE probes SET attempts = attempts + 1, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'
-         RETURNING suite_index, suite_type, context_length, depth_percent, item`,
+         RETURNING suite_index, suite_type, context_length, depth_percent, item, attempts`,
       )
       .bind(leaseUntil, runId, idx),
     d1
@@ -154,13 +166,18 @@ export async function beginAttempt(d1: D1Database, runId: string, idx: number, l
   ]);
   const row = probe?.results?.[0];
   if (!row) return null;
-  return {
-    suiteIndex: row.suite_index,
-    suiteType: row.suite_type as ProbePoint["suiteType"],
-    contextLength: row.context_length,
-    depthPercent: row.depth_percent,
-    item: row.item,
-  };
+  return { point: pointOfRow(row), attempts: row.attempts };
+}
+
+/**
+ * Holds a pending probe's lease while it waits for a permit of its endpoint's limiter (which re-sends
+ * it), so the sweeper does not re-send it meanwhile. Not an attempt: attempts stay as they are.
+ */
+export async function holdWaitingProbe(d1: D1Database, runId: string, idx: number, leaseUntil: number): Promise<void> {
+  await d1
+    .prepare(`UPDATE probes SET lease_until = max(coalesce(lease_until, 0), ?) WHERE run_id = ? AND idx = ? AND status = 'pending'`)
+    .bind(leaseUntil, runId, idx)
+    .run();
 }
 
 /** Notes why an attempt will be retried, and holds the lease through the backoff. */
@@ -194,13 +211,20 @@ export interface SettleResult {
   done: number;
   total: number;
   status: RunRow["status"];
-  /** Probes claimed in the same transaction with the credit this settlement freed. */
+  /** Probes claimed in the same transaction with the credit this settlement freed (not `begun`). */
   claimed: number[];
+  /** With `beginFirst`: the claimed probe whose attempt was begun in the same transaction. */
+  begun: { idx: number; point: ProbePoint; attempts: number } | null;
 }
 
 export interface ClaimNext {
   maxInFlight: number;
   leaseUntil: number;
+  /**
+   * Also begin the attempt of the first claimed probe (as beginAttempt does), for a caller that
+   * holds an endpoint permit for it and goes straight on: one round trip instead of two.
+   */
+  beginFirst?: boolean;
 }
 
 // Responses are stored for inspection, trimmed: D1 rows must stay far below 2 MB.
@@ -212,7 +236,7 @@ const MAX_STORED_RESPONSE_CHARS = 8_000;
  */
 export async function settleProbe(d1: D1Database, runId: string, idx: number, s: Settlement, now: number, claimNext?: ClaimNext): Promise<SettleResult> {
   const response = s.response == null ? null : s.response.slice(0, MAX_STORED_RESPONSE_CHARS);
-  const [updated, counted, claimedRows] = await d1.batch<{ done: number; total: number; status: RunRow["status"] }>([
+  const [updated, counted, ...claims] = await d1.batch<{ done: number; total: number; status: RunRow["status"] }>([
     d1
       .prepare(
         `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens),
@@ -265,12 +289,53 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
         now,
         runId,
       ),
+    ...(claimNext?.beginFirst ? [claimAndBeginStatement(d1, runId, claimNext.maxInFlight, claimNext.leaseUntil, now)] : []),
     ...(claimNext ? [claimStatement(d1, runId, claimNext.maxInFlight, claimNext.leaseUntil, now)] : []),
   ]);
   const row = counted?.results?.[0];
   if (!row) throw new Error(`run ${runId} disappeared while settling probe ${idx}`);
-  const claimed = ((claimedRows?.results ?? []) as unknown as { idx: number }[]).map((r) => r.idx).sort((a, b) => a - b);
-  return { settled: (updated?.meta.changes ?? 0) === 1, done: row.done, total: row.total, status: row.status, claimed };
+  // claims: [claim-and-begin, claim] with beginFirst, else [claim].
+  const beginRows = claimNext?.beginFirst ? claims[0] : undefined;
+  const restRows = claims.at(-1);
+  const claimed = ((restRows?.results ?? []) as unknown as { idx: number }[]).map((r) => r.idx).sort((a, b) => a - b);
+  const b = (beginRows?.results?.[0] ?? null) as unknown as BegunRow | null;
+  const begun = b ? { idx: b.idx, point: pointOfRow(b), attempts: b.attempts } : null;
+  return { settled: (updated?.meta.changes ?? 0) === 1, done: row.done, total: row.total, status: row.status, claimed, begun };
+}
+
+interface BegunRow {
+  idx: number;
+  suite_index: number;
+  suite_type: string;
+  context_length: number | null;
+  depth_percent: number | null;
+  item: number | null;
+  attempts: number;
+}
+
+function pointOfRow(row: Omit<BegunRow, "idx" | "attempts">): ProbePoint {
+  return {
+    suiteIndex: row.suite_index,
+    suiteType: row.suite_type as ProbePoint["suiteType"],
+    contextLength: row.context_length,
+    depthPercent: row.depth_percent,
+    item: row.item,
+  };
+}
+
+/** Claims at most one probe within the run's credits and begins its attempt; only while the run is active. */
+function claimAndBeginStatement(d1: D1Database, runId: string, maxInFlight: number, leaseUntil: number, now: number): D1PreparedStatement {
+  return d1
+    .prepare(
+      `UPDATE probes SET dispatched_at = ?1, lease_until = ?2, attempts = attempts + 1
+       WHERE run_id = ?3 AND idx IN (
+         SELECT idx FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NULL
+           AND EXISTS (SELECT 1 FROM runs WHERE id = ?3 AND status IN ('queued', 'running'))
+         ORDER BY idx
+         LIMIT max(0, min(1, ?4 - (SELECT count(*) FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NOT NULL))))
+       RETURNING idx, suite_index, suite_type, context_length, depth_percent, item, attempts`,
+    )
+    .bind(now, leaseUntil, runId, maxInFlight);
 }
 
 export async function listProbes(db: Db, runId: string): Promise<ProbeRow[]> {
@@ -287,11 +352,16 @@ export async function pageProbes(db: Db, runId: string, afterIdx: number, limit:
     .all();
 }
 
-export async function pageRuns(db: Db, before: { createdAt: number; id: string } | null, limit: number): Promise<RunRow[]> {
-  const where = before
-    ? or(lt(runs.createdAt, before.createdAt), and(eq(runs.createdAt, before.createdAt), lt(runs.id, before.id)))
-    : undefined;
-  return db.select().from(runs).where(where).orderBy(desc(runs.createdAt), desc(runs.id)).limit(limit).all();
+/** Runs newest first; `viewer` limits them to public runs plus the viewer's own (admin: all). */
+export async function pageRuns(
+  db: Db,
+  before: { createdAt: number; id: string } | null,
+  limit: number,
+  viewer: { accountId: string; admin: boolean } | null = null,
+): Promise<RunRow[]> {
+  const after = before ? or(lt(runs.createdAt, before.createdAt), and(eq(runs.createdAt, before.createdAt), lt(runs.id, before.id))) : undefined;
+  const visible = viewer?.admin ? undefined : viewer ? or(eq(runs.public, 1), eq(runs.accountId, viewer.accountId)) : eq(runs.public, 1);
+  return db.select().from(runs).where(and(after, visible)).orderBy(desc(runs.createdAt), desc(runs.id)).limit(limit).all();
 }
 
 export async function activeRuns(db: Db, limit: number): Promise<RunRow[]> {

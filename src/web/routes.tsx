@@ -4,7 +4,8 @@
 //   /runs/{id}/events          live progress (Server-Sent Events)
 //   /runs/{id}/probes/{idx}    one probe
 //   /series/{name}             trends over the checkpoints of a series
-// Private runs answer 404 on every page, exactly like unknown ones.
+// Private runs answer 404 on every page, exactly like unknown ones, unless the request carries the
+// run's account token or the admin token.
 import { Hono, type Context } from "hono";
 import type { AppEnv } from "../api/app-types";
 import type { ProbeRow, RunRow } from "../db/schema";
@@ -17,7 +18,8 @@ import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
 import { NotFoundPage } from "./layout";
 import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderboard";
 import { ProbePage } from "./probe-page";
-import { publicRun, runProgress } from "./queries";
+import { runProgress, visibleRunFor } from "./queries";
+import { canSee } from "../api/auth";
 import { RunPage } from "./run-page";
 import { SeriesPage } from "./series-page";
 import { seriesMetrics, seriesPoints } from "../lifecycle/series";
@@ -35,7 +37,7 @@ webRoutes.get("/", async (c) => {
 webRoutes.get("/runs/:id", async (c) => {
   const id = c.req.param("id");
   const db = database(c.env.DB);
-  const run = await publicRun(db, id);
+  const run = await visibleRunFor(db, id, c.get("principal"));
   if (!run) return notFound(c, `There is no public run ${id}.`);
   const probes = await listProbes(db, id);
   const metrics = SUITES.needle.metrics;
@@ -55,7 +57,7 @@ webRoutes.get("/series/:name", async (c) => {
 webRoutes.get("/runs/:id/events", async (c) => {
   const id = c.req.param("id");
   const first = await runProgress(database(c.env.DB), id);
-  if (!first || first.public !== 1) return notFound(c, `There is no public run ${id}.`);
+  if (!first || !canSee(c.get("principal"), first)) return notFound(c, `There is no public run ${id}.`);
   return streamRunEvents(c, id, first);
 });
 
@@ -63,7 +65,7 @@ webRoutes.get("/runs/:id/probes/:idx{[0-9]+}", async (c) => {
   const id = c.req.param("id");
   const idx = Number(c.req.param("idx"));
   const db = database(c.env.DB);
-  const run = await publicRun(db, id);
+  const run = await visibleRunFor(db, id, c.get("principal"));
   const probe = run ? await getProbe(db, id, idx) : undefined;
   if (!run || !probe) return notFound(c, `There is no probe ${idx} in a public run ${id}.`);
   return c.html(<ProbePage run={run} probe={probeResource(probe)} excerpt={await rebuildExcerpt(c, run, probe)} />);

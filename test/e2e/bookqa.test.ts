@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BOOKS, fixtureLines, type FixtureLine } from "../worker/bookqa-fixture";
-import { allProbes, getJson, startService, waitForRun } from "./support";
+import { allProbes, bearer, getJson, startService, waitForRun } from "./support";
 
 let service: Awaited<ReturnType<typeof startService>>;
 
@@ -45,7 +45,7 @@ function uploadStream(lines: FixtureLine[], hash: ReturnType<typeof createHash>,
 }
 
 async function submit(body: unknown): Promise<Record<string, any>> {
-  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json", ...bearer(service.adminToken) }, body: JSON.stringify(body) });
   expect(res.status, await res.clone().text()).toBe(202);
   return (await res.json()) as Record<string, any>;
 }
@@ -60,7 +60,7 @@ describe("book QA end to end", () => {
     const started = performance.now();
     const res = await fetch(`${service.url}/v1/datasets?task=longbook_qa_eng&name=generated-en-qa`, {
       method: "POST",
-      headers: { "content-type": "application/x-ndjson" },
+      headers: { "content-type": "application/x-ndjson", ...bearer(service.adminToken) },
       body: uploadStream(lines, hash, sent),
       duplex: "half",
     } as RequestInit);
@@ -75,14 +75,14 @@ describe("book QA end to end", () => {
 
     const runStarted = performance.now();
     const run = await submit({ model: referenceModel(), suites: [{ type: "bookqa", dataset: dataset.id, limit: 6 }] });
-    const done = await waitForRun(service.url, run.id);
+    const done = await waitForRun(service.url, run.id, undefined, service.adminToken);
     console.log(`imported set: 6 probes at a 128K window in ${((performance.now() - runStarted) / 1000).toFixed(1)} s`);
     expect(done.status).toBe("succeeded");
     expect(done.reference).toBe(true);
     expect(done.suites[0]).toMatchObject({ type: "bookqa", dataset: dataset.id, dataset_revision: dataset.revision, window: 128000, probes: 6, scored: 6 });
     expect(done.suites[0].scores.infinitebench).toBeGreaterThan(0);
 
-    const probes = await allProbes(service.url, run.id);
+    const probes = await allProbes(service.url, run.id, service.adminToken);
     // ~250K-token books cut to 64K + 64K: the facts at the start and end survive, the middle ones do not.
     expect(probes.every((p) => p.expected_prompt_tokens === 128000 && !p.token_mismatch)).toBe(true);
     const f1 = probes.map((p) => p.scores.infinitebench as number);
@@ -93,7 +93,7 @@ describe("book QA end to end", () => {
   it("runs the whole built-in set out of the box (both tasks)", async () => {
     const started = performance.now();
     const run = await submit({ model: referenceModel(), suites: [{ type: "bookqa" }, { type: "bookqa", dataset: "moby-dick-mc" }] });
-    const done = await waitForRun(service.url, run.id);
+    const done = await waitForRun(service.url, run.id, undefined, service.adminToken);
     const seconds = (performance.now() - started) / 1000;
     expect(done.status).toBe("succeeded");
     const [qa, mc] = done.suites;

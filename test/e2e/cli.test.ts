@@ -20,8 +20,8 @@ interface CliResult {
 
 function ctxprobe(args: string[]): Promise<CliResult> {
   return new Promise((resolve) => {
-    // No CTXPROBE_* from the developer's shell leaks into the test.
-    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CTXPROBE_")));
+    // No CTXPROBE_* from the developer's shell leaks into the test; the token is the service's.
+    const env = { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("CTXPROBE_"))), CTXPROBE_TOKEN: service.adminToken ?? "" };
     execFile(process.execPath, ["src/cli/bin.mjs", ...args], { env, timeout: 240_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });

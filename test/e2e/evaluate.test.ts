@@ -1,7 +1,7 @@
 // The whole service for real: wrangler dev (workerd, local D1, local queue, Durable Object),
 // evaluating endpoints this test serves on loopback, over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allProbes, getJson, startFakeEndpoint, startService, waitForRun, type FakeEndpoint } from "./support";
+import { allProbes, bearer, getJson, startFakeEndpoint, startService, waitForRun, type FakeEndpoint } from "./support";
 
 const NEEDLE_ANSWER = "The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day.";
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 async function submit(body: unknown): Promise<Record<string, any>> {
-  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json", ...bearer(service.adminToken) }, body: JSON.stringify(body) });
   expect(res.status, await res.clone().text()).toBe(202);
   expect(res.headers.get("location")).toMatch(/^\/v1\/runs\/run_/);
   return (await res.json()) as Record<string, any>;
@@ -32,7 +32,7 @@ describe("a run against an external OpenAI-compatible endpoint", () => {
       suites: [{ type: "needle", context_lengths: [1000, 8000], depth_percents: [0, 50, 100] }],
       public: true,
     });
-    const done = await waitForRun(service.url, run.id);
+    const done = await waitForRun(service.url, run.id, undefined, service.adminToken);
     expect(done.status).toBe("succeeded");
     expect(done.progress).toMatchObject({ total: 6, done: 6, failed: 0 });
     expect(done.suites[0].scores.paper).toBeCloseTo(91.67, 2);
@@ -43,7 +43,7 @@ describe("a run against an external OpenAI-compatible endpoint", () => {
     expect(mine.every((c) => c.path === "/v1/completions" && c.body.temperature === 0 && c.body.max_tokens === 50)).toBe(true);
     expect(mine.every((c) => c.authorization === "Bearer sk-e2e-marker")).toBe(true);
 
-    const probes = await allProbes(service.url, run.id);
+    const probes = await allProbes(service.url, run.id, service.adminToken);
     expect(probes.map((p) => p.prompt_sha256).sort()).toEqual(mine.map((c) => c.sha256).sort());
     expect(probes.every((p) => p.status === "scored" && p.attempts === 1)).toBe(true);
 
@@ -63,7 +63,7 @@ describe("a run against an external OpenAI-compatible endpoint", () => {
       suites: [{ type: "needle", context_lengths: [2000], depth_percents: [50] }],
       public: false,
     });
-    expect((await waitForRun(service.url, run.id)).status).toBe("succeeded");
+    expect((await waitForRun(service.url, run.id, undefined, service.adminToken)).status).toBe("succeeded");
     const [call] = endpoint.calls.filter((c) => c.body.model === "fake-chat");
     expect(call!.path).toBe("/v1/chat/completions");
     expect(call!.body.max_tokens).toBe(300);
@@ -78,11 +78,11 @@ describe("the built-in reference models", () => {
     const grid = { type: "needle", context_lengths: [1000, 16000], depth_percents: [0, 100] };
     const long = await submit({ model: { name: "ref-128k", base_url, model: "extractive-128k", max_concurrency: 4 }, suites: [grid] });
     const short = await submit({ model: { name: "ref-4k", base_url, model: "extractive-4k", max_concurrency: 4 }, suites: [grid] });
-    const [l, s] = [await waitForRun(service.url, long.id), await waitForRun(service.url, short.id)];
+    const [l, s] = [await waitForRun(service.url, long.id, undefined, service.adminToken), await waitForRun(service.url, short.id, undefined, service.adminToken)];
     expect(l.status).toBe("succeeded");
     expect(l.reference).toBe(false); // only the service's own origin counts as built-in
     expect(l.suites[0].scores.contains).toBe(100);
-    expect((await allProbes(service.url, long.id)).every((p) => typeof p.ttft_ms === "number")).toBe(true);
+    expect((await allProbes(service.url, long.id, service.adminToken)).every((p) => typeof p.ttft_ms === "number")).toBe(true);
     const heat = await getJson(`${service.url}/v1/runs/${short.id}/heatmap?metric=contains`);
     // rows: depth 0, 100; columns: 1K, 16K. The 4K-window model loses the needle at depth 0 of 16K.
     expect(heat.scores).toEqual([[1, 0], [1, 1]]);
@@ -99,11 +99,11 @@ describe("the built-in reference models", () => {
       model: { name: "ref-internal", base_url: `${service.url}/reference/v1`, model: "extractive-128k", max_concurrency: 4 },
       suites: [{ type: "needle", context_lengths: [1000], depth_percents: [0, 50] }],
     });
-    const done = await waitForRun(service.url, run.id);
+    const done = await waitForRun(service.url, run.id, undefined, service.adminToken);
     expect(done.status).toBe("succeeded");
     expect(done.reference).toBe(true);
     // The reference models stream: every probe has a time to first token.
-    const probes = await allProbes(service.url, run.id);
+    const probes = await allProbes(service.url, run.id, service.adminToken);
     expect(probes.every((p) => typeof p.ttft_ms === "number" && p.prompt_tokens > 0)).toBe(true);
     const board = await getJson(`${service.url}/v1/leaderboard`);
     expect(board.data.find((r: { run_id: string }) => r.run_id === run.id).reference).toBe(true);

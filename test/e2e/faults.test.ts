@@ -17,7 +17,7 @@ describe("a run against a reference model that fails 30 % of its calls", () => {
   afterAll(() => service?.cleanup());
 
   it("settles every probe exactly once, routed inside the Worker and over HTTP", async () => {
-    const results = await soak({ base: service.url }, service.port, {
+    const results = await soak({ base: service.url, token: service.adminToken }, service.port, {
       faults: 0.3,
       // Seeded draws: the same faults on every run of this test, so its duration is stable.
       seed: 11,

@@ -3,7 +3,7 @@
 // the no-JavaScript probe page, live progress over SSE, and 404s for private runs.
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allProbes, startService, waitForRun } from "./support";
+import { allProbes, bearer, startService, waitForRun } from "./support";
 import { artifactPath, browserSkipReason, CHROMIUM_ARGS, CHROMIUM_PATH, startSlowEndpoint } from "./page-support";
 
 const GRID = { type: "needle", context_lengths: [1000, 4000, 16000, 32000], depth_percents: [0, 50, 100] };
@@ -15,7 +15,7 @@ let browser: Browser | undefined;
 const runs: Record<"long" | "short" | "hidden", string> = { long: "", short: "", hidden: "" };
 
 async function submit(body: unknown): Promise<string> {
-  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json", ...bearer(service.adminToken) }, body: JSON.stringify(body) });
   expect(res.status, await res.clone().text()).toBe(202);
   return ((await res.json()) as { id: string }).id;
 }
@@ -30,7 +30,7 @@ beforeAll(async () => {
     suites: [GRID],
   });
   runs.hidden = await submit({ model: { name: "page-private", base_url, model: "extractive-128k" }, suites: [{ type: "needle", context_lengths: [1000], depth_percents: [50] }], public: false });
-  for (const id of Object.values(runs)) expect((await waitForRun(service.url, id)).status).toBe("succeeded");
+  for (const id of Object.values(runs)) expect((await waitForRun(service.url, id, undefined, service.adminToken)).status).toBe("succeeded");
   if (!skipReason) browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
 }, 280_000); // wrangler start-up plus three small runs; longer than the project's default hook timeout
 
@@ -118,7 +118,7 @@ describe.skipIf(skipReason !== null)("pages in chromium", () => {
     expect(Number(await line.getAttribute("x1"))).toBeCloseTo(Number(await page.locator('rect[data-length="16000"]').first().getAttribute("x")), 1);
 
     // A click shows that probe's response and a prompt excerpt around the needle.
-    const probes = await allProbes(service.url, runs.short);
+    const probes = await allProbes(service.url, runs.short, service.adminToken);
     const hit = page.locator('rect[data-score="1"]').first();
     const hitIdx = Number(await hit.getAttribute("data-idx"));
     await hit.click();
@@ -146,7 +146,7 @@ describe.skipIf(skipReason !== null)("pages in chromium", () => {
     const idx = Number(await cell.getAttribute("data-idx"));
     await cell.click();
     await page.waitForURL(new RegExp(`/runs/${runs.short}/probes/${idx}$`));
-    const probe = (await allProbes(service.url, runs.short))[idx]!;
+    const probe = (await allProbes(service.url, runs.short, service.adminToken))[idx]!;
     expect(await page.locator(".probe-response").textContent()).toBe(probe.response);
     expect(await page.locator(".needle-excerpt mark").textContent()).toMatch(/^The best thing to do in San Francisco/);
     await page.screenshot({ path: artifactPath("probe.png"), fullPage: true });

@@ -2,7 +2,7 @@
 // endpoint that checks every prompt's length in the model's tokenizer (cl100k_base).
 import { encode } from "gpt-tokenizer/encoding/cl100k_base";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { allProbes, getJson, startFakeEndpoint, startService, waitForRun, type FakeEndpoint } from "./support";
+import { allProbes, bearer, getJson, startFakeEndpoint, startService, waitForRun, type FakeEndpoint } from "./support";
 
 const PAPER_LENGTHS = [
   1000, 4256, 7513, 10769, 14026, 17282, 20538, 23795, 27051, 30308, 33564, 36821, 40077, 43333, 46590, 49846, 53103, 56359, 59615, 62872,
@@ -34,7 +34,7 @@ afterAll(async () => {
 it("a paper run against a perfect endpoint scores 91.67 with every prompt within its budget", async () => {
   const res = await fetch(`${service.url}/v1/runs`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...bearer(service.adminToken) },
     body: JSON.stringify({
       model: { name: "perfect", base_url: endpoint.url, model: "perfect", tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 60 },
       suites: [{ type: "needle", preset: "paper" }],
@@ -54,7 +54,7 @@ it("a paper run against a perfect endpoint scores 91.67 with every prompt within
   expect(heatmap.scores).toHaveLength(10);
   expect(heatmap.scores.every((row: number[]) => row.length === 40 && row.every((s) => Math.abs(s - 11 / 12) < 1e-12))).toBe(true);
 
-  const probes = await allProbes(service.url, id);
+  const probes = await allProbes(service.url, id, service.adminToken);
   expect(endpoint.calls).toHaveLength(400); // every probe sent exactly once
   const seamDrift = new Map<number, number>();
   for (const probe of probes) {

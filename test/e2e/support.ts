@@ -15,10 +15,21 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function startService(vars: Record<string, string> = {}): Promise<LocalService & { stateDir: string; port: number; cleanup(): void }> {
+/** The Authorization header for a bearer token (none without one). */
+export const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+
+/**
+ * Starts the real service in a fresh state folder. `service.adminToken` is its admin token (random
+ * per state folder, unless `vars.ADMIN_TOKEN` sets one): send it to submit runs.
+ */
+export async function startService(
+  vars: Record<string, string> = {},
+  options: { output?: "inherit" | "ignore" | "pipe" } = {},
+): Promise<LocalService & { stateDir: string; port: number; cleanup(): void }> {
   const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-e2e-"));
   const port = await freePort();
-  const service = await startLocalService({ port, persistTo: stateDir, output: process.env.E2E_VERBOSE ? "inherit" : "ignore", vars });
+  const output = options.output ?? (process.env.E2E_VERBOSE ? "inherit" : "ignore");
+  const service = await startLocalService({ port, persistTo: stateDir, output, vars });
   return {
     ...service,
     stateDir,
@@ -77,21 +88,21 @@ export async function startFakeEndpoint(answer: (call: ReceivedCall) => string):
   return { url: `http://127.0.0.1:${port}/v1`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-export async function waitForRun(base: string, id: string, timeoutMs = 240_000): Promise<Record<string, any>> {
+export async function waitForRun(base: string, id: string, timeoutMs = 240_000, token?: string): Promise<Record<string, any>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const run = (await (await fetch(`${base}/v1/runs/${id}`)).json()) as Record<string, any>;
+    const run = (await (await fetch(`${base}/v1/runs/${id}`, { headers: bearer(token) })).json()) as Record<string, any>;
     if (["succeeded", "failed", "cancelled"].includes(run.status)) return run;
     if (Date.now() > deadline) throw new Error(`run ${id} is still ${run.status} (${JSON.stringify(run.progress)})`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-export async function allProbes(base: string, id: string): Promise<Record<string, any>[]> {
+export async function allProbes(base: string, id: string, token?: string): Promise<Record<string, any>[]> {
   const out: Record<string, any>[] = [];
   let cursor: string | null = null;
   do {
-    const page = (await (await fetch(`${base}/v1/runs/${id}/probes?limit=100${cursor ? `&cursor=${cursor}` : ""}`)).json()) as { data: Record<string, any>[]; next_cursor: string | null };
+    const page = (await (await fetch(`${base}/v1/runs/${id}/probes?limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: bearer(token) })).json()) as { data: Record<string, any>[]; next_cursor: string | null };
     out.push(...page.data);
     cursor = page.next_cursor;
   } while (cursor);
@@ -99,8 +110,8 @@ export async function allProbes(base: string, id: string): Promise<Record<string
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
+export async function getJson(url: string, token?: string): Promise<any> {
+  const res = await fetch(url, { headers: bearer(token) });
   if (!res.ok) throw new Error(`GET ${url}: ${res.status} ${await res.text()}`);
   return res.json();
 }

@@ -4,10 +4,18 @@ import { env, exports } from "cloudflare:workers";
 export const ORIGIN = "http://ctxprobe.test";
 export const REFERENCE_URL = `${ORIGIN}/reference/v1`;
 
-export function api(path: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-  const { json, ...rest } = init;
+/** The admin token bound in vitest.config.ts. */
+export const ADMIN_TOKEN = "ctp_test_admin_token";
+
+/**
+ * Calls the Worker. Sends the admin token unless `token` says otherwise: a string is sent as the
+ * bearer token, null sends no Authorization header (an explicit header in `headers` also wins).
+ */
+export function api(path: string, init: RequestInit & { json?: unknown; token?: string | null } = {}): Promise<Response> {
+  const { json, token = ADMIN_TOKEN, ...rest } = init;
   const headers = new Headers(rest.headers);
   if (json !== undefined) headers.set("content-type", "application/json");
+  if (token !== null && !headers.has("authorization")) headers.set("authorization", `Bearer ${token}`);
   return exports.default.fetch(new Request(`${ORIGIN}${path}`, { ...rest, headers, body: json === undefined ? rest.body : JSON.stringify(json) }));
 }
 

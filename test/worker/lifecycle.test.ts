@@ -34,7 +34,7 @@ async function seedRun(lengths = [1000], depths = [0, 50, 100], model = MODEL) {
   const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: model.api, tokenizer: model.tokenizer, contextWindow: model.context_window }, 0, suiteContext(env));
   const points = SUITES.needle.plan(recipe);
   await insertRun(env.DB, {
-    id, modelName: model.name, modelJson: JSON.stringify(model), apiKey: null, internalEndpoint: false, reference: false,
+    id, modelName: model.name, modelJson: JSON.stringify(model), apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
     recipes: [recipe], points, public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
   });
   return { id, total: points.length };
@@ -90,9 +90,10 @@ describe("consumer", () => {
     ["503", () => new Response("{}", { status: 503 }), null],
     ["malformed JSON", () => new Response("{\"choices\": [", { status: 200 }), null],
     ["network error", () => Promise.reject(new TypeError("connection refused")), null],
-  ])("retries %s with backoff, keeping the probe pending", async (_name, reply, retryAfter) => {
+  ])("retries %s with backoff, keeping the probe pending", async (name, reply, retryAfter) => {
     fakeUpstream(vi, reply as () => Response);
-    const { id } = await seedRun([1000], [0]);
+    // Each case on its own endpoint: a 429 pauses its endpoint's limiter (the later tests' too).
+    const { id } = await seedRun([1000], [0], { ...MODEL, model: `served-${name}` });
     const { result, retries } = await deliver(id, [0], 3);
     expect(result.explicitAcks).toHaveLength(0);
     expect(result.retryMessages).toHaveLength(1);
