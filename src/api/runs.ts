@@ -9,6 +9,7 @@ import { planRun } from "../lifecycle/plan";
 import { costUsd, endpointLatencyModel, estimateWallSeconds } from "../lifecycle/estimate";
 import { suiteContext } from "../lifecycle/corpora";
 import { sweeperStub } from "../lifecycle/sweeper";
+import { forgetRunAtLimiter } from "../lifecycle/limiter";
 import { database, getProbe, getRun, insertRun, listProbes, pageProbes, pageRuns, pointOf, recipesOf } from "../lifecycle/store";
 import { settledProbeOf } from "../lifecycle/finalize";
 import { needleHeatmap } from "../probes/suites/aggregate";
@@ -426,5 +427,6 @@ runsApi.openapi(cancelRoute, async (c) => {
   }
   // This request won the cancellation, so it alone emits run.cancelled.
   await emitRunEventSafely(c.env, id);
+  await forgetRunAtLimiter(c.env, run);
   return c.json(runResource(run, await listProbes(db, id)), 200);
 });

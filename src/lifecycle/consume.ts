@@ -13,7 +13,7 @@ import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint-client"
 import { suiteContext } from "./corpora";
 import { sendProbes } from "./dispatch";
 import { finalizeRun } from "./finalize";
-import { limiterFor, type AcquireRequest, type ReleaseOutcome } from "./limiter";
+import { limiterFor, reservationOf, type AcquireRequest, type ReleaseOutcome } from "./limiter";
 import { isProbeMessage, probeMessage, type ProbeMessage } from "./messages";
 import { LEASE_MARGIN_MS, leaseMs, storedModel } from "./run-model";
 import { beginAttempt, database, getProbe, getRun, holdWaitingProbe, noteRetry, recipesOf, settleProbe, type Settlement, type SettleResult } from "./store";
@@ -125,13 +125,26 @@ function releaseOutcomeOf(outcome: CallOutcome): ReleaseOutcome {
   return { kind: "other" };
 }
 
+/**
+ * This message may have been re-sent by the limiter with a permit reserved for it: give that back
+ * now rather than let it block the endpoint until it lapses (releasing an unknown id is a no-op).
+ */
+async function releaseReservation(env: Env, run: RunRow, idx: number): Promise<void> {
+  const model = storedModel(run);
+  const limiter = limiterFor(env, model.base_url, model.model);
+  await limiter.stub.release(reservationOf(run.id, idx), { kind: "unused" }).catch((error: unknown) => {
+    console.error(JSON.stringify({ event: "limiter.release_error", run_id: run.id, error: String(error) }));
+  });
+}
+
 async function processProbe(job: ProbeJob, env: Env, deps: ConsumerDeps, runs: Map<string, RunRow | undefined>, budget: InlineBudget): Promise<Verdict> {
   const { runId, idx } = job;
   const db = database(env.DB);
   if (!runs.has(runId)) runs.set(runId, await getRun(db, runId));
   const run = runs.get(runId);
   if (!run || (run.status !== "queued" && run.status !== "running")) {
-    await job.ready?.permit.release({ kind: "unused" });
+    if (job.ready) await job.ready.permit.release({ kind: "unused" });
+    else if (run) await releaseReservation(env, run, idx);
     return ACK; // cancelled or finished
   }
   const model = storedModel(run);

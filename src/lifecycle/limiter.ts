@@ -15,6 +15,8 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { effectiveLimit, initialAimd, isPaused, onSuccess, onThrottle, type AimdState } from "./aimd";
 import { probeMessage } from "./messages";
+import { storedModel } from "./run-model";
+import type { RunRow } from "../db/schema";
 
 /** How long a run's max_concurrency keeps counting toward the ceiling after its last call. */
 export const CEILING_TTL_MS = 120_000;
@@ -75,7 +77,8 @@ export interface LimiterStatus {
 }
 
 const keyOf = (runId: string, idx: number) => `${runId}:${idx}`;
-const reservationOf = (runId: string, idx: number) => `r:${keyOf(runId, idx)}`;
+/** The id of the permit reserved for a woken waiter. */
+export const reservationOf = (runId: string, idx: number) => `r:${keyOf(runId, idx)}`;
 
 /** `scheme://host[:port]/path` without trailing slashes, lower-cased where URLs are case-insensitive. */
 export function endpointKey(baseUrl: string, model: string): string {
@@ -86,6 +89,16 @@ export function endpointKey(baseUrl: string, model: string): string {
 export function limiterFor(env: Env, baseUrl: string, model: string) {
   const endpoint = endpointKey(baseUrl, model);
   return { endpoint, stub: env.LIMITER.get(env.LIMITER.idFromName(endpoint)) };
+}
+
+/** Best effort: a cancelled run's waiters and reservations free the endpoint for other runs now. */
+export async function forgetRunAtLimiter(env: Env, run: RunRow): Promise<void> {
+  const model = storedModel(run);
+  try {
+    await limiterFor(env, model.base_url, model.model).stub.forgetRun(run.id);
+  } catch (error) {
+    console.error(JSON.stringify({ event: "limiter.forget_error", run_id: run.id, error: String(error) }));
+  }
 }
 
 export class EndpointLimiter extends DurableObject<Env> {
@@ -153,6 +166,22 @@ export class EndpointLimiter extends DurableObject<Env> {
     }
     await this.save(now);
     return result;
+  }
+
+  /**
+   * A run stopped calling (cancelled): its waiters leave the line and permits reserved for them
+   * go to others at once instead of lapsing after RESERVATION_MS. Permits of calls still out stay
+   * until those calls return.
+   */
+  async forgetRun(runId: string): Promise<void> {
+    const now = Date.now();
+    const s = this.state;
+    s.waiters = s.waiters.filter((w) => w.runId !== runId);
+    for (const key of Object.keys(s.permits)) if (key.startsWith(`r:${runId}:`)) delete s.permits[key];
+    delete s.ceilings[runId];
+    this.prune(now);
+    await this.wake(now);
+    await this.save(now);
   }
 
   async status(): Promise<LimiterStatus> {

@@ -99,6 +99,25 @@ describe("one limiter per endpoint", () => {
   });
 });
 
+describe("a cancelled run", () => {
+  it("leaves the line at once: its waiters go and their reserved permits pass to other runs", async () => {
+    const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1", "forget-served");
+    const held = await stub.acquire({ endpoint, runId: "run_keep", idx: 0, ceiling: 1, holdMs: 60_000 });
+    expect(held).toMatchObject({ granted: true });
+    // Two probes of the doomed run and one of another run wait behind the held permit, in that order.
+    for (const [runId, idx] of [["run_doomed", 0], ["run_doomed", 1], ["run_other", 0]] as const) {
+      expect(await stub.acquire({ endpoint, runId, idx, ceiling: 1, holdMs: 60_000 })).toMatchObject({ granted: false, reason: "full" });
+    }
+    // The held call returns: the permit is reserved for the oldest waiter, a probe of the doomed run.
+    await stub.release((held as { permit: string }).permit, { kind: "ok" });
+    expect(await stub.status()).toMatchObject({ in_flight: 1, waiting: 2 });
+    await stub.forgetRun("run_doomed");
+    // Its reservation and its other waiter are gone; the permit went on to the other run's probe.
+    expect(await stub.status()).toMatchObject({ in_flight: 1, waiting: 0 });
+    expect(await stub.acquire({ endpoint, runId: "run_other", idx: 0, ceiling: 1, holdMs: 60_000 })).toMatchObject({ granted: true, permit: "r:run_other:0" });
+  });
+});
+
 describe("429 with Retry-After", () => {
   it("pauses the endpoint, halves its limit, and wins it back with successes", async () => {
     let answered429At = 0;

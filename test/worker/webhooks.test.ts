@@ -194,10 +194,11 @@ describe("delivery", () => {
   });
 
   it("stops at 410 Gone and disables the webhook; automatic events are then skipped until a ping is accepted", async () => {
-    // Probes wait: the run stays active until it is cancelled.
+    // Probes wait: the run stays active until it is cancelled. The 429 pauses this endpoint's limiter
+    // for 10 minutes, so the run calls a model of its own: later tests' runs must not wait behind it.
     upstream = () => new Response("busy", { status: 429, headers: { "retry-after": "600" } });
     hookAnswer = () => new Response("gone", { status: 410 });
-    const run = (await json(await api("/v1/runs", { method: "POST", json: needleRun({ webhook: { url: HOOK, secret: SECRET } }) }))) as { id: string };
+    const run = (await json(await api("/v1/runs", { method: "POST", json: needleRun({ webhook: { url: HOOK, secret: SECRET } }, { model: "served-busy" }) }))) as { id: string };
 
     const ping = await api(`/v1/runs/${run.id}/webhook-deliveries/ping`, { method: "POST" });
     expect(ping.status).toBe(202);
