@@ -10,8 +10,14 @@ import type { Probe, Run } from "./schemas";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
+/** Who is looking: the webhook's URL and delivery log are the run's account's business only. */
+export interface RunViewer {
+  manages: boolean;
+}
+
 /** Finished runs carry stored aggregates; live runs are aggregated from their probes so far. */
-export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
+export function runResource(run: RunRow, liveProbes: ProbeRow[] | undefined, viewer: RunViewer): Run {
+  const showWebhook = viewer.manages && run.webhookUrl !== null;
   const suites: SuiteAggregate[] = run.resultsJson
     ? (JSON.parse(run.resultsJson) as SuiteAggregate[])
     : aggregateSuites(recipesOf(run), (liveProbes ?? []).map(settledProbeOf));
@@ -36,8 +42,8 @@ export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
       cost_usd: costUsd(model, run.promptTokens, run.completionTokens),
     },
     error: run.error,
-    // The secret stays sealed in D1: only the fact that one is set is shown.
-    webhook: run.webhookUrl
+    // The secret stays sealed in D1: only the fact that one is set is shown, and only to the run's account.
+    webhook: showWebhook && run.webhookUrl
       ? { url: run.webhookUrl, secret_set: true as const, status: run.webhookStatus ?? "enabled", disabled_reason: run.webhookDisabledReason }
       : null,
     created_at: iso(run.createdAt)!,
@@ -48,7 +54,7 @@ export function runResource(run: RunRow, liveProbes?: ProbeRow[]): Run {
       probes: `/v1/runs/${run.id}/probes`,
       heatmap: `/v1/runs/${run.id}/heatmap`,
       cancel: `/v1/runs/${run.id}/cancel`,
-      ...(run.webhookUrl ? { webhook_deliveries: `/v1/runs/${run.id}/webhook-deliveries` } : {}),
+      ...(showWebhook ? { webhook_deliveries: `/v1/runs/${run.id}/webhook-deliveries` } : {}),
     },
   };
 }

@@ -19,7 +19,7 @@ import { checkOutboundUrl } from "../security/ssrf";
 import { keyRing, sealSecret, SecretsConfigError } from "../security/secrets";
 import { dailyRunUsage, runCaps } from "../lifecycle/caps";
 import { sealRunApiKey } from "../lifecycle/run-secrets";
-import { managedRun, requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
+import { canManage, managedRun, requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
 import { webhookSecretContext } from "../lifecycle/webhooks/deliver";
 import { emitRunEventSafely } from "../lifecycle/webhooks/events";
 import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
@@ -160,7 +160,7 @@ runsApi.openapi(createRun, async (c) => {
       }
       const run = (await getRun(db, previous.id))!;
       c.header("Location", `/v1/runs/${run.id}`);
-      return c.json(runResource(run, await listProbes(db, run.id)), 202);
+      return c.json(runResource(run, await listProbes(db, run.id), { manages: true }), 202);
     }
   }
 
@@ -216,7 +216,7 @@ runsApi.openapi(createRun, async (c) => {
   c.executionCtx.waitUntil(sweeperStub(env).ensureArmed());
   c.header("Location", `/v1/runs/${id}`);
   c.header("Retry-After", "2");
-  const resource = runResource(run, []);
+  const resource = runResource(run, [], { manages: true });
   if (generatedSecret && resource.webhook) resource.webhook = { ...resource.webhook, secret: generatedSecret };
   return c.json(resource, 202);
 });
@@ -245,7 +245,7 @@ runsApi.openapi(listRuns, async (c) => {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return c.json(
-    { data: page.map((r) => runResource(r, [])), next_cursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null },
+    { data: page.map((r) => runResource(r, [], { manages: canManage(c.get("principal"), r) })), next_cursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null },
     200,
   );
 });
@@ -267,7 +267,7 @@ runsApi.openapi(getRunRoute, async (c) => {
   const { id } = c.req.valid("param");
   const db = database(c.env.DB);
   const run = await visibleRun(c, id);
-  return c.json(runResource(run, run.resultsJson ? undefined : await listProbes(db, id)), 200);
+  return c.json(runResource(run, run.resultsJson ? undefined : await listProbes(db, id), { manages: canManage(c.get("principal"), run) }), 200);
 });
 
 const listProbesRoute = createRoute({
@@ -428,5 +428,5 @@ runsApi.openapi(cancelRoute, async (c) => {
   // This request won the cancellation, so it alone emits run.cancelled.
   await emitRunEventSafely(c.env, id);
   await forgetRunAtLimiter(c.env, run);
-  return c.json(runResource(run, await listProbes(db, id)), 200);
+  return c.json(runResource(run, await listProbes(db, id), { manages: true }), 200);
 });

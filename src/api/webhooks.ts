@@ -6,7 +6,7 @@ import type { WebhookAttemptRow, WebhookDeliveryRow } from "../db/schema";
 import { createPing, redeliver } from "../lifecycle/webhooks/events";
 import { attemptsOf, getDelivery, pageDeliveries } from "../lifecycle/webhooks/store";
 import { createRouter, problemResponses, type AppEnv } from "./app-types";
-import { managedRun, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
+import { managedRun, tokenRequired, TOKEN_REQUIRED } from "./auth";
 import { problem, ProblemError } from "./problem";
 import { decodeCursor, encodeCursor } from "./resources";
 import { Page, PageQuery, RunIdParam } from "./schemas";
@@ -168,8 +168,8 @@ function deliveryResource(d: WebhookDeliveryRow, attempts: WebhookAttemptRow[]):
 }
 
 async function runWithWebhook(c: Context<AppEnv>, id: string) {
-  // Reading the log follows the run's visibility; sending (ping, redeliver) needs the run's account or the admin.
-  const run = c.req.method === "GET" ? await visibleRun(c, id) : await managedRun(c, id);
+  // The log shows the receiver's URL and its answers: the run's account (or the admin) only, like sending.
+  const run = await managedRun(c, id);
   if (!run.webhookUrl) throw new ProblemError(problem("no-webhook", 409, `run ${id} was submitted without a webhook`));
   return run;
 }
@@ -181,12 +181,14 @@ const DeliveryParams = RunIdParam.extend({
 const listRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/webhook-deliveries",
-  security: TOKEN_OPTIONAL,
+  security: TOKEN_REQUIRED,
+  middleware: [tokenRequired] as const,
   summary: "The run's webhook deliveries with every attempt, newest first",
+  description: "Shows the receiver's URL and the start of its answers, so only the run's account (or the admin) may read it, even for a public run.",
   request: { params: RunIdParam, query: PageQuery },
   responses: {
     200: { description: "A page of deliveries", content: { "application/json": { schema: Page(WebhookDelivery, "WebhookDeliveryPage") } } },
-    ...problemResponses(404, 409, 422),
+    ...problemResponses(401, 403, 404, 409, 422),
   },
 });
 

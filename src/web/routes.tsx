@@ -44,7 +44,7 @@ webRoutes.get("/runs/:id", async (c) => {
   const asked = c.req.query("metric") ?? "";
   const metric = metrics.includes(asked) ? asked : metrics[0]!;
   const recipes = recipesOf(run).filter((r) => r.type === "needle");
-  return c.html(<RunPage run={run} resource={runResource(run, probes)} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
+  return c.html(<RunPage run={run} resource={runResource(run, probes, { manages: false })} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
 });
 
 webRoutes.get("/series/:name", async (c) => {

@@ -245,6 +245,18 @@ describe("the deliveries API", () => {
     // Sending needs the run's account (or the admin) token.
     const owned = (await json(await api("/v1/runs", { method: "POST", json: needleRun({ webhook: { url: HOOK, secret: SECRET } }) }))) as { id: string };
     expect((await api(`/v1/runs/${owned.id}/webhook-deliveries/ping`, { method: "POST", token: null })).status).toBe(401);
+    // The receiver's URL and its answers are the owner's business, even on a public run.
+    const stranger = (await json(await api("/v1/accounts", { method: "POST", json: { name: "stranger" } }))).token.token as string;
+    for (const token of [null, stranger]) {
+      const seen = await json(await api(`/v1/runs/${owned.id}`, { token }));
+      expect(seen.public).toBe(true);
+      expect(seen.webhook).toBeNull();
+      expect(seen.links).not.toHaveProperty("webhook_deliveries");
+      const listed = await json(await api("/v1/runs?limit=100", { token }));
+      expect(JSON.stringify(listed)).not.toContain(HOOK);
+      expect((await api(`/v1/runs/${owned.id}/webhook-deliveries`, { token })).status).toBe(token ? 403 : 401);
+    }
+    expect((await json(await api(`/v1/runs/${owned.id}`))).webhook).toMatchObject({ url: HOOK, secret_set: true });
     expect((await api("/v1/runs/run_nope/webhook-deliveries/ping", { method: "POST" })).status).toBe(404);
 
     const run = (await json(await api("/v1/runs", { method: "POST", json: needleRun({ webhook: { url: HOOK, secret: SECRET } }) }))) as { id: string };
