@@ -14,6 +14,8 @@ export interface Env {
   ALLOW_LOOPBACK_ENDPOINTS?: string;
   SWEEP_INTERVAL_SECONDS?: string;
   MAX_PROBES_PER_RUN?: string;
+  /** Largest book QA dataset upload in bytes (default 1 GiB). */
+  MAX_DATASET_BYTES?: string;
   /** Longest context length a run may test, in tokens (default 131072). */
   MAX_CONTEXT_LENGTH?: string;
   /** Highest max_concurrency a run may ask for (default 64). */

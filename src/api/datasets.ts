@@ -1,11 +1,13 @@
 // /v1/datasets: the question sets book QA suites ask — built-in ones and imported InfiniteBench files.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Env } from "../env";
+import { envNumber, type Env } from "../env";
 import { BOOKQA_TASKS } from "../probes/bookqa";
 import type { BookQaDatasetInfo } from "../probes/suites/bookqa";
 import {
   builtinDatasetInfos,
   DatasetImportError,
+  DatasetTooLargeError,
+  DEFAULT_MAX_DATASET_BYTES,
   getDatasetInfo,
   importDataset,
   importedInfo,
@@ -69,7 +71,7 @@ datasetsApi.openapi(
     },
     responses: {
       201: { description: "The imported dataset", content: { "application/json": { schema: DatasetInfo } } },
-      ...problemResponses(401, 415, 422),
+      ...problemResponses(401, 413, 415, 422),
     },
   }),
   async (c) => {
@@ -84,8 +86,9 @@ datasetsApi.openapi(
     if (!body) throw new ProblemError(problem("validation-failed", 422, "the body is empty; send the JSON-lines file", { errors: [{ pointer: "/lines", detail: "no lines", in: "body" }] }));
     let row;
     try {
-      row = await importDataset(c.env as Env, { task, name: name ?? task, body });
+      row = await importDataset(c.env as Env, { task, name: name ?? task, body, maxBytes: envNumber(c.env.MAX_DATASET_BYTES, DEFAULT_MAX_DATASET_BYTES) });
     } catch (error) {
+      if (error instanceof DatasetTooLargeError) throw new ProblemError(problem("body-too-large", 413, `${error.message}; nothing was imported`));
       if (!(error instanceof DatasetImportError)) throw error;
       const errors = error.errors.map((e) => ({ pointer: e.line === 0 ? "/lines" : `/lines/${e.line}`, detail: e.detail, in: "body" as const }));
       const shown = errors.length < error.invalidLines ? ` (the first ${errors.length} are listed)` : "";

@@ -24,6 +24,15 @@ export const MAX_DATASET_QUESTIONS = 5000;
 /** A line holds a whole book (~1–2 MB in InfiniteBench); anything far beyond is not a book. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
 const MAX_REPORTED_ERRORS = 20;
+/** Default cap on one upload (MAX_DATASET_BYTES): InfiniteBench's En.QA file is ~0.5 GB (each line repeats its book). */
+export const DEFAULT_MAX_DATASET_BYTES = 1024 * 1024 * 1024;
+
+/** The upload went past its byte cap; it was refused and nothing of it was kept. */
+export class DatasetTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`dataset uploads are limited to ${maxBytes} bytes`);
+  }
+}
 
 export interface LineError {
   /** 1-based line number; 0 for the file as a whole. */
@@ -129,6 +138,8 @@ export interface DatasetImport {
   task: BookQaTask;
   name: string;
   body: ReadableStream<Uint8Array>;
+  /** Stop reading and refuse the upload past this many bytes. */
+  maxBytes: number;
 }
 
 /**
@@ -159,6 +170,8 @@ export async function importDataset(env: Env, upload: DatasetImport, now = Date.
       },
     });
     for await (const line of lines) {
+      // Stop reading at once; the books stored so far are discarded below.
+      if (bytes > upload.maxBytes) throw new DatasetTooLargeError(upload.maxBytes);
       if ("problem" in line) {
         note(line.number, line.problem);
         continue;
@@ -193,6 +206,7 @@ export async function importDataset(env: Env, upload: DatasetImport, now = Date.
         chars: question.context.length,
       });
     }
+    if (bytes > upload.maxBytes) throw new DatasetTooLargeError(upload.maxBytes);
     if (invalidLines === 0 && questions.length === 0) note(0, "the file holds no questions");
     if (invalidLines > 0) throw new DatasetImportError(errors, invalidLines);
 

@@ -2,6 +2,7 @@
 // in R2, all-or-nothing), listing datasets, and bookqa runs against the reference model.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { DatasetTooLargeError, importDataset } from "../../src/lifecycle/datasets";
 import { api, createRun, probeRows, REFERENCE_URL, waitForStatus } from "./helpers";
 import { bookText, BOOKS, chunkedStream, fixtureLines, sha256Hex, toJsonLines, type Task } from "./bookqa-fixture";
 
@@ -127,6 +128,19 @@ describe("importing InfiniteBench files", () => {
     expect(((await res.json()) as Problem).errors).toEqual([{ pointer: "/lines/3", detail: expect.stringContaining("context"), in: "body" }]);
     expect(await bookObjects()).toEqual(objects);
     expect((await api(`/v1/datasets/${good.id}`)).status).toBe(200);
+  });
+
+  it("stops reading an upload past its byte cap (MAX_DATASET_BYTES) and keeps nothing of it", async () => {
+    const lines = toJsonLines(fixtureLines("longbook_qa_eng", 21));
+    const bytes = new TextEncoder().encode(lines);
+    const [objectsBefore, datasetsBefore, questionsBefore] = [await bookObjects(), await datasetRows(), await questionRows()];
+    const cap = Math.floor(bytes.length / 2);
+    await expect(importDataset(env, { task: "longbook_qa_eng", name: "too-big", body: chunkedStream(bytes), maxBytes: cap })).rejects.toThrow(DatasetTooLargeError);
+    expect(await bookObjects()).toEqual(objectsBefore);
+    expect([await datasetRows(), await questionRows()]).toEqual([datasetsBefore, questionsBefore]);
+    // The same file under a cap it fits.
+    const row = await importDataset(env, { task: "longbook_qa_eng", name: "fits", body: chunkedStream(bytes), maxBytes: bytes.length });
+    expect(row.bytes).toBe(bytes.length);
   });
 
   it("refuses other media types, an unknown task, an empty file and a short-answer file with options", async () => {
