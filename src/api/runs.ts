@@ -17,7 +17,7 @@ import { SUITES, suiteOf } from "../probes/suites";
 import { getReferenceModel } from "../reference/models";
 import { checkOutboundUrl } from "../security/ssrf";
 import { keyRing, sealSecret, SecretsConfigError } from "../security/secrets";
-import { dailyRunUsage, runCaps } from "../lifecycle/caps";
+import { DAY_MS, dailyRunUsage, runCaps, type DailyUsage } from "../lifecycle/caps";
 import { sealRunApiKey } from "../lifecycle/run-secrets";
 import { canManage, managedRun, requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
 import { webhookSecretContext } from "../lifecycle/webhooks/deliver";
@@ -30,6 +30,15 @@ import { decodeCursor, encodeCursor, probeResource, runResource } from "./resour
 import { CreateRunRequest, Heatmap, Page, PageQuery, Probe, ProbeParams, ProbePrompt, Run, RunIdParam, RunPlan } from "./schemas";
 
 export const runsApi = createRouter();
+
+function quotaExceeded(usage: DailyUsage): ProblemError {
+  return new ProblemError(
+    problem("quota-exceeded", 429, `this account may submit ${usage.limit} runs per 24 h and has submitted ${usage.used}; retry in ${Math.max(1, usage.retryAfterS)} s`, {
+      "violated-policies": ["daily"],
+    }),
+    { "retry-after": String(Math.max(1, usage.retryAfterS)) },
+  );
+}
 
 const MAX_BODY_BYTES = 256 * 1024;
 
@@ -164,15 +173,9 @@ runsApi.openapi(createRun, async (c) => {
     }
   }
 
+  // Checked here to refuse early, and again atomically with the insert below.
   const usage = await dailyRunUsage(env, principal.accountId);
-  if (usage.limit !== null && usage.used >= usage.limit) {
-    throw new ProblemError(
-      problem("quota-exceeded", 429, `this account may submit ${usage.limit} runs per 24 h and has submitted ${usage.used}; retry in ${usage.retryAfterS} s`, {
-        "violated-policies": ["daily"],
-      }),
-      { "retry-after": String(usage.retryAfterS) },
-    );
-  }
+  if (usage.limit !== null && usage.used >= usage.limit) throw quotaExceeded(usage);
 
   const { api_key: apiKey, ...publicModel } = request.model;
   const id = newRunId();
@@ -191,7 +194,7 @@ runsApi.openapi(createRun, async (c) => {
       throw new ProblemError(problem("secrets-unavailable", 503, "webhook secrets cannot be stored: the service has no SECRETS_KEYS key ring configured"));
     }
   }
-  await insertRun(env.DB, {
+  const inserted = await insertRun(env.DB, {
     id,
     modelName: request.model.name,
     modelJson: JSON.stringify(publicModel),
@@ -209,7 +212,9 @@ runsApi.openapi(createRun, async (c) => {
     step: request.step ?? null,
     tokensTrained: request.tokens_trained ?? null,
     webhook,
+    dailyCap: usage.limit === null ? null : { limit: usage.limit, since: now - DAY_MS },
   });
+  if (!inserted) throw quotaExceeded(await dailyRunUsage(env, principal.accountId)); // parallel submissions took the last slots
   const run = (await getRun(db, id))!;
   await dispatchRun(env, run, now);
   // The sweeper repairs lost work; arming it is idempotent.

@@ -30,8 +30,9 @@ export interface DailyUsage {
 }
 
 /**
- * Runs the account submitted in the last 24 h against its cap. Checked before the insert, not in
- * the same transaction: a burst of parallel submissions may overshoot by the few in flight.
+ * Runs the account submitted in the last 24 h against its cap. The submission route checks it
+ * first to refuse early; insertRun checks the count again in the insert itself, so a burst of
+ * parallel submissions cannot overshoot the cap.
  */
 export async function dailyRunUsage(env: Env, accountId: string, now = Date.now()): Promise<DailyUsage> {
   const since = now - DAY_MS;

@@ -34,20 +34,28 @@ export interface NewRun {
   tokensTrained?: number | null;
   /** The run's webhook, its secret already sealed (src/lifecycle/webhooks). */
   webhook?: { url: string; secretSealed: string; origin: string } | null;
+  /**
+   * The account's daily cap, checked in the same transaction as the insert so that parallel
+   * submissions cannot overshoot it: the run is stored only while fewer than `limit` of the
+   * account's runs were created after `since`.
+   */
+  dailyCap?: { limit: number; since: number } | null;
 }
 
-// D1 binds at most 100 parameters per statement: 7 per probe row → 14 rows per statement.
+// D1 binds at most 100 parameters per statement: 7 per probe row → 14 rows (+ the run id) per statement.
 const PROBE_ROWS_PER_INSERT = 14;
 
 /** Writes the run and one pending row per probe in one atomic batch. */
-export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
+/** Stores the run and its pending probes; false when the daily cap refused it (nothing stored). */
+export async function insertRun(d1: D1Database, run: NewRun): Promise<boolean> {
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(
         `INSERT INTO runs (id, status, model_name, model_json, api_key_sealed, internal_endpoint, reference, suites_json,
            public, total, created_at, last_progress_at, idempotency_key, request_sha256, series, step, tokens_trained,
            webhook_url, webhook_secret, webhook_origin, webhook_status, account_id)
-         VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         SELECT ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE ? IS NULL OR (SELECT count(*) FROM runs WHERE account_id = ? AND created_at > ?) < ?`,
       )
       .bind(
         run.id,
@@ -71,21 +79,28 @@ export async function insertRun(d1: D1Database, run: NewRun): Promise<void> {
         run.webhook?.origin ?? null,
         run.webhook ? "enabled" : null,
         run.accountId,
+        run.dailyCap?.limit ?? null,
+        run.accountId,
+        run.dailyCap?.since ?? 0,
+        run.dailyCap?.limit ?? 0,
       ),
   ];
   for (let start = 0; start < run.points.length; start += PROBE_ROWS_PER_INSERT) {
     const chunk = run.points.slice(start, start + PROBE_ROWS_PER_INSERT);
     const values = chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, 'pending')").join(", ");
-    const params = chunk.flatMap((p, i) => [run.id, start + i, p.suiteIndex, p.suiteType, p.contextLength, p.depthPercent, p.item]);
+    // Only if the run row went in (the daily cap may have refused it).
+    const params = [...chunk.flatMap((p, i) => [run.id, start + i, p.suiteIndex, p.suiteType, p.contextLength, p.depthPercent, p.item]), run.id];
     statements.push(
       d1
         .prepare(
-          `INSERT INTO probes (run_id, idx, suite_index, suite_type, context_length, depth_percent, item, status) VALUES ${values}`,
+          `INSERT INTO probes (run_id, idx, suite_index, suite_type, context_length, depth_percent, item, status)
+           SELECT * FROM (VALUES ${values}) WHERE EXISTS (SELECT 1 FROM runs WHERE id = ?)`,
         )
         .bind(...params),
     );
   }
-  await d1.batch(statements);
+  const [inserted] = await d1.batch(statements);
+  return inserted!.meta.changes === 1;
 }
 
 export async function getRun(db: Db, id: string): Promise<RunRow | undefined> {

@@ -281,6 +281,22 @@ describe("caps", () => {
     expect(me).toMatchObject({ runs_last_24h: 2, runs_per_day: 2 });
   });
 
+  it("holds the daily cap under a burst of parallel submissions: exactly the cap gets in, nothing half-stored", async () => {
+    const { token } = await newAccount("burst", { runs_per_day: 3 });
+    const answers = await Promise.all(Array.from({ length: 10 }, () => submit(token.token, needleRun())));
+    expect(answers.map((r) => r.status).sort()).toEqual([202, 202, 202, ...Array(7).fill(429)]);
+    const stored = await env.DB.prepare(
+      "SELECT count(*) AS runs, (SELECT count(*) FROM probes WHERE run_id IN (SELECT id FROM runs WHERE account_id = ?)) AS probes FROM runs WHERE account_id = ?",
+    )
+      .bind(token.account_id, token.account_id)
+      .first<{ runs: number; probes: number }>();
+    expect(stored).toEqual({ runs: 3, probes: 3 * 6 });
+    // No orphan probe rows from the refused submissions.
+    const orphans = await env.DB.prepare("SELECT count(*) AS n FROM probes WHERE run_id NOT IN (SELECT id FROM runs)").first<{ n: number }>();
+    expect(orphans!.n).toBe(0);
+    for (const res of answers.filter((r) => r.status === 202)) await waitForStatus(((await res.json()) as { id: string }).id, ["succeeded"]);
+  });
+
   it("applies RUNS_PER_ACCOUNT_PER_DAY when the account has no cap of its own", async () => {
     const { token } = await newAccount("default-cap");
     await env.DB.batch(
