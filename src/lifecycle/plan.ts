@@ -32,11 +32,11 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
       recipes.push(await SUITES[spec.type].resolve(spec, model, index, context));
     } catch (error) {
       if (!(error instanceof SuiteSpecError)) throw error;
-      errors.push({ pointer: pointerOf(["suites", index, ...error.path]), detail: error.message, in: "body" });
+      for (const issue of error.issues) errors.push({ pointer: pointerOf(["suites", index, ...issue.path]), detail: issue.detail, in: "body" });
     }
   }
   if (errors.length) {
-    const detail = errors.length === 1 ? `${errors[0]!.pointer}: ${errors[0]!.detail}` : `${errors.length} suites are invalid; see errors[]`;
+    const detail = errors.length === 1 ? `${errors[0]!.pointer}: ${errors[0]!.detail}` : `${errors.length} fields of the suites are invalid; see errors[]`;
     throw new ProblemError(problem("validation-failed", 422, detail, { errors }));
   }
 

@@ -43,9 +43,31 @@ describe("validation", () => {
     const body = needleRun({ suites: [{ type: "needle", context_lengths: [500000], depth_percents: [150] }] });
     const res = await api("/v1/runs?dry_run=true", { method: "POST", json: body });
     expect(res.status).toBe(422);
-    expect((await problemOf(res)).errors!.length).toBeGreaterThanOrEqual(1);
+    expect((await problemOf(res)).errors!.map((e) => e.pointer)).toEqual(["/suites/0/context_lengths/0", "/suites/0/depth_percents/0"]);
     const loopback = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun({}, { base_url: "http://[::ffff:127.0.0.1]/v1" }) });
     expect(loopback.status).toBe(422);
+  });
+
+  it("names every bad entry of a suite, not only the first", async () => {
+    const body = needleRun({
+      suites: [
+        // Well-formed for the schema (integers), wrong for the grid: below the minimum, above the window, repeated.
+        { type: "needle", corpus: "nope", context_lengths: [1000, 15, 200000, 1000], depth_percents: [0, -1, 50, 50] },
+        { type: "needle", preset: "quick" },
+        { type: "needle", context_lengths: [50] },
+      ],
+    });
+    const p = await problemOf(await api("/v1/runs?dry_run=true", { method: "POST", json: body }));
+    expect(p.errors!.map((e) => e.pointer)).toEqual([
+      "/suites/0/corpus",
+      "/suites/0/context_lengths/1",
+      "/suites/0/context_lengths/2",
+      "/suites/0/context_lengths/3",
+      "/suites/0/depth_percents/1",
+      "/suites/0/depth_percents/3",
+      "/suites/2/depth_percents",
+    ]);
+    expect(p.detail).toBe("7 fields of the suites are invalid; see errors[]");
   });
 
   it("malformed JSON is a 400 problem, not a 5xx", async () => {

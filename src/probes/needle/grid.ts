@@ -54,14 +54,28 @@ export interface NeedleGrid {
   depthPercents: number[];
 }
 
-/** A refused grid; `field` is a JSON-pointer-like path into the request ("context_lengths/3"). */
+export interface GridIssue {
+  /** A JSON-pointer-like path into the request ("context_lengths/3"). */
+  field: string;
+  detail: string;
+}
+
+/** A refused grid with every problem found; `field`/`detail` are the first. */
 export class GridError extends Error {
-  constructor(
-    readonly field: string,
-    readonly detail: string,
-  ) {
-    super(`${field}: ${detail}`);
+  readonly issues: readonly GridIssue[];
+  constructor(field: string, detail: string, more: readonly GridIssue[] = []) {
+    super(`${field}: ${detail}${more.length ? ` (and ${more.length} more)` : ""}`);
     this.name = "GridError";
+    this.issues = [{ field, detail }, ...more];
+  }
+  get field(): string {
+    return this.issues[0]!.field;
+  }
+  get detail(): string {
+    return this.issues[0]!.detail;
+  }
+  static of(issues: readonly GridIssue[]): GridError {
+    return new GridError(issues[0]!.field, issues[0]!.detail, issues.slice(1));
   }
 }
 
@@ -104,51 +118,66 @@ export function resolveNeedleGrid(request: NeedleGridRequest, contextWindow: num
   const needsPreset = request.context_lengths === undefined || request.depth_percents === undefined;
   const preset = needsPreset ? presetGrid(presetName, contextWindow) : undefined;
 
+  // Every bad entry of both lists is reported at once, not just the first.
+  const issues: GridIssue[] = [];
   let contextLengths: number[];
   if (request.context_lengths !== undefined) {
-    contextLengths = checkContextLengths(request.context_lengths, contextWindow, "context_lengths");
+    contextLengths = checkContextLengths(request.context_lengths, contextWindow, "context_lengths", issues);
   } else {
     contextLengths = [...preset!.lengths];
     const tooLong = contextLengths.findIndex((length) => length > contextWindow);
     if (tooLong !== -1) {
-      throw new GridError(
-        "preset",
-        `preset "${presetName}" includes context length ${contextLengths[tooLong]} (index ${tooLong}), above context_window ` +
+      issues.push({
+        field: "preset",
+        detail:
+          `preset "${presetName}" includes context length ${contextLengths[tooLong]} (index ${tooLong}), above context_window ` +
           `${contextWindow}; pass context_lengths explicitly or use preset "quick"`,
-      );
+      });
     }
   }
 
   const depthPercents =
-    request.depth_percents !== undefined ? checkDepthPercents(request.depth_percents, "depth_percents") : [...preset!.depths];
+    request.depth_percents !== undefined ? checkDepthPercents(request.depth_percents, "depth_percents", issues) : [...preset!.depths];
+  if (issues.length) throw GridError.of(issues);
   return { contextLengths, depthPercents };
 }
 
-function checkContextLengths(lengths: readonly number[], contextWindow: number, field: string): number[] {
-  if (!Array.isArray(lengths) || lengths.length === 0) throw new GridError(field, "must be a non-empty list");
+function checkContextLengths(lengths: readonly number[], contextWindow: number, field: string, issues: GridIssue[]): number[] {
+  if (!Array.isArray(lengths) || lengths.length === 0) {
+    issues.push({ field, detail: "must be a non-empty list" });
+    return [];
+  }
   const seen = new Set<number>();
   lengths.forEach((length, i) => {
     const at = `${field}/${i}`;
-    if (!Number.isInteger(length)) throw new GridError(at, `must be an integer, got ${length}`);
-    if (length < MIN_CONTEXT_LENGTH) {
-      throw new GridError(at, `${length} is below the minimum ${MIN_CONTEXT_LENGTH} (200-token buffer + needle + some haystack)`);
-    }
-    if (length > contextWindow) throw new GridError(at, `${length} is above context_window ${contextWindow}`);
-    if (seen.has(length)) throw new GridError(at, `duplicate context length ${length}`);
+    const problem = !Number.isInteger(length)
+      ? `must be an integer, got ${length}`
+      : length < MIN_CONTEXT_LENGTH
+        ? `${length} is below the minimum ${MIN_CONTEXT_LENGTH} (200-token buffer + needle + some haystack)`
+        : length > contextWindow
+          ? `${length} is above context_window ${contextWindow}`
+          : seen.has(length)
+            ? `duplicate context length ${length}`
+            : null;
+    if (problem) issues.push({ field: at, detail: problem });
     seen.add(length);
   });
   return [...lengths];
 }
 
-function checkDepthPercents(depths: readonly number[], field: string): number[] {
-  if (!Array.isArray(depths) || depths.length === 0) throw new GridError(field, "must be a non-empty list");
+function checkDepthPercents(depths: readonly number[], field: string, issues: GridIssue[]): number[] {
+  if (!Array.isArray(depths) || depths.length === 0) {
+    issues.push({ field, detail: "must be a non-empty list" });
+    return [];
+  }
   const seen = new Set<number>();
   depths.forEach((depth, i) => {
     const at = `${field}/${i}`;
     if (typeof depth !== "number" || !Number.isFinite(depth) || depth < 0 || depth > 100) {
-      throw new GridError(at, `must be a number from 0 to 100, got ${depth}`);
+      issues.push({ field: at, detail: `must be a number from 0 to 100, got ${depth}` });
+    } else if (seen.has(depth)) {
+      issues.push({ field: at, detail: `duplicate depth ${depth}` });
     }
-    if (seen.has(depth)) throw new GridError(at, `duplicate depth ${depth}`);
     seen.add(depth);
   });
   return [...depths];

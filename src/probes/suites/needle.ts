@@ -16,6 +16,7 @@ import { getHaystack } from "../needle/haystack";
 import { getTokenizer } from "../tokenizers";
 import type { Api, TokenizerName } from "../types";
 import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteDefinition } from "./index";
+import type { SpecIssue } from "./spec-error";
 
 export interface NeedleSpec {
   type: "needle";
@@ -46,26 +47,25 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
   metrics: NEEDLE_METRICS,
 
   async resolve(spec: NeedleSpec, model: ModelTraits, index: number, context: SuiteContext): Promise<NeedleRecipe> {
+    // Every problem of the spec at once: the corpus, the axes, and each bad entry of the lists.
+    const issues: SpecIssue[] = [];
     const corpus = await context.loadCorpus(spec.corpus);
-    if (!corpus) {
-      throw new SuiteSpecError(["corpus"], `unknown corpus "${spec.corpus}"; see GET /v1/corpora for the built-in and uploaded ones`);
+    if (!corpus) issues.push({ path: ["corpus"], detail: `unknown corpus "${spec.corpus}"; see GET /v1/corpora for the built-in and uploaded ones` });
+    if (!spec.preset && !spec.context_lengths) issues.push({ path: ["context_lengths"], detail: "give a preset (paper, kamradt, quick) or context_lengths" });
+    if (!spec.preset && !spec.depth_percents) issues.push({ path: ["depth_percents"], detail: "give a preset (paper, kamradt, quick) or depth_percents" });
+    let grid: ReturnType<typeof resolveNeedleGrid> | undefined;
+    if (spec.preset || (spec.context_lengths && spec.depth_percents)) {
+      try {
+        grid = resolveNeedleGrid(
+          { preset: spec.preset, context_lengths: spec.context_lengths, depth_percents: spec.depth_percents },
+          model.contextWindow,
+        );
+      } catch (e) {
+        if (!(e instanceof GridError)) throw e;
+        for (const issue of e.issues) issues.push({ path: issue.field.split("/").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), detail: issue.detail });
+      }
     }
-    if (!spec.preset && !spec.context_lengths) {
-      throw new SuiteSpecError(["context_lengths"], "give a preset (paper, kamradt, quick) or context_lengths");
-    }
-    if (!spec.preset && !spec.depth_percents) {
-      throw new SuiteSpecError(["depth_percents"], "give a preset (paper, kamradt, quick) or depth_percents");
-    }
-    let grid;
-    try {
-      grid = resolveNeedleGrid(
-        { preset: spec.preset, context_lengths: spec.context_lengths, depth_percents: spec.depth_percents },
-        model.contextWindow,
-      );
-    } catch (e) {
-      if (e instanceof GridError) throw new SuiteSpecError(e.field.split("/").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), e.detail);
-      throw e;
-    }
+    if (issues.length || !corpus || !grid) throw SuiteSpecError.of(issues);
     if (!isBuiltinCorpusId(corpus.id)) {
       // Built-in corpora are long enough for 128K in every tokenizer (tested); an uploaded one is
       // checked here. The paper re-read its files until long enough; we refuse instead of repeating.

@@ -57,6 +57,18 @@ describe("resolveNeedleGrid", () => {
     expect(resolveNeedleGrid({}, 131072)).toEqual(grid); // paper is the default preset
   });
 
+  it("reports every bad entry of both lists in one error", () => {
+    const error = gridError(() => resolveNeedleGrid({ context_lengths: [1000, 2.5, 9000, 1000], depth_percents: [101, 50, 50] }, 8192));
+    expect(error.issues).toEqual([
+      { field: "context_lengths/1", detail: "must be an integer, got 2.5" },
+      { field: "context_lengths/2", detail: "9000 is above context_window 8192" },
+      { field: "context_lengths/3", detail: "duplicate context length 1000" },
+      { field: "depth_percents/0", detail: "must be a number from 0 to 100, got 101" },
+      { field: "depth_percents/2", detail: "duplicate depth 50" },
+    ]);
+    expect(error.field).toBe("context_lengths/1");
+  });
+
   it("refuses the paper preset on a smaller window, naming the first length above it", () => {
     const error = gridError(() => resolveNeedleGrid({ preset: "paper" }, 32768));
     expect(error.field).toBe("preset");
