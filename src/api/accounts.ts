@@ -3,10 +3,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AccountRow, ApiTokenRow } from "../db/schema";
-import { createAccount, createToken, getAccount, getToken, revokeToken } from "../lifecycle/accounts";
+import { accountWebhookSecretContext, createAccount, createToken, getAccount, getToken, revokeToken, setAccountWebhook } from "../lifecycle/accounts";
+import { envFlag } from "../env";
+import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
+import { checkOutboundUrl } from "../security/ssrf";
+import { sealSecret, SecretsConfigError } from "../security/secrets";
+import { WebhookSpec } from "./schemas";
 import { dailyRunUsage } from "../lifecycle/caps";
 import { createRouter, problemResponses } from "./app-types";
-import { requireAdmin, requirePrincipal, TOKEN_REQUIRED } from "./auth";
+import { requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "./auth";
 import { problem, ProblemError, problemResponse } from "./problem";
 
 export const accountsApi = createRouter();
@@ -24,6 +29,10 @@ export const Account = z
     id: z.string(),
     name: z.string(),
     runs_per_day: z.int().nullable().openapi({ description: "This account's daily run cap; null: the service default (RUNS_PER_ACCOUNT_PER_DAY)." }),
+    webhook: z
+      .object({ url: z.string(), secret_set: z.literal(true), secret: z.string().optional().openapi({ description: "Only in the answer that generated it." }) })
+      .nullable()
+      .openapi({ description: "The default webhook of the account's runs (PUT /v1/account/webhook); the secret itself is never shown." }),
     created_at: z.string(),
   })
   .openapi("Account");
@@ -40,7 +49,13 @@ export const ApiToken = z
   })
   .openapi("ApiToken");
 
-const accountResource = (a: AccountRow): z.infer<typeof Account> => ({ id: a.id, name: a.name, runs_per_day: a.runsPerDay, created_at: iso(a.createdAt)! });
+const accountResource = (a: AccountRow): z.infer<typeof Account> => ({
+  id: a.id,
+  name: a.name,
+  runs_per_day: a.runsPerDay,
+  webhook: a.webhookUrl ? { url: a.webhookUrl, secret_set: true } : null,
+  created_at: iso(a.createdAt)!,
+});
 const tokenResource = (t: ApiTokenRow, token?: string): z.infer<typeof ApiToken> => ({
   id: t.id,
   account_id: t.accountId,
@@ -178,5 +193,66 @@ accountsApi.openapi(
     if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
     const usage = await dailyRunUsage(c.env, account.id);
     return c.json({ account: accountResource(account), admin: principal.admin, token_id: principal.tokenId, runs_last_24h: usage.used, runs_per_day: usage.limit }, 200);
+  },
+);
+
+// The account's default webhook: runs submitted without a `webhook` use it (`"webhook": null` opts out).
+accountsApi.openapi(
+  createRoute({
+    method: "put",
+    path: "/v1/account/webhook",
+    summary: "Set the default webhook of the token's account",
+    description:
+      "Runs of this account submitted without a `webhook` get this one (its secret is re-sealed for each run). " +
+      "The URL passes the same SSRF guard as base_url. Omit the secret and one is generated, returned once in this answer.",
+    security: TOKEN_REQUIRED,
+    middleware: [tokenRequired, smallBody] as const,
+    request: { body: { content: { "application/json": { schema: WebhookSpec } }, required: true } },
+    responses: {
+      200: { description: "The account with its default webhook", content: { "application/json": { schema: Account } } },
+      ...problemResponses(401, 404, 413, 422, 503),
+    },
+  }),
+  async (c) => {
+    const principal = requirePrincipal(c);
+    const spec = c.req.valid("json");
+    const verdict = checkOutboundUrl(spec.url, { allowLoopback: envFlag(c.env.ALLOW_LOOPBACK_ENDPOINTS) });
+    if (!verdict.ok) {
+      throw new ProblemError(problem("validation-failed", 422, `/url: ${verdict.reason}`, { errors: [{ pointer: "/url", detail: verdict.reason, in: "body" }] }));
+    }
+    const generated = spec.secret === undefined ? generateWebhookSecret() : undefined;
+    let secretSealed: string;
+    try {
+      secretSealed = await sealSecret(c.env.SECRETS_KEYS, spec.secret ?? generated!, accountWebhookSecretContext(principal.accountId));
+    } catch (error) {
+      if (!(error instanceof SecretsConfigError)) throw error;
+      throw new ProblemError(problem("secrets-unavailable", 503, "webhook secrets cannot be stored: the service has no SECRETS_KEYS key ring configured"));
+    }
+    const account = await setAccountWebhook(c.env, principal.accountId, { url: spec.url, secretSealed });
+    if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
+    const resource = accountResource(account);
+    if (generated && resource.webhook) resource.webhook = { ...resource.webhook, secret: generated };
+    return c.json(resource, 200);
+  },
+);
+
+accountsApi.openapi(
+  createRoute({
+    method: "delete",
+    path: "/v1/account/webhook",
+    summary: "Remove the default webhook of the token's account",
+    description: "Runs already submitted keep the webhook they were given.",
+    security: TOKEN_REQUIRED,
+    middleware: [tokenRequired] as const,
+    responses: {
+      200: { description: "The account without a default webhook", content: { "application/json": { schema: Account } } },
+      ...problemResponses(401, 404),
+    },
+  }),
+  async (c) => {
+    const principal = requirePrincipal(c);
+    const account = await setAccountWebhook(c.env, principal.accountId, null);
+    if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
+    return c.json(accountResource(account), 200);
   },
 );

@@ -16,7 +16,8 @@ import { needleHeatmap } from "../probes/suites/aggregate";
 import { SUITES, suiteOf } from "../probes/suites";
 import { getReferenceModel } from "../reference/models";
 import { checkOutboundUrl } from "../security/ssrf";
-import { keyRing, sealSecret, SecretsConfigError } from "../security/secrets";
+import { keyRing, openSecret, sealSecret, SecretsConfigError } from "../security/secrets";
+import { accountWebhookSecretContext, getAccount } from "../lifecycle/accounts";
 import { DAY_MS, dailyRunUsage, runCaps, type DailyUsage } from "../lifecycle/caps";
 import { sealRunApiKey } from "../lifecycle/run-secrets";
 import { canManage, managedRun, requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "./auth";
@@ -30,6 +31,19 @@ import { decodeCursor, encodeCursor, probeResource, runResource } from "./resour
 import { CreateRunRequest, Heatmap, Page, PageQuery, Probe, ProbeParams, ProbePrompt, Run, RunIdParam, RunPlan } from "./schemas";
 
 export const runsApi = createRouter();
+
+/** The account's default webhook with its secret opened, or null without one. */
+async function accountDefaultWebhook(env: Env, accountId: string): Promise<{ url: string; secret: string } | null> {
+  const account = await getAccount(env, accountId);
+  if (!account?.webhookUrl || !account.webhookSecret) return null;
+  try {
+    return { url: account.webhookUrl, secret: await openSecret(env.SECRETS_KEYS, account.webhookSecret, accountWebhookSecretContext(accountId)) };
+  } catch (error) {
+    // E.g. the key that sealed it was retired from SECRETS_KEYS: it must be set again.
+    console.error(JSON.stringify({ event: "account.webhook_secret_unusable", account_id: accountId, error: error instanceof Error ? error.name : "error" }));
+    throw new ProblemError(problem("secrets-unavailable", 503, "the account's default webhook secret cannot be opened; set it again with PUT /v1/account/webhook, or send \"webhook\": null"));
+  }
+}
 
 function quotaExceeded(usage: DailyUsage): ProblemError {
   return new ProblemError(
@@ -123,6 +137,12 @@ runsApi.openapi(createRun, async (c) => {
     const verdict = checkOutboundUrl(request.webhook.url, urlPolicy);
     if (!verdict.ok) refusedUrls.push({ pointer: "/webhook/url", detail: verdict.reason, in: "body" });
   }
+  // The account's default webhook, checked again: the policy may have changed since it was set.
+  const accountDefault = request.webhook === undefined ? await accountDefaultWebhook(env, principal.accountId) : null;
+  if (accountDefault) {
+    const verdict = checkOutboundUrl(accountDefault.url, urlPolicy);
+    if (!verdict.ok) refusedUrls.push({ pointer: "/webhook", detail: `the account's default webhook is refused: ${verdict.reason}; set another or send "webhook": null`, in: "body" });
+  }
   if (refusedUrls.length) {
     const [first] = refusedUrls;
     throw new ProblemError(
@@ -182,13 +202,19 @@ runsApi.openapi(createRun, async (c) => {
   const now = Date.now();
   const apiKeySealed = apiKey === undefined ? null : await sealRunApiKey(env, id, apiKey);
   // The webhook secret is sealed at rest; a generated one is shown in this answer only.
-  // (An account default webhook would be resolved here, when the request carries none.)
+  // The webhook's secret is sealed at rest for this run; a generated one is shown in this answer only.
+  // Without a `webhook` (undefined, not null) the run takes its account's default webhook.
   let webhook: { url: string; secretSealed: string; origin: string } | null = null;
   let generatedSecret: string | undefined;
-  if (request.webhook) {
-    const secret = request.webhook.secret ?? (generatedSecret = generateWebhookSecret());
+  const chosen = request.webhook
+    ? { url: request.webhook.url, secret: request.webhook.secret ?? (generatedSecret = generateWebhookSecret()) }
+    : request.webhook === undefined
+      ? accountDefault
+      : null;
+  if (chosen) {
+    const secret = chosen.secret;
     try {
-      webhook = { url: request.webhook.url, secretSealed: await sealSecret(env.SECRETS_KEYS, secret, webhookSecretContext(id)), origin: new URL(c.req.url).origin };
+      webhook = { url: chosen.url, secretSealed: await sealSecret(env.SECRETS_KEYS, secret, webhookSecretContext(id)), origin: new URL(c.req.url).origin };
     } catch (error) {
       if (!(error instanceof SecretsConfigError)) throw error;
       throw new ProblemError(problem("secrets-unavailable", 503, "webhook secrets cannot be stored: the service has no SECRETS_KEYS key ring configured"));

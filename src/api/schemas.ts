@@ -133,7 +133,9 @@ export const CreateRunRequest = z
       .openapi({ description: "Checkpoint series this run belongs to; GET /v1/series/{name} shows its trend.", example: "llama2-7b-80k" }),
     step: z.int().min(0).optional().openapi({ description: "Training step of the checkpoint within its series." }),
     tokens_trained: z.int().min(0).optional().openapi({ description: "Training tokens seen by the checkpoint (an alternative to step)." }),
-    webhook: WebhookSpec.optional(),
+    webhook: WebhookSpec.nullable()
+      .optional()
+      .openapi({ description: "Where to send this run's events. Omitted: the account's default webhook, if it has one (PUT /v1/account/webhook); null: none." }),
   })
   .superRefine((run, ctx) => {
     if ((run.step !== undefined || run.tokens_trained !== undefined) && run.series === undefined) {

@@ -237,6 +237,10 @@ export const accounts = sqliteTable("accounts", {
   name: text("name").notNull(),
   createdAt: integer("created_at").notNull(),
   runsPerDay: integer("runs_per_day"),
+  /** The account's default webhook, used by runs submitted without a `webhook` of their own. */
+  webhookUrl: text("webhook_url"),
+  /** Its Standard Webhooks secret, sealed (context `account:<id>:webhook_secret`). Never returned. */
+  webhookSecret: text("webhook_secret"),
 });
 
 /** Bearer API tokens: only the SHA-256 (hex) of a token is stored, never the token. */

@@ -68,9 +68,31 @@ interface AccountDbRow {
   name: string;
   created_at: number;
   runs_per_day: number | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
 }
 
-const accountOf = (r: AccountDbRow): AccountRow => ({ id: r.id, name: r.name, createdAt: r.created_at, runsPerDay: r.runs_per_day });
+const accountOf = (r: AccountDbRow): AccountRow => ({
+  id: r.id,
+  name: r.name,
+  createdAt: r.created_at,
+  runsPerDay: r.runs_per_day,
+  webhookUrl: r.webhook_url,
+  webhookSecret: r.webhook_secret,
+});
+
+/** The sealing context of an account's default webhook secret (a sealed value opens only here). */
+export function accountWebhookSecretContext(accountId: string): string {
+  return `account:${accountId}:webhook_secret`;
+}
+
+/** Sets (or, with null, removes) the account's default webhook; the secret arrives sealed. */
+export async function setAccountWebhook(env: Env, accountId: string, webhook: { url: string; secretSealed: string } | null): Promise<AccountRow | null> {
+  const row = await env.DB.prepare(`UPDATE accounts SET webhook_url = ?, webhook_secret = ? WHERE id = ? RETURNING *`)
+    .bind(webhook?.url ?? null, webhook?.secretSealed ?? null, accountId)
+    .first<AccountDbRow>();
+  return row ? accountOf(row) : null;
+}
 
 interface TokenDbRow {
   id: string;

@@ -136,6 +136,56 @@ describe("submitting a run with a webhook", () => {
   });
 });
 
+describe("an account's default webhook", () => {
+  it("is used by runs submitted without one, signed with the account's secret; null opts out; it never leaks", async () => {
+    const created = await json(await api("/v1/accounts", { method: "POST", json: { name: "default-hook" } }));
+    const token = created.token.token as string;
+    const other = (await json(await api("/v1/accounts", { method: "POST", json: { name: "bystander" } }))).token.token as string;
+
+    // Refused like any outbound URL, with the field at fault; a malformed secret too.
+    const refused = await api("/v1/account/webhook", { method: "PUT", json: { url: "http://169.254.169.254/latest" }, token });
+    expect(refused.status).toBe(422);
+    expect((await json(refused)).errors).toEqual([expect.objectContaining({ pointer: "/url" })]);
+    expect((await api("/v1/account/webhook", { method: "PUT", json: { url: HOOK, secret: "whsec_short" }, token })).status).toBe(422);
+    expect((await api("/v1/account/webhook", { method: "PUT", json: { url: HOOK }, token: null })).status).toBe(401);
+
+    // Set without a secret: one is generated and shown in this answer only.
+    const set = await json(await api("/v1/account/webhook", { method: "PUT", json: { url: HOOK }, token }));
+    expect(set.webhook).toMatchObject({ url: HOOK, secret_set: true, secret: expect.stringMatching(/^whsec_/) });
+    const secret = set.webhook.secret as string;
+    const me = await (await api("/v1/account", { token })).text();
+    expect(JSON.parse(me).account.webhook).toEqual({ url: HOOK, secret_set: true });
+    expect(me).not.toContain(secret.slice(6));
+    const stored = await env.DB.prepare("SELECT webhook_secret FROM accounts WHERE id = ?").bind(created.account.id).first<{ webhook_secret: string }>();
+    expect(stored!.webhook_secret).not.toContain(secret.slice(6));
+
+    // A run without `webhook` takes the default; its event verifies with the account's secret.
+    const run = await json(await api("/v1/runs", { method: "POST", json: needleRun(), token }));
+    expect(run.webhook).toMatchObject({ url: HOOK, secret_set: true });
+    expect(run.webhook.secret).toBeUndefined();
+    await waitForStatus(run.id, ["succeeded"]);
+    const delivery = await waitForDelivery(run.id, settled);
+    expect(delivery).toMatchObject({ event: "run.succeeded", status: "succeeded" });
+    const call = hookCalls.find((c) => c.headers["webhook-id"] === delivery.webhook_id)!;
+    expect(new Webhook(secret).verify(call.body, call.headers)).toMatchObject({ type: "run.succeeded", data: { run_id: run.id } });
+
+    // `"webhook": null` opts out; another account's runs never get it.
+    const optedOut = await json(await api("/v1/runs", { method: "POST", json: needleRun({ webhook: null }), token }));
+    expect(optedOut.webhook).toBeNull();
+    const bystander = await json(await api("/v1/runs", { method: "POST", json: needleRun(), token: other }));
+    expect(bystander.webhook).toBeNull();
+
+    // Removed: later runs have none; the run that had it keeps it.
+    const removed = await json(await api("/v1/account/webhook", { method: "DELETE", token }));
+    expect(removed.webhook).toBeNull();
+    const after = await json(await api("/v1/runs", { method: "POST", json: needleRun(), token }));
+    expect(after.webhook).toBeNull();
+    expect((await json(await api(`/v1/runs/${run.id}`, { token }))).webhook).toMatchObject({ url: HOOK });
+    for (const id of [optedOut.id, bystander.id, after.id]) await waitForStatus(id, ["succeeded"]);
+    expect(hookCalls.filter((c) => JSON.parse(c.body).data?.run_id !== run.id)).toEqual([]);
+  });
+});
+
 describe("delivery", () => {
   it("retries through the queue until the receiver accepts, with one webhook-id and a fresh signature per attempt", async () => {
     hookAnswer = (_call, n) => new Response(n <= 2 ? "down for maintenance" : "thanks", { status: n <= 2 ? 500 : 200 });
