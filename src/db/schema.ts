@@ -86,6 +86,11 @@ export const probes = sqliteTable(
     dispatchedAt: integer("dispatched_at"),
     /** The sweeper re-dispatches a pending probe whose lease has run out. */
     leaseUntil: integer("lease_until"),
+    /**
+     * Set while an attempt is out (until its lease ends); a second message for the probe then
+     * begins nothing, so a duplicate delivery or a sweeper re-send never calls the endpoint twice at once.
+     */
+    attemptUntil: integer("attempt_until"),
     attempts: integer("attempts").notNull().default(0),
     /** Tokens of haystack + needle as built, in the run's tokenizer. */
     constructedTokens: integer("constructed_tokens"),

@@ -165,7 +165,7 @@ async function processProbe(job: ProbeJob, env: Env, deps: ConsumerDeps, runs: M
     });
     if (!begun) {
       await permit.release({ kind: "unused" });
-      return ACK; // a duplicate delivery: the probe is settled already
+      return ACK; // a duplicate delivery: the probe is settled already, or an attempt of it is out
     }
     ready = { permit, begun };
   }

@@ -165,16 +165,18 @@ export async function reclaimExpiredProbes(d1: D1Database, runId: string, leaseU
 /**
  * Starts an attempt on a pending probe — bumps attempts, extends the lease, marks the run running —
  * and returns the probe's cell and its attempts so far (this one included); null when the probe is
- * no longer pending (a duplicate delivery).
+ * no longer pending or another attempt of it is still out (a duplicate delivery or a re-send: that
+ * attempt settles the probe or retries it itself, and if its consumer died, its lease runs out).
  */
 export async function beginAttempt(d1: D1Database, runId: string, idx: number, leaseUntil: number, now: number): Promise<{ point: ProbePoint; attempts: number } | null> {
   const [probe] = await d1.batch<{ suite_index: number; suite_type: string; context_length: number | null; depth_percent: number | null; item: number | null; attempts: number }>([
     d1
       .prepare(
-        `UPDATE probes SET attempts = attempts + 1, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'
+        `UPDATE probes SET attempts = attempts + 1, lease_until = ?1, attempt_until = ?1
+         WHERE run_id = ?2 AND idx = ?3 AND status = 'pending' AND (attempt_until IS NULL OR attempt_until <= ?4)
          RETURNING suite_index, suite_type, context_length, depth_percent, item, attempts`,
       )
-      .bind(leaseUntil, runId, idx),
+      .bind(leaseUntil, runId, idx, now),
     d1
       .prepare(`UPDATE runs SET status = 'running', started_at = ?, last_progress_at = ? WHERE id = ? AND status = 'queued'`)
       .bind(now, now, runId),
@@ -198,7 +200,7 @@ export async function holdWaitingProbe(d1: D1Database, runId: string, idx: numbe
 /** Notes why an attempt will be retried, and holds the lease through the backoff. */
 export async function noteRetry(d1: D1Database, runId: string, idx: number, error: string, leaseUntil: number): Promise<void> {
   await d1
-    .prepare(`UPDATE probes SET error = ?, lease_until = ? WHERE run_id = ? AND idx = ? AND status = 'pending'`)
+    .prepare(`UPDATE probes SET error = ?, lease_until = ?, attempt_until = NULL WHERE run_id = ? AND idx = ? AND status = 'pending'`)
     .bind(error, leaseUntil, runId, idx)
     .run();
 }
@@ -257,7 +259,7 @@ export async function settleProbe(d1: D1Database, runId: string, idx: number, s:
         `UPDATE probes SET status = ?, constructed_tokens = coalesce(?, constructed_tokens),
            expected_prompt_tokens = coalesce(?, expected_prompt_tokens), token_mismatch = ?, prompt_tokens = ?, cached_tokens = ?, completion_tokens = ?,
            latency_ms = ?, ttft_ms = ?, finish_reason = ?, response = ?, scores_json = ?, prompt_sha256 = coalesce(?, prompt_sha256),
-           error = ?, settled_at = ?, lease_until = NULL
+           error = ?, settled_at = ?, lease_until = NULL, attempt_until = NULL
          WHERE run_id = ? AND idx = ? AND status = 'pending'`,
       )
       .bind(
@@ -342,7 +344,7 @@ function pointOfRow(row: Omit<BegunRow, "idx" | "attempts">): ProbePoint {
 function claimAndBeginStatement(d1: D1Database, runId: string, maxInFlight: number, leaseUntil: number, now: number): D1PreparedStatement {
   return d1
     .prepare(
-      `UPDATE probes SET dispatched_at = ?1, lease_until = ?2, attempts = attempts + 1
+      `UPDATE probes SET dispatched_at = ?1, lease_until = ?2, attempt_until = ?2, attempts = attempts + 1
        WHERE run_id = ?3 AND idx IN (
          SELECT idx FROM probes WHERE run_id = ?3 AND status = 'pending' AND dispatched_at IS NULL
            AND EXISTS (SELECT 1 FROM runs WHERE id = ?3 AND status IN ('queued', 'running'))

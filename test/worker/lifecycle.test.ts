@@ -75,6 +75,26 @@ describe("consumer", () => {
     expect(JSON.parse(probe!.scores_json as string).paper).toBeCloseTo(11 / 12, 6);
   });
 
+  it("never calls the endpoint twice at once for one probe: a copy delivered mid-call begins nothing", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const calls = fakeUpstream(vi, async () => {
+      await gate;
+      return ok();
+    });
+    const { id } = await seedRun([1000], [50]);
+    const first = deliver(id, [0]);
+    await vi.waitUntil(() => calls.length === 1, { timeout: 10_000 });
+    // The sweeper's re-send or an at-least-once redelivery arrives while the first call is out.
+    const copy = await deliver(id, [0]);
+    expect(copy.result.explicitAcks).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+    release();
+    await first;
+    expect(calls).toHaveLength(1);
+    expect((await probeRows(id))[0]).toMatchObject({ status: "scored", attempts: 1, attempt_until: null });
+  });
+
   it("stores the SHA-256 of the exact prompt sent", async () => {
     const calls = fakeUpstream(vi, ok);
     const { id } = await seedRun([1000], [0]);
