@@ -7,6 +7,7 @@ import type { Env } from "../env";
 import { isBuiltinCorpusId, joinDocuments, loadBuiltinCorpus } from "../probes/corpora";
 import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";
+import { r2BoundaryStore } from "./boundary-store";
 import { sha256Hex } from "./consume";
 import { loadBook, loadBookQaDataset } from "./datasets";
 import { database } from "./store";
@@ -36,6 +37,7 @@ export function suiteContext(env: Env): SuiteContext {
     loadCorpus: (id) => loadCorpus(env, id),
     loadBookQaDataset: (id, limit) => loadBookQaDataset(env, id, limit),
     loadBook: (ref) => loadBook(env, ref),
+    boundaryStore: r2BoundaryStore(env.BLOBS),
   };
 }
 

@@ -2,8 +2,11 @@
 // and needle-placement rules (paper protocol §1.3), shared by the fast and the naive builders.
 import type { Corpus, Tokenizer, TokenizerName } from "../types";
 
+/** A local tokenizer's name, or `endpoint-<fingerprint>` for an endpoint's own tokenizer. */
+export type HaystackTokenizer = TokenizerName | `endpoint-${string}`;
+
 export interface Haystack {
-  readonly tokenizer: TokenizerName;
+  readonly tokenizer: HaystackTokenizer;
   readonly corpusVersion: string;
   /** The corpus text; equal to decode(ids). */
   readonly text: string;
@@ -95,6 +98,11 @@ export function getHaystack(tokenizer: Tokenizer, corpus: Corpus): Haystack {
     haystacks.set(key, haystack);
   }
   return haystack;
+}
+
+/** Puts a haystack loaded elsewhere (e.g. from the boundary cache) where getHaystack finds it. */
+export function rememberHaystack(haystack: Haystack): void {
+  haystacks.set(`${haystack.tokenizer}\u0000${haystack.corpusVersion}`, haystack);
 }
 
 export function isHaystackCached(tokenizer: TokenizerName, corpusVersion: string): boolean {
