@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { accountsApi } from "./accounts";
 import { authMiddleware, BEARER_SCHEME } from "./auth";
 import { referenceRoutes } from "../reference/routes";
+import { referenceTokenizeRoutes } from "../reference/tokenize";
 import { createRouter } from "./app-types";
 import { DocsPage } from "./docs";
 import { corporaApi } from "./corpora";
@@ -46,6 +47,8 @@ export function createApp() {
   app.route("/", webhooksApi);
   app.route("/", limitsApi);
   app.route("/reference/v1", referenceRoutes);
+  // vLLM-style POST /tokenize at the reference server's root (beside /v1, as vLLM serves it).
+  app.route("/reference", referenceTokenizeRoutes);
   app.route("/", webRoutes);
 
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });

@@ -4,6 +4,7 @@ import { settledProbeOf } from "../lifecycle/finalize";
 import { recipesOf } from "../lifecycle/store";
 import { storedModel } from "../lifecycle/run-model";
 import { costUsd } from "../lifecycle/estimate";
+import { runTokenizationOf } from "../lifecycle/run-tokenization";
 import { aggregateSuites, type SuiteAggregate } from "../probes/suites/aggregate";
 import type { z } from "@hono/zod-openapi";
 import type { Probe, Run } from "./schemas";
@@ -22,6 +23,7 @@ export function runResource(run: RunRow, liveProbes: ProbeRow[] | undefined, vie
     ? (JSON.parse(run.resultsJson) as SuiteAggregate[])
     : aggregateSuites(recipesOf(run), (liveProbes ?? []).map(settledProbeOf));
   const model = storedModel(run);
+  const tokenization = runTokenizationOf(run);
   return {
     id: run.id,
     status: run.status,
@@ -33,6 +35,13 @@ export function runResource(run: RunRow, liveProbes: ProbeRow[] | undefined, vie
     regression: run.regressionJson ? JSON.parse(run.regressionJson) : null,
     progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, token_mismatches: run.tokenMismatches },
     model,
+    lengths_approximate: tokenization?.mode === "calibrated",
+    tokenization:
+      tokenization === null
+        ? null
+        : tokenization.mode === "route"
+          ? { mode: "route", route: tokenization.route.url, flavor: tokenization.route.flavor, fingerprint: tokenization.fingerprint }
+          : { mode: "calibrated", proxy: tokenization.proxy, ratio: tokenization.ratio, intercept: tokenization.intercept, samples: tokenization.samples.length, reason: tokenization.reason },
     suites,
     usage: {
       prompt_tokens: run.promptTokens,

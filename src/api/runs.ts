@@ -14,6 +14,7 @@ import { database, getProbe, getRun, insertRun, listProbes, pageProbes, pageRuns
 import { settledProbeOf } from "../lifecycle/finalize";
 import { needleHeatmap } from "../probes/suites/aggregate";
 import { SUITES, suiteOf } from "../probes/suites";
+import { EndpointBuildMissingError } from "../probes/suites/needle";
 import { getReferenceModel } from "../reference/models";
 import { checkOutboundUrl } from "../security/ssrf";
 import { keyRing, openSecret, sealSecret, SecretsConfigError } from "../security/secrets";
@@ -365,7 +366,7 @@ const probePromptRoute = createRoute({
   request: { params: ProbeParams },
   responses: {
     200: { description: "The prompt", content: { "application/json": { schema: ProbePrompt } } },
-    ...problemResponses(404),
+    ...problemResponses(404, 409),
   },
 });
 
@@ -373,7 +374,14 @@ runsApi.openapi(probePromptRoute, async (c) => {
   const { id, idx } = c.req.valid("param");
   const { run, probe } = await findProbe(c, id, idx);
   const recipe = recipesOf(run).find((r) => r.index === probe.suiteIndex)!;
-  const built = await suiteOf(recipe).build(recipe as never, pointOf(probe), suiteContext(c.env as Env));
+  let built;
+  try {
+    // Endpoint-tokenized probes rebuild from their stored cuts: the endpoint is never called here.
+    built = await suiteOf(recipe).build(recipe as never, pointOf(probe), suiteContext(c.env as Env));
+  } catch (error) {
+    if (error instanceof EndpointBuildMissingError) throw new ProblemError(problem("probe-not-built", 409, error.message));
+    throw error;
+  }
   const text = built.prompt.api === "chat" ? { messages: built.prompt.messages } : { prompt: built.prompt.prompt };
   return c.json(
     {

@@ -1,7 +1,7 @@
 // The API's shapes: one zod schema per shape validates requests, types the code and generates
 // the OpenAPI document served at /openapi.json.
 import { z } from "@hono/zod-openapi";
-import { TOKENIZER_NAMES } from "../probes/types";
+import { MODEL_TOKENIZERS } from "../probes/types";
 import { parseWebhookSecret } from "../lifecycle/webhooks/secret";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).openapi("RunStatus");
@@ -25,8 +25,10 @@ export const ModelSpec = z
       description: "Sent upstream as a bearer token. Write-only: never returned.",
       writeOnly: true,
     }),
-    tokenizer: z.enum(TOKENIZER_NAMES).default("cl100k_base").openapi({
-      description: "Tokenizer context lengths are counted in; choose the checkpoint's own.",
+    tokenizer: z.enum(MODEL_TOKENIZERS).default("cl100k_base").openapi({
+      description:
+        "Tokenizer context lengths are counted in; choose the checkpoint's own. `endpoint` (needle suites only): the server's own tokenizer through its " +
+        "tokenize route (vLLM/SGLang, llama.cpp, TGI), else lengths calibrated against usage.prompt_tokens and marked `lengths_approximate`.",
     }),
     context_window: z.int().min(1024).max(4_194_304).default(131072).openapi({
       description: "The endpoint's context window in tokens; longer probes are refused at submission.",
@@ -224,6 +226,24 @@ export const Run = z
       token_mismatches: z.int().openapi({ description: "Settled probes whose reported prompt_tokens disagreed with ours by more than 1 %." }),
     }),
     model: PublicModel,
+    lengths_approximate: z.boolean().openapi({
+      description:
+        'True when the model\'s tokenizer is "endpoint", the endpoint has no usable tokenize route, and lengths were calibrated against usage.prompt_tokens: they are estimates in the endpoint\'s tokens, not exact counts.',
+    }),
+    tokenization: z
+      .object({
+        mode: z.enum(["route", "calibrated"]),
+        route: z.string().optional().openapi({ description: "The tokenize route used (route mode)." }),
+        flavor: z.enum(["vllm", "llamacpp", "tgi"]).optional(),
+        fingerprint: z.string().optional().openapi({ description: "Fingerprint of the endpoint's tokenizer (SHA-256 of the ids of a fixed text)." }),
+        proxy: z.string().optional().openapi({ description: "Calibrated mode: the local tokenizer whose counts are scaled." }),
+        ratio: z.number().optional().openapi({ description: "Calibrated mode: endpoint tokens per proxy token, fitted to usage.prompt_tokens." }),
+        intercept: z.number().optional(),
+        samples: z.int().optional().openapi({ description: "Calibrated mode: calibration calls with a reported prompt_tokens." }),
+        reason: z.string().optional().openapi({ description: "Calibrated mode: why no tokenize route was used." }),
+      })
+      .nullable()
+      .openapi({ description: 'Tokenizer "endpoint": how lengths are counted, decided by the run\'s first probe; null otherwise or before.' }),
     suites: z.array(SuiteResult),
     usage: z.object({
       prompt_tokens: z.int().openapi({ description: "Sum of usage.prompt_tokens reported by the endpoint." }),

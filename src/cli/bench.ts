@@ -4,6 +4,7 @@
 //   throughput   — the paper's 400-probe grid through the local queue against an instant endpoint
 //   prefix_cache — cached-token ratio of the paper grid in our dispatch order vs a random order
 //   overhead     — per-probe service time excluding the endpoint (instant endpoint, concurrency 1)
+//   boundary_cache — a 128K-token haystack: tokenizing it cold vs loading its boundary-cache entry
 // Figures are medians of one run on this machine; it is shared and noisy, so compare ratios.
 // `--only dispatch,overhead` measures only the named sections (the others keep their figures in
 // bench/results.json); `--repeat N` runs the dispatch measurement N times (default 3) and reports
@@ -18,6 +19,8 @@ import { PrefixCache } from "../reference/prefix-cache";
 import { encodeTokens } from "../reference/tokens";
 import { naiveBuildNeedleHaystack } from "../probes/needle/naive";
 import { loadTokenizer } from "../probes/tokenizers";
+import { clearLoadedHaystacks, decodeHaystack, encodeHaystack, loadHaystack, type BoundaryStore } from "../probes/needle/boundary-cache";
+import { tokenizeHaystack } from "../probes/needle/haystack";
 import type { TokenizerName } from "../probes/types";
 import { startLocalService } from "./local-service";
 import { authHeaders } from "./run-audit";
@@ -52,6 +55,72 @@ async function promptBuild(tokenizerName: TokenizerName, contextTokens: number, 
   const ms = median(fast);
   const naiveMs = median(naive);
   return { tokenizer: tokenizerName, context_tokens: contextTokens, ms_p50: round(ms, 3), naive_ms_p50: round(naiveMs, 1), speedup: round(naiveMs / ms, 1), cold_tokenize_ms: round(coldTokenizeMs, 0) };
+}
+
+/**
+ * The boundary cache (src/probes/needle/boundary-cache.ts) for a 128K-token haystack: a cold
+ * isolate tokenizing the corpus prefix vs one loading the cached entry. The store here is a
+ * directory of files (R2 in the Worker adds its own round trip, typically a few ms in-region);
+ * load_ms is read + decode, as loadHaystack does it.
+ */
+async function boundaryCache(tokenizerName: TokenizerName, contextTokens: number, runs: number) {
+  const corpus = loadBuiltinCorpus("sotu");
+  const tokenizer = await loadTokenizer(tokenizerName);
+  // The prefix holding exactly `contextTokens` tokens (found once, untimed).
+  const whole = tokenizeHaystack(tokenizer, corpus);
+  const textLength = whole.charStart[contextTokens]!;
+  if (textLength < 0) throw new Error("the 128K boundary falls inside a character");
+  const prefix = { ...corpus, text: corpus.text.slice(0, textLength) };
+  const dir = mkdtempSync(join(tmpdir(), "ctxprobe-boundaries-"));
+  const store: BoundaryStore = {
+    get: async (key) => (existsSync(join(dir, encodeURIComponent(key))) ? new Uint8Array(readFileSync(join(dir, encodeURIComponent(key)))) : null),
+    put: async (key, bytes) => writeFileSync(join(dir, encodeURIComponent(key)), bytes),
+  };
+  try {
+    const cold: number[] = [];
+    const warm: number[] = [];
+    let bytes = 0;
+    for (let i = 0; i < runs; i++) {
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      clearLoadedHaystacks();
+      let start = performance.now();
+      const first = await loadHaystack({ tokenizer: tokenizerName, corpus, textLength, store, tokenize: () => tokenizeHaystack(tokenizer, prefix) });
+      cold.push(performance.now() - start);
+      if (first.source !== "tokenized") throw new Error("expected a cold tokenization");
+      bytes = encodeHaystack(first.haystack).length;
+      clearLoadedHaystacks(); // a fresh isolate
+      start = performance.now();
+      const second = await loadHaystack({ tokenizer: tokenizerName, corpus, textLength, store, tokenize: () => { throw new Error("should load from the cache"); } });
+      warm.push(performance.now() - start);
+      if (second.source !== "store" || second.haystack.ids.length !== contextTokens) throw new Error("expected a cache load of the same haystack");
+    }
+    // Decode alone (no file read), for the record.
+    const entry = encodeHaystack(whole.ids.length === contextTokens ? whole : tokenizeHaystack(tokenizer, prefix));
+    const decodeMs = median(
+      Array.from({ length: 5 }, () => {
+        const decodeStart = performance.now();
+        decodeHaystack(entry, { tokenizer: tokenizerName, corpus, textLength });
+        return performance.now() - decodeStart;
+      }),
+    );
+    const coldMs = median(cold);
+    const loadMs = median(warm);
+    return {
+      tokenizer: tokenizerName,
+      context_tokens: contextTokens,
+      characters: textLength,
+      entry_bytes: bytes,
+      bytes_per_token: round(bytes / contextTokens, 2),
+      cold_tokenize_ms: round(coldMs, 1),
+      load_from_cache_ms: round(loadMs, 1),
+      decode_only_ms: round(decodeMs, 1),
+      speedup: round(coldMs / loadMs, 1),
+      runs,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The local service's admin token, once it is started: submissions need a token. */
@@ -114,7 +183,9 @@ async function prefixCache(base: string) {
   };
 }
 
-const SECTIONS = ["prompt_build", "dispatch", "throughput", "prefix_cache", "overhead"] as const;
+const SECTIONS = ["prompt_build", "dispatch", "throughput", "prefix_cache", "overhead", "boundary_cache"] as const;
+/** Sections that need the local service (the others run in this process). */
+const SERVICE_SECTIONS = ["dispatch", "throughput", "prefix_cache", "overhead"];
 
 function benchArgs(argv: string[]): { only: Set<string>; repeat: number } {
   const value = (flag: string) => {
@@ -136,7 +207,23 @@ async function main() {
     console.error("prompt_build: tokenizing the corpus and timing 128K-token builds (llama2's naive path takes seconds per probe)…");
     results.prompt_build = [await promptBuild("cl100k_base", 128_000, 21, 5), await promptBuild("llama2", 128_000, 21, 3)];
   }
+  if (only.has("boundary_cache")) {
+    console.error("boundary_cache: a 128K-token haystack, cold tokenization vs a boundary-cache load…");
+    results.boundary_cache = [await boundaryCache("cl100k_base", 128_000, 5), await boundaryCache("llama2", 128_000, 3)];
+  }
+  if (SERVICE_SECTIONS.some((s) => only.has(s))) await serviceSections(only, repeat, results);
 
+  mkdirSync("bench", { recursive: true });
+  writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
+  if (results.prompt_build) console.table((results.prompt_build as Record<string, unknown>[]).map((r) => ({ ...r })));
+  if (results.boundary_cache) console.table((results.boundary_cache as Record<string, unknown>[]).map((r) => ({ ...r })));
+  if (SERVICE_SECTIONS.some((s) => results[s] !== undefined)) {
+    console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
+  }
+  console.log(JSON.stringify(results));
+}
+
+async function serviceSections(only: Set<string>, repeat: number, results: Record<string, unknown>) {
   const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-bench-"));
   const port = 8700 + Math.floor(Math.random() * 90);
   console.error(`starting the local service on port ${port}…`);
@@ -197,12 +284,6 @@ async function main() {
     service.stop();
     rmSync(stateDir, { recursive: true, force: true });
   }
-
-  mkdirSync("bench", { recursive: true });
-  writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
-  if (results.prompt_build) console.table((results.prompt_build as Record<string, unknown>[]).map((r) => ({ ...r })));
-  console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
-  console.log(JSON.stringify(results));
 }
 
 await main();

@@ -59,6 +59,12 @@ export const runs = sqliteTable(
     /** `disabled` after the receiver answered 410 Gone: automatic events are no longer sent. */
     webhookStatus: text("webhook_status", { enum: ["enabled", "disabled"] }),
     webhookDisabledReason: text("webhook_disabled_reason"),
+    /**
+     * Tokenizer "endpoint" only: how lengths are counted in the endpoint's own tokens (JSON, see
+     * src/lifecycle/endpoint-needle.ts): its tokenize route and tokenizer fingerprint, or a
+     * calibration against usage.prompt_tokens (lengths approximate). Written once, by the first probe.
+     */
+    tokenizationJson: text("tokenization_json"),
   },
   (t) => [
     index("runs_status_progress").on(t.status, t.lastProgressAt),
@@ -110,6 +116,8 @@ export const probes = sqliteTable(
     response: text("response"),
     scoresJson: text("scores_json"),
     promptSha256: text("prompt_sha256"),
+    /** Tokenizer "endpoint" only: the probe's character cuts and token counts (JSON), fixed by its first build. */
+    buildJson: text("build_json"),
     error: text("error"),
     settledAt: integer("settled_at"),
   },

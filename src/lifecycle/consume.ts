@@ -10,7 +10,13 @@ import type { ProbePoint } from "../probes/suites";
 import { retryDelaySeconds } from "./backoff";
 import { openRunApiKey } from "./run-secrets";
 import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint-client";
-import { suiteContext } from "./corpora";
+import { loadCorpus, suiteContext } from "./corpora";
+import { prepareEndpointPoint, type EndpointNeedleDeps } from "./endpoint-needle";
+import { TokenizeCallError } from "./endpoint-tokenizer";
+import { r2BoundaryStore } from "./boundary-store";
+import { envFlag } from "../env";
+import { checkOutboundUrl } from "../security/ssrf";
+import { PieceAlignmentError } from "../probes/tokenizers/pieces";
 import { sendProbes } from "./dispatch";
 import { finalizeRun } from "./finalize";
 import { limiterFor, reservationOf, type AcquireRequest, type ReleaseOutcome } from "./limiter";
@@ -196,9 +202,37 @@ async function attemptProbe(
   const recipe = recipesOf(run).find((r) => r.index === point.suiteIndex);
   if (!recipe) throw new Error(`run ${runId} has no suite ${point.suiteIndex}`);
   const suite = suiteOf(recipe);
+  const fetcher = run.internalEndpoint ? deps.internalFetcher : (deps.externalFetcher ?? ((r: Request) => fetch(r)));
+  // The key is opened for this run's calls only; a key that cannot be opened fails the probe, never retried.
+  const key = await openRunApiKey(env, run);
+  const endpointTokenized = recipe.type === "needle" && recipe.tokenizer === "endpoint";
+  if (!key.ok && endpointTokenized) {
+    // Its prompt cannot even be cut without asking the endpoint.
+    await permit.release({ kind: "unused" });
+    const result = await settleProbe(env.DB, runId, idx, { status: "failed", error: key.reason }, Date.now(), claimNext());
+    return settled(env, runId, result, null);
+  }
   let built: Awaited<ReturnType<typeof suite.build>>;
   try {
-    built = await suite.build(recipe as never, point, suiteContext(env));
+    let buildPoint = point;
+    if (recipe.type === "needle" && recipe.tokenizer === "endpoint" && key.ok) {
+      // Counted in the endpoint's own tokenizer: fix (or reuse) the probe's cuts first. These calls
+      // go to the same endpoint under the permit this probe holds, with its key and timeout.
+      const corpus = await loadCorpus(env, recipe.corpus);
+      if (!corpus) throw new Error(`corpus ${recipe.corpus} of this run no longer exists`);
+      const urlPolicy = { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) };
+      const tokenizerDeps: EndpointNeedleDeps = {
+        fetcher,
+        checkUrl: run.internalEndpoint ? undefined : (url) => {
+          const verdict = checkOutboundUrl(url, urlPolicy);
+          return verdict.ok ? null : verdict.reason;
+        },
+        target: { baseUrl: model.base_url, model: model.model, apiKey: key.apiKey, timeoutMs: model.request_timeout_s * 1000 },
+        store: r2BoundaryStore(env.BLOBS),
+      };
+      buildPoint = await prepareEndpointPoint(env, run, idx, recipe, point, corpus, tokenizerDeps, fetcher, model.context_window);
+    }
+    built = await suite.build(recipe as never, buildPoint, suiteContext(env));
   } catch (error) {
     if (!isPermanentBuildError(error)) throw error;
     // The probe science refuses this cell (e.g. no sentence end before a small depth): retrying
@@ -209,9 +243,6 @@ async function attemptProbe(
     return settled(env, runId, result, null);
   }
   const promptSha256 = await sha256Hex(promptFingerprintText(built.prompt));
-  const fetcher = run.internalEndpoint ? deps.internalFetcher : (deps.externalFetcher ?? ((r: Request) => fetch(r)));
-  // The key is opened for this call only; a key that cannot be opened fails the probe, never retried.
-  const key = await openRunApiKey(env, run);
   if (!key.ok) {
     await permit.release({ kind: "unused" });
     const result = await settleProbe(env.DB, runId, idx, { status: "failed", error: key.reason, promptSha256 }, Date.now(), {
@@ -278,7 +309,9 @@ async function settled(env: Env, runId: string, result: SettleResult, nextPermit
 
 /** Errors of the probe science that the same probe will raise on every attempt. */
 function isPermanentBuildError(error: unknown): boolean {
-  return error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError;
+  // (TokenizeCallError, an endpoint's tokenize route failing transiently, is not: it is retried.)
+  if (error instanceof TokenizeCallError) return false;
+  return error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError || error instanceof PieceAlignmentError;
 }
 
 /**

@@ -122,6 +122,7 @@ export function pointOf(probe: ProbeRow): ProbePoint {
     contextLength: probe.contextLength,
     depthPercent: probe.depthPercent,
     item: probe.item,
+    build: probe.buildJson ? (JSON.parse(probe.buildJson) as ProbePoint["build"]) : null,
   };
 }
 

@@ -15,6 +15,13 @@ export type BuiltPrompt =
 export const TOKENIZER_NAMES = ["cl100k_base", "o200k_base", "llama2", "llama3", "mistral"] as const;
 export type TokenizerName = (typeof TOKENIZER_NAMES)[number];
 
+/**
+ * What a model's lengths are counted in: a local tokenizer, or "endpoint" — the server's own
+ * tokenizer through its tokenize route, else calibrated against usage.prompt_tokens (needle only).
+ */
+export const MODEL_TOKENIZERS = [...TOKENIZER_NAMES, "endpoint"] as const;
+export type ModelTokenizer = (typeof MODEL_TOKENIZERS)[number];
+
 export interface Tokenizer {
   readonly name: TokenizerName;
   /** Token ids of `text`, without BOS/EOS or any special tokens. */

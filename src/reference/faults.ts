@@ -14,6 +14,8 @@
 //   latency=MS     added before every answer (0–60000)
 //   retry_after=S  the 429's Retry-After in seconds (0–60, default 1)
 //   seed=N         reproducible draws (see `drawFault`); without it, Math.random
+//   tokenize=off   the server has no tokenize route: POST /reference/tokenize answers 404 for this
+//                  model (as a server without one would), so runs with tokenizer "endpoint" calibrate
 // A kind given explicitly overrides its share of `faults`; the rates must sum to at most 1.
 import { MAX_LATENCY_MS } from "./latency";
 
@@ -31,6 +33,8 @@ export interface FaultPlan {
   latencyMs: number;
   retryAfterS: number;
   seed: number | null;
+  /** False with `tokenize=off`: the model's server has no tokenize route. */
+  tokenizeRoute: boolean;
 }
 
 export interface FaultModel {
@@ -56,7 +60,7 @@ export function parseFaultModel(model: string): FaultModel {
   if (!spec) throw new FaultSpecError(`empty fault specification after '+' in '${model}'`);
   const explicit: Partial<Record<FaultKind, number>> = {};
   let total: number | null = null;
-  const plan: FaultPlan = { rates: { "429": 0, "5xx": 0, malformed: 0, truncated: 0, hang: 0 }, latencyMs: 0, retryAfterS: 1, seed: null };
+  const plan: FaultPlan = { rates: { "429": 0, "5xx": 0, malformed: 0, truncated: 0, hang: 0 }, latencyMs: 0, retryAfterS: 1, seed: null, tokenizeRoute: true };
   const seen = new Set<string>();
   for (const param of spec.split(",")) {
     const [key, value, extra] = param.split("=");
@@ -73,8 +77,11 @@ export function parseFaultModel(model: string): FaultModel {
       if (key === "latency") plan.latencyMs = Math.min(n, MAX_LATENCY_MS);
       else if (key === "retry_after") plan.retryAfterS = Math.min(n, 60);
       else plan.seed = n >>> 0;
+    } else if (key === "tokenize") {
+      if (value !== "on" && value !== "off") throw new FaultSpecError(`'tokenize' must be on or off, got '${value}'`);
+      plan.tokenizeRoute = value === "on";
     } else {
-      throw new FaultSpecError(`unknown fault parameter '${key}' (known: faults, ${FAULT_KINDS.join(", ")}, latency, retry_after, seed)`);
+      throw new FaultSpecError(`unknown fault parameter '${key}' (known: faults, ${FAULT_KINDS.join(", ")}, latency, retry_after, seed, tokenize)`);
     }
   }
   for (const kind of FAULT_KINDS) plan.rates[kind] = explicit[kind] ?? (total ?? 0) * DEFAULT_MIX[kind];

@@ -2,6 +2,7 @@
 // Special-token strings such as "<|im_start|>" are encoded as ordinary text: prompts are user
 // data, and gpt-tokenizer would otherwise throw on them (its default disallows all specials).
 import { countTokens, decode, encode } from "gpt-tokenizer/encoding/cl100k_base";
+import cl100kRanks from "gpt-tokenizer/bpeRanks/cl100k_base";
 
 const SPECIALS_AS_TEXT = { disallowedSpecial: new Set<string>() };
 
@@ -46,4 +47,32 @@ export function lastTokens(text: string, limit: number): string {
     if (ids.length >= limit + CUT_MARGIN_TOKENS) return decodeTokens(ids.slice(-limit));
     sliceChars *= 2;
   }
+}
+
+const utf8 = new TextEncoder();
+
+/** The bytes of one cl100k_base token (a token may hold part of a UTF-8 character). */
+export function tokenBytes(id: number): Uint8Array {
+  const entry = (cl100kRanks as readonly (string | readonly number[])[])[id];
+  if (entry === undefined) throw new RangeError(`no cl100k_base token ${id}`);
+  return typeof entry === "string" ? utf8.encode(entry) : Uint8Array.from(entry);
+}
+
+let byteChars: string[] | null = null;
+
+/**
+ * The vocabulary string of a token as a Hugging Face byte-level BPE tokenizer shows it
+ * (convert_ids_to_tokens, vLLM's `token_strs`): GPT-2's bytes_to_unicode map, "Ġ" for a space.
+ */
+export function byteLevelTokenString(id: number): string {
+  if (!byteChars) {
+    const chars: string[] = [];
+    const printable = (b: number) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+    let extra = 0;
+    for (let b = 0; b < 256; b++) chars[b] = String.fromCodePoint(printable(b) ? b : 256 + extra++);
+    byteChars = chars;
+  }
+  let out = "";
+  for (const b of tokenBytes(id)) out += byteChars[b]!;
+  return out;
 }

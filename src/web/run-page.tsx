@@ -46,7 +46,13 @@ const RunFacts: FC<{ run: RunRow; resource: Run }> = ({ run, resource }) => {
         <code>{m.model}</code>
       </Fact>
       <Fact term="API">{m.api}</Fact>
-      <Fact term="Tokenizer">{m.tokenizer}</Fact>
+      <Fact term="Tokenizer">
+        {m.tokenizer === "endpoint" && resource.tokenization
+          ? resource.tokenization.mode === "route"
+            ? `the endpoint's own (tokenize route, ${resource.tokenization.flavor})`
+            : `approximate: ${resource.tokenization.proxy} × ${resource.tokenization.ratio?.toFixed(3)} (no tokenize route; calibrated against usage.prompt_tokens)`
+          : m.tokenizer}
+      </Fact>
       <Fact term="Context window">{formatInt(m.context_window)} tokens</Fact>
       <Fact term="Training length">{m.training_context_length ? `${formatInt(m.training_context_length)} tokens` : "—"}</Fact>
       <Fact term="Prompt tokens">{formatInt(resource.usage.prompt_tokens)}</Fact>

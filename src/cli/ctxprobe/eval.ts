@@ -1,7 +1,7 @@
 // `ctxprobe eval`: build a run request from flags, submit it (or only plan it), optionally follow
 // it to the end and gate CI on its headline score.
 import { NEEDLE_METRICS } from "../../probes/needle/score";
-import { TOKENIZER_NAMES } from "../../probes/types";
+import { MODEL_TOKENIZERS } from "../../probes/types";
 import type { Run, RunPlan, RunRequest } from "./api-types";
 import { parseChoice, parseCommandArgs, parseInteger, parseIntegerList, parseNumber } from "./args";
 import { ApiClient, DEFAULT_URL } from "./client";
@@ -22,7 +22,8 @@ Model
   --model NAME              model name the endpoint expects
   --name NAME               display name of the checkpoint (default: --model)
   --api completions|chat    raw prompts (base checkpoints, default) or chat messages
-  --tokenizer NAME          ${TOKENIZER_NAMES.join(", ")} (default cl100k_base)
+  --tokenizer NAME          ${MODEL_TOKENIZERS.join(", ")} (default cl100k_base;
+                            endpoint: the server's own, via its tokenize route)
   --context-window N        the endpoint's context window in tokens (default 131072)
   --max-concurrency N       calls in flight at most (default 4)
   --request-timeout S       per-call timeout in seconds (default 600)
@@ -98,7 +99,7 @@ export function runRequestFrom(values: EvalValues, env: Record<string, string | 
   const api = str(values.api);
   if (api !== undefined) model.api = parseChoice("--api", api, ["completions", "chat"] as const);
   const tokenizer = str(values.tokenizer);
-  if (tokenizer !== undefined) model.tokenizer = parseChoice("--tokenizer", tokenizer, TOKENIZER_NAMES);
+  if (tokenizer !== undefined) model.tokenizer = parseChoice("--tokenizer", tokenizer, MODEL_TOKENIZERS);
   const optional = {
     context_window: integer("context-window"),
     max_concurrency: integer("max-concurrency"),

@@ -12,7 +12,8 @@
 import { getTokenizer, loadTokenizer } from "../tokenizers/index";
 import type { Api, BuiltPrompt, Corpus, Tokenizer, TokenizerName } from "../types";
 import { FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE, RETRIEVAL_QUESTION } from "./constants";
-import { getHaystack, haystackText, planNeedlePlacement } from "./haystack";
+import { loadHaystack, type BoundaryStore, type HaystackSource } from "./boundary-cache";
+import { getHaystack, haystackText, isHaystackCached, planNeedlePlacement, rememberHaystack, tokenizeHaystack } from "./haystack";
 import { chatMessages, completionsPrompt } from "./templates";
 
 export { FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE, RETRIEVAL_QUESTION };
@@ -110,9 +111,21 @@ export function buildNeedleProbe(spec: NeedleSpec, corpus: Corpus): NeedleProbe 
   };
 }
 
-/** Loads the tokenizer and tokenizes the corpus into the haystack cache, so builds are fast. */
-export async function prepareNeedleProbes(tokenizer: TokenizerName, corpus: Corpus): Promise<void> {
-  getHaystack(await loadTokenizer(tokenizer), corpus);
+/**
+ * Loads the tokenizer and puts the corpus's haystack into this isolate's cache, so builds are fast.
+ * With a boundary store (R2 in the Worker) a fresh isolate reads the tokenization from it instead
+ * of tokenizing the corpus again; the first one to tokenize writes it there.
+ */
+export async function prepareNeedleProbes(tokenizer: TokenizerName, corpus: Corpus, store?: BoundaryStore | null): Promise<HaystackSource> {
+  const loaded = await loadTokenizer(tokenizer);
+  if (isHaystackCached(tokenizer, corpus.version)) return "memory";
+  if (!store) {
+    getHaystack(loaded, corpus);
+    return "tokenized";
+  }
+  const { haystack, source } = await loadHaystack({ tokenizer, corpus, store, tokenize: () => tokenizeHaystack(loaded, corpus) });
+  rememberHaystack(haystack);
+  return source;
 }
 
 /**

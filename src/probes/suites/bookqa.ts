@@ -168,6 +168,9 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
     if (!dataset) {
       throw new SuiteSpecError(["dataset"], `unknown dataset "${spec.dataset}"; see GET /v1/datasets for the built-in and imported ones`);
     }
+    if (model.tokenizer === "endpoint") {
+      throw new SuiteSpecError([], 'tokenizer "endpoint" is supported for needle suites only; give book QA runs a local tokenizer (cl100k_base, llama2, …)');
+    }
     const { task } = dataset.info;
     const maxTokens = bookQaMaxTokens(task, model.api);
     const window = resolveWindow(spec, model.contextWindow, maxTokens);

@@ -1,7 +1,9 @@
 // A suite is the evaluation unit (in inspect_ai's terms: dataset + solver + scorer):
 // it resolves a submitted spec into a frozen recipe, enumerates its probes, rebuilds any probe's
 // prompt deterministically from the recipe, and scores a response. Pure: no Cloudflare imports.
-import type { Api, BuiltPrompt, Corpus, ProbeScores, TokenizerName } from "../types";
+import type { BoundaryStore } from "../needle/boundary-cache";
+import type { EndpointBuild } from "../needle/endpoint-build";
+import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores } from "../types";
 import { bookQaSuite, type BookQaRecipe, type BookQaSpec, type LoadedBookQaDataset } from "./bookqa";
 import { needleSuite, type NeedleRecipe, type NeedleSpec } from "./needle";
 
@@ -10,7 +12,7 @@ export type SuiteRecipe = NeedleRecipe | BookQaRecipe;
 /** What planning needs from the model being evaluated. */
 export interface ModelTraits {
   api: Api;
-  tokenizer: TokenizerName;
+  tokenizer: ModelTokenizer;
   contextWindow: number;
 }
 
@@ -22,6 +24,8 @@ export interface SuiteContext {
   loadBookQaDataset(id: string, limit?: number): Promise<LoadedBookQaDataset | null>;
   /** A book's text by the reference its questions carry; null when it is gone. */
   loadBook(ref: string): Promise<string | null>;
+  /** Persistent storage of haystack tokenizations (R2 in the Worker); absent = per-isolate memory only. */
+  boundaryStore?: BoundaryStore | null;
 }
 
 /** One cell of a suite's plan; its position in the run is its `idx`. */
@@ -32,6 +36,8 @@ export interface ProbePoint {
   depthPercent: number | null;
   /** Dataset suites: the item's position in the recipe's frozen item list. */
   item: number | null;
+  /** Needle probes counted in the endpoint's tokenizer: the cuts fixed by the probe's first build (probes.build_json). */
+  build?: EndpointBuild | null;
 }
 
 export interface BuiltProbe {

@@ -14,7 +14,8 @@ import {
 } from "../needle";
 import { getHaystack } from "../needle/haystack";
 import { getTokenizer } from "../tokenizers";
-import type { Api, TokenizerName } from "../types";
+import { isEndpointBuild, promptFromCuts } from "../needle/endpoint-build";
+import type { Api, ModelTokenizer } from "../types";
 import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteDefinition } from "./index";
 import type { SpecIssue } from "./spec-error";
 
@@ -31,7 +32,8 @@ export interface NeedleRecipe {
   index: number;
   corpus: string;
   corpus_version: string;
-  tokenizer: TokenizerName;
+  /** "endpoint": counted in the endpoint's own tokenizer; each probe's cuts are fixed at its first build (point.build). */
+  tokenizer: ModelTokenizer;
   api: Api;
   context_lengths: number[];
   depth_percents: number[];
@@ -39,7 +41,17 @@ export interface NeedleRecipe {
 
 function needleSpecOf(recipe: NeedleRecipe, point: ProbePoint) {
   if (point.contextLength === null || point.depthPercent === null) throw new Error("needle probe without length/depth");
-  return { tokenizer: recipe.tokenizer, contextLength: point.contextLength, depthPercent: point.depthPercent, api: recipe.api };
+  // Endpoint runs are estimated (dry runs, plans) in cl100k_base, the usual proxy.
+  const tokenizer = recipe.tokenizer === "endpoint" ? "cl100k_base" : recipe.tokenizer;
+  return { tokenizer, contextLength: point.contextLength, depthPercent: point.depthPercent, api: recipe.api };
+}
+
+/** An endpoint-tokenized probe built before its cuts were fixed (the consumer fixes them first). */
+export class EndpointBuildMissingError extends Error {
+  constructor() {
+    super("this probe is counted in the endpoint's tokenizer and has not been built yet: its cuts are fixed when it is first sent");
+    this.name = "EndpointBuildMissingError";
+  }
 }
 
 export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
@@ -66,13 +78,14 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
       }
     }
     if (issues.length || !corpus || !grid) throw SuiteSpecError.of(issues);
-    if (!isBuiltinCorpusId(corpus.id)) {
+    if (!isBuiltinCorpusId(corpus.id) && model.tokenizer !== "endpoint") {
       // Built-in corpora are long enough for 128K in every tokenizer (tested); an uploaded one is
       // checked here. The paper re-read its files until long enough; we refuse instead of repeating.
       let available: number;
       try {
-        await prepareNeedleProbes(model.tokenizer, corpus);
-        available = getHaystack(getTokenizer(model.tokenizer), corpus).ids.length;
+        const tokenizer = model.tokenizer;
+        await prepareNeedleProbes(tokenizer, corpus, context.boundaryStore);
+        available = getHaystack(getTokenizer(tokenizer), corpus).ids.length;
       } catch (error) {
         throw new SuiteSpecError(["corpus"], `corpus "${corpus.id}" cannot be used with ${model.tokenizer}: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -124,7 +137,16 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     if (corpus.version !== recipe.corpus_version) {
       throw new Error(`corpus ${recipe.corpus} changed since the run was planned (${recipe.corpus_version} → ${corpus.version})`);
     }
-    await prepareNeedleProbes(recipe.tokenizer, corpus);
+    if (recipe.tokenizer === "endpoint") {
+      if (!isEndpointBuild(point.build)) throw new EndpointBuildMissingError();
+      return {
+        prompt: promptFromCuts(recipe.api, corpus, point.build),
+        constructedTokens: point.build.constructed_tokens,
+        expectedPromptTokens: point.build.expected_prompt_tokens,
+        maxTokens: MAX_TOKENS[recipe.api],
+      };
+    }
+    await prepareNeedleProbes(recipe.tokenizer, corpus, context.boundaryStore);
     const probe = buildNeedleProbe(needleSpecOf(recipe, point), corpus);
     return {
       prompt: probe.prompt,

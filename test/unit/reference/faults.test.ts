@@ -46,7 +46,15 @@ describe("parseFaultModel", () => {
   it("reads per-kind rates and defaults the rest to zero", () => {
     const { plan } = parseFaultModel("extractive-128k+429=0.1,5xx=.1,malformed=0.05");
     expect(plan!.rates).toEqual({ "429": 0.1, "5xx": 0.1, malformed: 0.05, truncated: 0, hang: 0 });
-    expect(plan).toMatchObject({ latencyMs: 0, retryAfterS: 1, seed: null });
+    expect(plan).toMatchObject({ latencyMs: 0, retryAfterS: 1, seed: null, tokenizeRoute: true });
+  });
+
+  it("turns the tokenize route off with tokenize=off, and nothing else", () => {
+    const { base, plan } = parseFaultModel("extractive-128k+tokenize=off");
+    expect(base).toBe("extractive-128k");
+    expect(plan).toMatchObject({ tokenizeRoute: false, rates: { "429": 0, "5xx": 0, malformed: 0, truncated: 0, hang: 0 } });
+    expect(parseFaultModel("extractive-128k+tokenize=on").plan!.tokenizeRoute).toBe(true);
+    expect(() => parseFaultModel("extractive-128k+tokenize=no")).toThrow(/on or off/);
   });
 
   it.each([
@@ -69,6 +77,7 @@ describe("drawFault", () => {
     latencyMs: 0,
     retryAfterS: 1,
     seed,
+    tokenizeRoute: true,
   });
 
   it("injects each kind at about its rate", () => {
