@@ -269,7 +269,7 @@ async function attemptProbe(
   }
   // Free the permit before our own bookkeeping and, if this lane goes on with the run's next probe,
   // ask for that one's permit in the same call; its attempt then begins in the settling transaction.
-  const chain = budget.take(model);
+  const chain = budget.take(run);
   const nextPermit = await permit.release(
     releaseOutcomeOf(outcome),
     chain ? { endpoint, runId, ceiling: model.max_concurrency, holdMs: leaseMs(model) } : undefined,
@@ -334,7 +334,12 @@ class InlineBudget {
 
   constructor(private readonly probes: number) {}
 
-  take(model: { request_timeout_s: number }): boolean {
+  take(run: RunRow): boolean {
+    // Not for this Worker's own reference models: their calls run in this isolate, and a lane
+    // chaining them keeps it so busy that other requests (a status poll) wait until it ends —
+    // measured under wrangler dev: a GET stuck for the whole run. Through the queue they interleave.
+    if (run.internalEndpoint) return false;
+    const model = storedModel(run);
     const fits = Date.now() - this.started + model.request_timeout_s * 1000 <= INLINE_WALL_BUDGET_MS;
     if (!fits || this.used >= this.probes) return false;
     this.used++;
@@ -383,7 +388,7 @@ async function runLane(first: ProbeJob, env: Env, deps: ConsumerDeps, runs: Map<
     const [claimed] = verdict.next;
     if (claimed === undefined) continue;
     const run = runs.get(current.runId);
-    if (verdict.runActive && run && budget.take(storedModel(run))) job = { runId: current.runId, idx: claimed, deliveries: 0 };
+    if (verdict.runActive && run && budget.take(run)) job = { runId: current.runId, idx: claimed, deliveries: 0 };
     else await sendProbes(env, current.runId, [claimed]).catch((error) => console.error(JSON.stringify({ event: "probe.send_error", run_id: current.runId, error: String(error) })));
   }
 }
