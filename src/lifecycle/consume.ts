@@ -234,6 +234,14 @@ async function attemptProbe(
     }
     built = await suite.build(recipe as never, buildPoint, suiteContext(env));
   } catch (error) {
+    if (error instanceof TokenizeCallError && error.throttle && attempt < PROBE_MAX_ATTEMPTS) {
+      // The endpoint throttled its tokenize route (or a calibration call): like a throttled
+      // completion, the limiter pauses and narrows, and the probe retries after Retry-After.
+      await permit.release({ kind: "throttled", retryAfterS: error.throttle.retryAfterS });
+      const delaySeconds = retryDelaySeconds(attempt, error.throttle.retryAfterS);
+      await noteRetry(env.DB, runId, idx, `attempt ${attempt}: ${error.message}`, Date.now() + delaySeconds * 1000 + leaseMs(model));
+      return { kind: "retry", delaySeconds };
+    }
     if (!isPermanentBuildError(error)) throw error;
     // The probe science refuses this cell (e.g. no sentence end before a small depth): retrying
     // cannot help, and no endpoint was asked. Settle it now, with the reason.

@@ -113,7 +113,7 @@ async function calibrate(recipe: NeedleRecipe, corpus: Corpus, deps: EndpointNee
   for (const size of sizes) {
     const probe = buildNeedleProbe({ tokenizer: CALIBRATION_PROXY, contextLength: size, depthPercent: 50, api: recipe.api }, corpus);
     const outcome = await callEndpoint({ ...deps.target }, probe.prompt, 1, fetcher, { stream: false });
-    if (outcome.kind === "retry") throw new TokenizeCallError(`calibration call failed: ${outcome.reason}`);
+    if (outcome.kind === "retry") throw new TokenizeCallError(`calibration call failed: ${outcome.reason}`, outcome.throttled ? { retryAfterS: outcome.retryAfterS } : undefined);
     // A prompt the endpoint finds too long is skipped; any other refusal (e.g. a bad key) fails the probe.
     if (outcome.kind === "fail" && !outcome.unscorable) throw new Error(`calibration call refused: ${outcome.reason}`);
     if (outcome.kind === "fail" || outcome.usage.promptTokens === null) continue;

@@ -18,7 +18,7 @@
 // (it shares base_url's origin, which passed it at submission, but the path is ours to check too).
 // The consumer calls it while holding the probe's endpoint permit, so the endpoint's limiter
 // bounds these calls like any other.
-import { untilAborted, type Fetcher } from "./endpoint-client";
+import { parseRetryAfter, untilAborted, type Fetcher } from "./endpoint-client";
 import type { PieceForm } from "../probes/tokenizers/pieces";
 
 export type TokenizeFlavor = "vllm" | "llamacpp" | "tgi";
@@ -44,10 +44,23 @@ export interface Tokenized {
 
 /** A failed call that may succeed later (5xx, timeout, network): the probe is retried. */
 export class TokenizeCallError extends Error {
-  constructor(message: string) {
+  /**
+   * @param throttle set when the endpoint said "slow down" (429, or 503 with Retry-After): the
+   *   probe's permit goes back to the endpoint's limiter as throttled, so it pauses and narrows.
+   */
+  constructor(
+    message: string,
+    readonly throttle?: { retryAfterS: number | null },
+  ) {
     super(message);
     this.name = "TokenizeCallError";
   }
+}
+
+/** The throttle signal of a tokenize answer, if it is one. */
+function throttleOf(status: number, retryAfter: string | null): { retryAfterS: number | null } | undefined {
+  const retryAfterS = parseRetryAfter(retryAfter);
+  return status === 429 || (status === 503 && retryAfterS !== null) ? { retryAfterS } : undefined;
 }
 
 /** Text whose token ids identify a tokenizer: words, numbers, whitespace runs, accents, CJK, emoji. */
@@ -107,7 +120,7 @@ export interface TokenizerClientDeps {
   checkUrl?: (url: string) => string | null;
 }
 
-async function post(url: string, body: unknown, target: TokenizerTarget, deps: TokenizerClientDeps): Promise<{ status: number; json: unknown }> {
+async function post(url: string, body: unknown, target: TokenizerTarget, deps: TokenizerClientDeps): Promise<{ status: number; json: unknown; retryAfter: string | null }> {
   const refused = deps.checkUrl?.(url);
   if (refused) throw new Error(`tokenize URL ${url} refused: ${refused}`);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
@@ -127,13 +140,13 @@ async function post(url: string, body: unknown, target: TokenizerTarget, deps: T
   } catch {
     json = null;
   }
-  return { status: response.status, json };
+  return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
 }
 
 /** Finds the endpoint's tokenize route, or null when it has none; with it, the tokenizer's fingerprint. */
 export async function discoverTokenizeRoute(target: TokenizerTarget, deps: TokenizerClientDeps): Promise<{ route: TokenizeRoute; fingerprint: string } | null> {
   for (const url of tokenizeCandidates(target.baseUrl)) {
-    const { status, json } = await post(url, bodyFor("any", target.model, FINGERPRINT_TEXT, false), target, deps);
+    const { status, json, retryAfter } = await post(url, bodyFor("any", target.model, FINGERPRINT_TEXT, false), target, deps);
     if (status >= 200 && status < 300) {
       const answer = parseTokenizeAnswer(json);
       if (!answer) continue; // something else lives at this path
@@ -142,7 +155,7 @@ export async function discoverTokenizeRoute(target: TokenizerTarget, deps: Token
     if (status === 401 || status === 403) throw new Error(`tokenize route ${url} refused the run's credentials (${status})`);
     // Not here (redirects are not followed either): try the next candidate.
     if (NOT_HERE.has(status) || (status >= 300 && status < 400)) continue;
-    throw new TokenizeCallError(`tokenize route ${url} answered ${status}`);
+    throw new TokenizeCallError(`tokenize route ${url} answered ${status}`, throttleOf(status, retryAfter));
   }
   return null;
 }
@@ -155,10 +168,10 @@ export async function fingerprintOf(ids: readonly number[]): Promise<string> {
 
 /** Tokenizes `text` through a discovered route (no BOS or other special tokens where the server allows it). */
 export async function tokenizeVia(route: TokenizeRoute, target: TokenizerTarget, text: string, deps: TokenizerClientDeps, withPieces = false): Promise<Tokenized> {
-  const { status, json } = await post(route.url, bodyFor(route.flavor, target.model, text, withPieces), target, deps);
+  const { status, json, retryAfter } = await post(route.url, bodyFor(route.flavor, target.model, text, withPieces), target, deps);
   if (status < 200 || status >= 300) {
     const message = `tokenize route ${route.url} answered ${status}`;
-    if (status === 429 || status === 408 || status >= 500) throw new TokenizeCallError(message);
+    if (status === 429 || status === 408 || status >= 500) throw new TokenizeCallError(message, throttleOf(status, retryAfter));
     throw new Error(message);
   }
   const answer = parseTokenizeAnswer(json);

@@ -3,7 +3,7 @@
 // calling the endpoint; without the route the run calibrates and says its lengths are approximate.
 // And the boundary cache: a haystack tokenized once is in R2, and a fresh load reads it from there.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { encode } from "gpt-tokenizer/encoding/cl100k_base";
 import { r2BoundaryStore } from "../../src/lifecycle/boundary-store";
 import { promptFingerprintText, sha256Hex } from "../../src/lifecycle/consume";
@@ -11,7 +11,8 @@ import { loadBuiltinCorpus } from "../../src/probes/corpora";
 import { boundaryCacheKey, clearLoadedHaystacks, loadHaystack } from "../../src/probes/needle/boundary-cache";
 import { tokenizeHaystack } from "../../src/probes/needle/haystack";
 import { loadTokenizer } from "../../src/probes/tokenizers";
-import { api, createRun, probeRows, REFERENCE_URL, waitForStatus } from "./helpers";
+import { byteLevelTokenString, encodeTokens } from "../../src/reference/tokens";
+import { api, completionBody, createRun, fakeUpstream, probeRows, REFERENCE_URL, waitForStatus } from "./helpers";
 
 const LENGTHS = [1000, 3000, 6000];
 const DEPTHS = [0, 33, 67, 100];
@@ -148,5 +149,45 @@ describe("boundary cache in R2", () => {
     const third = await loadHaystack({ tokenizer: "cl100k_base", corpus, textLength, store, tokenize });
     expect(third.source).toBe("memory");
     expect(tokenizations).toBe(1);
+  });
+});
+
+describe("a throttled tokenize route", () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("pauses and narrows the endpoint's limiter like a throttled completion, then the run goes on", async () => {
+    let throttled = 0;
+    const calls = fakeUpstream(vi, (call) => {
+      const path = new URL(call.url).pathname;
+      if (path === "/tokenize") {
+        // The discovery call succeeds; the next two tokenize calls (counting a probe, or the
+        // corpus when no other test cached it) are throttled, then served.
+        const body = call.body as unknown as { prompt: string; return_token_strs?: boolean };
+        if (!body.prompt.startsWith("ctxprobe tokenizer fingerprint") && throttled < 2) {
+          throttled++;
+          return new Response(JSON.stringify({ error: "slow down" }), { status: 429, headers: { "retry-after": "1" } });
+        }
+        const tokens = encodeTokens(body.prompt);
+        return Response.json({ count: tokens.length, max_model_len: 131072, tokens, token_strs: body.return_token_strs ? tokens.map(byteLevelTokenString) : null });
+      }
+      return new Response(completionBody("The best thing to do in San Francisco is eat a sandwich and sit in Dolores Park on a sunny day."), { headers: { "content-type": "application/json" } });
+    });
+    const { id } = await createRun({
+      model: { name: "throttled-tokenize", base_url: "https://models.example.com/v1", api: "completions", model: "tok-429", tokenizer: "endpoint", context_window: 131072, max_concurrency: 4, request_timeout_s: 30 },
+      suites: [{ type: "needle", context_lengths: [1000], depth_percents: [0, 50] }],
+    });
+    const run = (await waitForStatus(id, ["succeeded", "failed"], 60_000)) as Record<string, any>;
+    expect(run.status).toBe("succeeded");
+    expect(run.tokenization).toMatchObject({ mode: "route" });
+    expect(throttled).toBe(2);
+    const limit = (await (await api(`/v1/runs/${id}/endpoint-limit`)).json()) as Record<string, unknown>;
+    // At least one throttle per 429 (probes waiting on one shared tokenize call each report it).
+    expect(limit).toMatchObject({ endpoint: "https://models.example.com/v1#tok-429" });
+    expect(limit.throttles).toBeGreaterThanOrEqual(2);
+    expect(calls.filter((c) => new URL(c.url).pathname === "/v1/completions")).toHaveLength(2);
+    const probes = await probeRows(id);
+    expect(probes.map((p) => p.status)).toEqual(["scored", "scored"]);
   });
 });
