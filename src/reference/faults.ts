@@ -16,6 +16,7 @@
 //   seed=N         reproducible draws (see `drawFault`); without it, Math.random
 //   tokenize=off   the server has no tokenize route: POST /reference/tokenize answers 404 for this
 //                  model (as a server without one would), so runs with tokenizer "endpoint" calibrate
+//   cache=N        the simulated prefix cache holds N tokens (0: none; default CACHE_CAPACITY_TOKENS)
 // A kind given explicitly overrides its share of `faults`; the rates must sum to at most 1.
 import { MAX_LATENCY_MS } from "./latency";
 
@@ -35,6 +36,8 @@ export interface FaultPlan {
   seed: number | null;
   /** False with `tokenize=off`: the model's server has no tokenize route. */
   tokenizeRoute: boolean;
+  /** `cache=N`: the prefix cache's capacity in tokens; null for the default. */
+  cacheTokens: number | null;
 }
 
 export interface FaultModel {
@@ -49,6 +52,8 @@ export class FaultSpecError extends Error {
   override name = "FaultSpecError";
 }
 
+/** `cache=N` bound: a full cache this size keeps ~256K block keys (tens of MB). */
+const MAX_CACHE_TOKENS = 4_194_304;
 const RATE = /^(?:0|1|0?\.\d+|1\.0*)$/;
 const UINT = /^\d{1,10}$/;
 
@@ -60,7 +65,7 @@ export function parseFaultModel(model: string): FaultModel {
   if (!spec) throw new FaultSpecError(`empty fault specification after '+' in '${model}'`);
   const explicit: Partial<Record<FaultKind, number>> = {};
   let total: number | null = null;
-  const plan: FaultPlan = { rates: { "429": 0, "5xx": 0, malformed: 0, truncated: 0, hang: 0 }, latencyMs: 0, retryAfterS: 1, seed: null, tokenizeRoute: true };
+  const plan: FaultPlan = { rates: { "429": 0, "5xx": 0, malformed: 0, truncated: 0, hang: 0 }, latencyMs: 0, retryAfterS: 1, seed: null, tokenizeRoute: true, cacheTokens: null };
   const seen = new Set<string>();
   for (const param of spec.split(",")) {
     const [key, value, extra] = param.split("=");
@@ -71,6 +76,9 @@ export function parseFaultModel(model: string): FaultModel {
       if (!RATE.test(value)) throw new FaultSpecError(`'${key}' must be a rate between 0 and 1, got '${value}'`);
       if (key === "faults") total = Number(value);
       else explicit[key as FaultKind] = Number(value);
+    } else if (key === "cache") {
+      if (!UINT.test(value) || Number(value) > MAX_CACHE_TOKENS) throw new FaultSpecError(`'cache' must be a whole number of tokens up to ${MAX_CACHE_TOKENS}, got '${value}'`);
+      plan.cacheTokens = Number(value);
     } else if (key === "latency" || key === "retry_after" || key === "seed") {
       if (!UINT.test(value)) throw new FaultSpecError(`'${key}' must be a whole number, got '${value}'`);
       const n = Number(value);
@@ -81,7 +89,7 @@ export function parseFaultModel(model: string): FaultModel {
       if (value !== "on" && value !== "off") throw new FaultSpecError(`'tokenize' must be on or off, got '${value}'`);
       plan.tokenizeRoute = value === "on";
     } else {
-      throw new FaultSpecError(`unknown fault parameter '${key}' (known: faults, ${FAULT_KINDS.join(", ")}, latency, retry_after, seed, tokenize)`);
+      throw new FaultSpecError(`unknown fault parameter '${key}' (known: faults, ${FAULT_KINDS.join(", ")}, latency, retry_after, seed, tokenize, cache)`);
     }
   }
   for (const kind of FAULT_KINDS) plan.rates[kind] = explicit[kind] ?? (total ?? 0) * DEFAULT_MIX[kind];

@@ -2,7 +2,7 @@
 import type { ChatMessage } from "../probes/types";
 import { splitChat, splitPrompt, type ParsedPrompt } from "./prompt";
 import { readAnswer } from "./reader";
-import { prefixCacheOf } from "./prefix-cache";
+import { prefixCacheOf, type PrefixCache } from "./prefix-cache";
 import { countTextTokens, decodeTokens, encodeTokens, lastTokens } from "./tokens";
 
 export interface ReferenceModel {
@@ -74,11 +74,12 @@ export class ReferenceModelError extends Error {
 }
 
 /** Completions API: prompt_tokens is the cl100k_base token count of the raw prompt. */
-export function completeText(modelId: string, prompt: string, options: GenerationOptions = {}): Completion {
+// `cache` is the server's prefix cache; by default the one of the plain model name.
+export function completeText(modelId: string, prompt: string, options: GenerationOptions = {}, cache?: PrefixCache): Completion {
   const model = requireModel(modelId);
   const ids = encodeTokens(prompt);
   checkContextWindow(model, ids.length, "prompt");
-  return withCachedTokens(generate(model, splitPrompt(prompt), ids.length, options), prefixCacheOf(model.id).lookupAndInsert(ids));
+  return withCachedTokens(generate(model, splitPrompt(prompt), ids.length, options), (cache ?? prefixCacheOf(model.id)).lookupAndInsert(ids));
 }
 
 /** Chat API: prompt_tokens follows OpenAI's chat accounting, see `chatPromptTokens`. */
@@ -86,11 +87,12 @@ export function completeChat(
   modelId: string,
   messages: readonly ChatMessage[],
   options: GenerationOptions = {},
+  cache?: PrefixCache,
 ): Completion {
   const model = requireModel(modelId);
   const promptTokens = chatPromptTokens(messages);
   checkContextWindow(model, promptTokens, "messages");
-  const cached = prefixCacheOf(model.id).lookupAndInsert(chatTokenIds(messages));
+  const cached = (cache ?? prefixCacheOf(model.id)).lookupAndInsert(chatTokenIds(messages));
   return withCachedTokens(generate(model, splitChat(messages), promptTokens, options), cached);
 }
 

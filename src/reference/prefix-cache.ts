@@ -5,7 +5,10 @@
 // effect of the order probes are dispatched in can be measured offline.
 
 export const BLOCK_TOKENS = 16; // vLLM's default block size
-export const CACHE_CAPACITY_TOKENS = 1 << 20; // ~1M tokens: a single large GPU's KV cache
+// What one 80 GB GPU holds: Llama-3-8B keeps 128 KiB of KV cache per token, so ~400K tokens fit
+// beside its weights; LLaMA-2-7B (no grouped-query attention) keeps 512 KiB, ~110K. Two 128K
+// prompts, then: too small to keep a whole needle grid, as real servers are.
+export const CACHE_CAPACITY_TOKENS = 262_144;
 
 export class PrefixCache {
   private readonly blocks = new Map<string, true>(); // insertion order = recency
@@ -52,10 +55,18 @@ export class PrefixCache {
   }
 }
 
-const caches = new Map<string, PrefixCache>(); // one per reference model, per isolate
+const caches = new Map<string, PrefixCache>(); // one per model name, per isolate
+const MAX_SERVERS = 16; // names are caller-chosen: the oldest cache goes beyond this many
 
-export function prefixCacheOf(modelId: string): PrefixCache {
-  let cache = caches.get(modelId);
-  if (!cache) caches.set(modelId, (cache = new PrefixCache()));
+/**
+ * The cache of the server behind a model name. Each name (suffix included: `+cache=N` sets the
+ * capacity) is its own server, so a benchmark can start from an empty cache.
+ */
+export function prefixCacheOf(modelName: string, capacityTokens = CACHE_CAPACITY_TOKENS): PrefixCache {
+  let cache = caches.get(modelName);
+  if (!cache) {
+    if (caches.size >= MAX_SERVERS) caches.delete(caches.keys().next().value!);
+    caches.set(modelName, (cache = new PrefixCache(capacityTokens)));
+  }
   return cache;
 }

@@ -35,6 +35,7 @@ import {
   usageChunk,
 } from "./openai";
 import { chatCompletionRequest, completionRequest, describeIssue, toChatMessages } from "./schemas";
+import { prefixCacheOf, type PrefixCache } from "./prefix-cache";
 
 /** Thrown inside handlers to answer with an OpenAI-style error body. */
 class HttpError extends Error {
@@ -67,7 +68,7 @@ referenceRoutes.post("/completions", async (c) => {
   const fault = await injectFault(c, model, prompts.join("\u0000"));
   if (fault instanceof Response) return fault;
   const options = { max_tokens: body.max_tokens, stop: body.stop };
-  const results = prompts.map((prompt) => runModel(() => completeText(model.base, prompt, options)));
+  const results = prompts.map((prompt) => runModel(() => completeText(model.base, prompt, options, serverCacheOf(body.model, model))));
   const meta = newResponseMeta("cmpl", body.model);
   const usage = sumUsage(results);
   if (!body.stream) return jsonAnswer(c, textCompletion(meta, results, usage), fault);
@@ -84,7 +85,7 @@ referenceRoutes.post("/chat/completions", async (c) => {
   const fault = await injectFault(c, model, JSON.stringify(messages));
   if (fault instanceof Response) return fault;
   const options = { max_tokens: body.max_completion_tokens ?? body.max_tokens, stop: body.stop };
-  const result = runModel(() => completeChat(model.base, messages, options));
+  const result = runModel(() => completeChat(model.base, messages, options, serverCacheOf(body.model, model)));
   const meta = newResponseMeta("chatcmpl", body.model);
   if (!body.stream) return jsonAnswer(c, chatCompletion(meta, result, result.usage), fault);
   const withUsage = body.stream_options?.include_usage === true;
@@ -165,6 +166,12 @@ function faultModelOf(name: string): FaultModel {
     if (error instanceof FaultSpecError) throw new HttpError(400, `Invalid value for 'model': ${error.message}.`, "model");
     throw error;
   }
+}
+
+/** The prefix cache of the server a model name stands for (`+cache=N` sizes it). */
+function serverCacheOf(name: string, model: FaultModel): PrefixCache | undefined {
+  if (!getReferenceModel(model.base)) return undefined; // refused with a 404 by the model itself
+  return prefixCacheOf(name, model.plan?.cacheTokens ?? undefined);
 }
 
 type BodyFault = "malformed" | "truncated" | null;

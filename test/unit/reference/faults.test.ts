@@ -57,6 +57,12 @@ describe("parseFaultModel", () => {
     expect(() => parseFaultModel("extractive-128k+tokenize=no")).toThrow(/on or off/);
   });
 
+  it("sizes the simulated prefix cache with cache=N, and nothing else", () => {
+    const { plan } = parseFaultModel("extractive-128k+cache=131072");
+    expect(plan).toMatchObject({ cacheTokens: 131072, tokenizeRoute: true, rates: { "429": 0, "5xx": 0, malformed: 0, truncated: 0, hang: 0 } });
+    expect(parseFaultModel("extractive-128k+faults=0.1").plan!.cacheTokens).toBeNull();
+  });
+
   it.each([
     ["extractive-128k+", /empty/],
     ["extractive-128k+faults", /key=value/],
@@ -66,6 +72,8 @@ describe("parseFaultModel", () => {
     ["extractive-128k+faults=0.1,faults=0.2", /twice/],
     ["extractive-128k+latency=fast", /whole number/],
     ["extractive-128k+f500=0.1", /unknown fault parameter 'f500'/],
+    ["extractive-128k+cache=lots", /'cache' must be a whole number of tokens/],
+    ["extractive-128k+cache=99999999", /up to 4194304/],
   ])("refuses %s", (name, message) => {
     expect(() => parseFaultModel(name)).toThrow(message);
   });
@@ -78,6 +86,7 @@ describe("drawFault", () => {
     retryAfterS: 1,
     seed,
     tokenizeRoute: true,
+    cacheTokens: null,
   });
 
   it("injects each kind at about its rate", () => {
