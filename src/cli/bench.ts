@@ -2,7 +2,8 @@
 //   prompt_build — p50 time to build a 128K-token needle prompt, fast path vs the paper's naive path
 //   dispatch     — a run against an endpoint with fixed latency and concurrency K: efficiency = ideal / wall
 //   throughput   — the paper's 400-probe grid through the local queue against an instant endpoint
-//   prefix_cache — cached-token ratio of the paper grid in our dispatch order vs a random order
+//   prefix_cache — cached-token ratio of the paper grid in our dispatch order vs a random order and
+//                  vs grouping by length, through a simulated cache the size of one GPU's
 //   overhead     — per-probe service time excluding the endpoint (instant endpoint, concurrency 1)
 //   boundary_cache — a 128K-token haystack: tokenizing it cold vs loading its boundary-cache entry
 // Figures are medians of one run on this machine; it is shared and noisy, so compare ratios.
@@ -15,7 +16,8 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadBuiltinCorpus } from "../probes/corpora";
 import { buildNeedleProbe, FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE, PAPER_CONTEXT_LENGTHS, PAPER_DEPTH_PERCENTS, prepareNeedleProbes } from "../probes/needle";
-import { PrefixCache } from "../reference/prefix-cache";
+import { CACHE_CAPACITY_TOKENS, PrefixCache } from "../reference/prefix-cache";
+import { SUITES } from "../probes/suites";
 import { encodeTokens } from "../reference/tokens";
 import { naiveBuildNeedleHaystack } from "../probes/needle/naive";
 import { loadTokenizer } from "../probes/tokenizers";
@@ -146,39 +148,63 @@ function model(endpoint: BenchEndpoint, name: string, concurrency: number) {
 }
 
 /**
- * Our order is measured through the service (the reference model reports cached tokens); the
- * random order replays the same 400 prompts through the same simulated cache, one after another.
+ * Our order is measured through the service, against a reference model whose simulated prefix
+ * cache holds CACHE_CAPACITY_TOKENS (two 128K prompts, as one GPU would) and reports cached
+ * tokens. The same 400 prompts are then replayed one after another through fresh caches of the
+ * same size in three orders: ours (no concurrency), grouped by length (deepest first within each,
+ * the order before this one), and a fixed random shuffle; and at other cache sizes, to show how
+ * each order depends on the cache.
  */
 async function prefixCache(base: string) {
   const run = await submitAndWait(base, {
-    model: { name: "cache", base_url: `${base}/reference/v1`, model: "extractive-128k", tokenizer: "cl100k_base", max_concurrency: 6, request_timeout_s: 120 },
+    model: { name: "cache", base_url: `${base}/reference/v1`, model: `extractive-128k+cache=${CACHE_CAPACITY_TOKENS}`, tokenizer: "cl100k_base", max_concurrency: 6, request_timeout_s: 120 },
     suites: [{ type: "needle", preset: "paper" }],
   });
   const usage = run.run.usage as { prompt_tokens: number; cached_tokens: number; cached_ratio: number };
   const corpus = loadBuiltinCorpus("sotu");
   await prepareNeedleProbes("cl100k_base", corpus);
-  const cells = PAPER_CONTEXT_LENGTHS.flatMap((contextLength) => PAPER_DEPTH_PERCENTS.map((depthPercent) => ({ contextLength, depthPercent })));
+  type Cell = { contextLength: number; depthPercent: number };
+  const recipe = { type: "needle" as const, index: 0, corpus: corpus.id, corpus_version: corpus.version, tokenizer: "cl100k_base" as const, api: "completions" as const, context_lengths: [...PAPER_CONTEXT_LENGTHS], depth_percents: [...PAPER_DEPTH_PERCENTS] };
+  const ours: Cell[] = SUITES.needle.plan(recipe).map((p) => ({ contextLength: p.contextLength!, depthPercent: p.depthPercent! }));
+  const byLength: Cell[] = PAPER_CONTEXT_LENGTHS.flatMap((contextLength) => [...PAPER_DEPTH_PERCENTS].reverse().map((depthPercent) => ({ contextLength, depthPercent })));
+  const random = [...byLength];
   let seed = 42; // a fixed shuffle, so runs compare
-  const random = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
-  for (let i = cells.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [cells[i], cells[j]] = [cells[j]!, cells[i]!];
+  const next = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = random.length - 1; i > 0; i--) {
+    const j = Math.floor(next() * (i + 1));
+    [random[i], random[j]] = [random[j]!, random[i]!];
   }
-  const cache = new PrefixCache();
-  let prompt = 0;
-  let cached = 0;
-  for (const cell of cells) {
+  const prompts = new Map<string, number[]>();
+  for (const cell of ours) {
     const built = buildNeedleProbe({ tokenizer: "cl100k_base", api: "completions", ...cell }, corpus);
-    const ids = encodeTokens(built.prompt.api === "completions" ? built.prompt.prompt : "");
-    prompt += ids.length;
-    cached += cache.lookupAndInsert(ids);
+    prompts.set(`${cell.contextLength}/${cell.depthPercent}`, encodeTokens(built.prompt.api === "completions" ? built.prompt.prompt : ""));
   }
+  const replay = (order: readonly Cell[], capacityTokens: number) => {
+    const cache = new PrefixCache(capacityTokens);
+    let prompt = 0;
+    let cached = 0;
+    for (const cell of order) {
+      const ids = prompts.get(`${cell.contextLength}/${cell.depthPercent}`)!;
+      prompt += ids.length;
+      cached += cache.lookupAndInsert(ids);
+    }
+    return round(cached / prompt, 4);
+  };
   return {
     probes: 400,
+    cache_capacity_tokens: CACHE_CAPACITY_TOKENS,
     prompt_tokens: usage.prompt_tokens,
     cached_tokens: usage.cached_tokens,
     cached_ratio: usage.cached_ratio,
-    naive_cached_ratio: round(cached / prompt, 4),
+    naive_cached_ratio: replay(random, CACHE_CAPACITY_TOKENS),
+    by_length_cached_ratio: replay(byLength, CACHE_CAPACITY_TOKENS),
+    replay_cached_ratio: replay(ours, CACHE_CAPACITY_TOKENS),
+    by_capacity: [131_072, CACHE_CAPACITY_TOKENS, 1 << 20].map((capacity) => ({
+      cache_tokens: capacity,
+      ours: replay(ours, capacity),
+      by_length: replay(byLength, capacity),
+      random: replay(random, capacity),
+    })),
     wall_s: round(run.wallS),
   };
 }
@@ -219,6 +245,8 @@ async function main() {
   if (results.boundary_cache) console.table((results.boundary_cache as Record<string, unknown>[]).map((r) => ({ ...r })));
   if (SERVICE_SECTIONS.some((s) => results[s] !== undefined)) {
     console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
+    const byCapacity = (results.prefix_cache as { by_capacity?: object[] } | undefined)?.by_capacity;
+    if (byCapacity) console.table(byCapacity.map((row) => ({ ...row }))); // cached ratio per order and cache size
   }
   console.log(JSON.stringify(results));
 }

@@ -162,12 +162,13 @@ describe("runs", () => {
     expect(page2.data.map((p) => p.idx)).toEqual([4, 5]);
     expect(page2.next_cursor).toBeNull();
     const probe = page1.data[0]!;
-    // Deepest needle first within a length (prefix-cache-aware order).
-    expect(probe).toMatchObject({ idx: 0, suite: 0, context_length: 1000, depth_percent: 100, status: "scored", prompt_tokens: 1234, completion_tokens: 12 });
-    expect(page1.data.map((p) => [p.context_length, p.depth_percent])).toEqual([[1000, 100], [1000, 50], [1000, 0], [2000, 100]]);
-    // 800 haystack tokens + the template: the fake's 1234 is far off, so the probe is flagged.
-    expect(probe.constructed_tokens).toBe(800);
-    expect(probe.expected_prompt_tokens).toBe(844);
+    // Deepest needle position first, across lengths; depth 0 last (prefix-cache-aware order).
+    expect(probe).toMatchObject({ idx: 0, suite: 0, context_length: 2000, depth_percent: 100, status: "scored", prompt_tokens: 1234, completion_tokens: 12 });
+    expect(page1.data.map((p) => [p.context_length, p.depth_percent])).toEqual([[2000, 100], [2000, 50], [1000, 100], [1000, 50]]);
+    expect(page2.data.map((p) => [p.context_length, p.depth_percent])).toEqual([[2000, 0], [1000, 0]]);
+    // 1,800 haystack tokens + the template: the fake's 1234 is far off, so the probe is flagged.
+    expect(probe.constructed_tokens).toBe(1800);
+    expect(probe.expected_prompt_tokens).toBe(1844);
     expect(probe.token_mismatch).toBe(true);
     expect(probe.prompt_sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(typeof probe.latency_ms).toBe("number");

@@ -48,13 +48,13 @@ describe("corpora", () => {
     fakeUpstream(vi, () => new Response(completionBody("eat a sandwich and sit in Dolores Park on a sunny day.")));
     const { id } = await createRun(needleRun({ suites: [{ type: "needle", corpus: corpus.id, context_lengths: [1000, 2000], depth_percents: [0, 100] }] }));
     await waitForStatus(id, ["succeeded"]);
-    // Probe 1 is length 1000 at depth 0 (deepest needles come first): the needle, then the
-    // haystack from the first file by name.
-    expect(((await (await api(`/v1/runs/${id}/probes/1`)).json()) as { depth_percent: number }).depth_percent).toBe(0);
-    const rebuilt = (await (await api(`/v1/runs/${id}/probes/1/prompt`)).json()) as { prompt: string };
+    // Probes run deepest needle first: 2000/100, 1000/100, 2000/0, then 1000/0 (the needle, then
+    // the haystack from the first file by name).
+    expect(((await (await api(`/v1/runs/${id}/probes/3`)).json()) as { context_length: number; depth_percent: number })).toMatchObject({ context_length: 1000, depth_percent: 0 });
+    const rebuilt = (await (await api(`/v1/runs/${id}/probes/3/prompt`)).json()) as { prompt: string };
     expect(rebuilt.prompt.indexOf("Dolores Park")).toBeLessThan(rebuilt.prompt.indexOf("Alpha essay sentence number 0"));
     expect(rebuilt.prompt).not.toContain("Bravo");
-    const longest = (await (await api(`/v1/runs/${id}/probes/3/prompt`)).json()) as { prompt: string };
+    const longest = (await (await api(`/v1/runs/${id}/probes/0/prompt`)).json()) as { prompt: string };
     expect(longest.prompt).toContain("Bravo essay");
     expect(longest.prompt.indexOf("Alpha")).toBeLessThan(longest.prompt.indexOf("Bravo"));
   });

@@ -3,6 +3,7 @@
 import { isBuiltinCorpusId } from "../corpora";
 import {
   buildNeedleProbe,
+  FINAL_CONTEXT_LENGTH_BUFFER,
   estimateNeedlePromptTokens,
   GridError,
   NEEDLE_METRICS,
@@ -106,14 +107,18 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     };
   },
 
-  // Prefix-cache-aware order: the probes of one length run together, deepest needle first. All
-  // probes of a length share the haystack up to their needle, so after the depth-100 probe (the
-  // whole haystack, needle appended) every shallower one finds its text before the needle already
-  // in a server's prefix cache. Shorter lengths come first; their haystack opens the longer ones.
+  // Prefix-cache-aware order. Every probe opens with the same haystack text up to its needle
+  // (the corpus start, at any length), so a server's prefix cache can serve all of it if some
+  // earlier probe carried at least that much. Probes therefore run by needle position, deepest
+  // first across all lengths: each then needs only a prefix of what the probe before it just
+  // brought, which stays cached under any cache that holds one prompt. The depth-0 probes come
+  // last, longest first: they share the needle and then the haystack, so each is a prefix of the
+  // one before. Grouping by length instead (deepest first within a length) re-sends the longest
+  // prefixes once per length, and a cache smaller than a length's ten prompts has evicted them by
+  // then: `npm run bench` measures both orders (see the README, "Prefix-cache-aware order").
   plan(recipe) {
-    const deepestFirst = [...recipe.depth_percents].sort((a, b) => b - a);
-    return recipe.context_lengths.flatMap((contextLength) =>
-      deepestFirst.map((depthPercent) => ({
+    const points = recipe.context_lengths.flatMap((contextLength) =>
+      recipe.depth_percents.map((depthPercent) => ({
         suiteIndex: recipe.index,
         suiteType: "needle" as const,
         contextLength,
@@ -121,6 +126,7 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
         item: null,
       })),
     );
+    return points.sort((a, b) => approximateNeedlePosition(b) - approximateNeedlePosition(a) || b.contextLength - a.contextLength);
   },
 
   async estimatePromptTokens(recipe, points) {
@@ -160,3 +166,11 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
     return scoreNeedle(response);
   },
 };
+
+/**
+ * Where the needle goes, in haystack tokens, before the back-off to a sentence end: enough to
+ * order probes for the prefix cache without tokenizing (see `plan`).
+ */
+function approximateNeedlePosition(point: { contextLength: number; depthPercent: number }): number {
+  return ((point.contextLength - FINAL_CONTEXT_LENGTH_BUFFER) * point.depthPercent) / 100;
+}
