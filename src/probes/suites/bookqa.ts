@@ -201,9 +201,18 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
     };
   },
 
-  // Questions in dataset order: probes about one book are adjacent and share its cached encoding.
+  // The questions about one book run one after another (books in order of first appearance,
+  // questions in dataset order within a book): their prompts open with the same book text, which a
+  // server's prefix cache then still holds, and the Worker tokenizes each book once. A dataset need
+  // not list a book's questions together. `item` stays the question's position in the dataset.
   plan(recipe) {
-    return recipe.questions.map((_, position) => ({
+    const firstSeen = new Map<string, number>();
+    recipe.questions.forEach((question, position) => {
+      if (!firstSeen.has(question.book)) firstSeen.set(question.book, position);
+    });
+    const order = recipe.questions.map((question, position) => ({ book: firstSeen.get(question.book)!, position }));
+    order.sort((a, b) => a.book - b.book || a.position - b.position);
+    return order.map(({ position }) => ({
       suiteIndex: recipe.index,
       suiteType: "bookqa" as const,
       contextLength: recipe.no_context ? 0 : recipe.window,

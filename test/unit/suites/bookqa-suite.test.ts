@@ -83,6 +83,14 @@ describe("bookqa suite", () => {
     expect(bookQaSuite.plan(blind).map((p) => p.contextLength)).toEqual([0, 0, 0]);
   });
 
+  it("runs each book's questions one after another, books in order of first appearance", async () => {
+    const recipe = await bookQaSuite.resolve(spec(), MODEL, 0, context);
+    const [q] = recipe.questions;
+    const books = ["book-b", "book-a", "book-b", "book-c", "book-a", "book-b"];
+    const mixed = { ...recipe, questions: books.map((book, i) => ({ ...q!, id: `q${i}`, book })) };
+    expect(bookQaSuite.plan(mixed).map((p) => p.item)).toEqual([0, 2, 5, 1, 4, 3]);
+  });
+
   it("builds the same prompt as buildTruncatedBookQaPrompt and scores with scoreBookQa", async () => {
     const recipe = await bookQaSuite.resolve(spec({ window: 300 }), MODEL, 0, context);
     const [point] = bookQaSuite.plan(recipe).slice(1);
