@@ -48,7 +48,7 @@ export function runResource(run: RunRow, liveProbes: ProbeRow[] | undefined, vie
       completion_tokens: run.completionTokens,
       cached_tokens: run.cachedTokens,
       cached_ratio: run.promptTokens ? Math.round((10_000 * run.cachedTokens) / run.promptTokens) / 10_000 : null,
-      cost_usd: costUsd(model, run.promptTokens, run.completionTokens),
+      cost_usd: costUsd(model, run.promptTokens, run.completionTokens, run.cachedTokens),
     },
     error: run.error,
     // The secret stays sealed in D1: only the fact that one is set is shown, and only to the run's account.

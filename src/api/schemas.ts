@@ -41,6 +41,9 @@ export const ModelSpec = z
     }),
     price_per_million_input: z.number().min(0).max(10_000).optional().openapi({ description: "USD per million prompt tokens; enables cost figures." }),
     price_per_million_output: z.number().min(0).max(10_000).optional().openapi({ description: "USD per million completion tokens." }),
+    price_per_million_cached_input: z.number().min(0).max(10_000).optional().openapi({
+      description: "USD per million prompt tokens the endpoint served from its prefix cache (usage cached_tokens), as hosted APIs bill them; default price_per_million_input. Dry-run costs assume no cache hits.",
+    }),
     stream: z.boolean().default(true).openapi({
       description: "Ask for server-sent events (with usage) when the endpoint supports them: headers arrive early, time to first token is recorded, proxy timeouts on long prefills are avoided. Falls back to plain JSON.",
     }),
@@ -250,7 +253,7 @@ export const Run = z
       completion_tokens: z.int(),
       cached_tokens: z.int().openapi({ description: "Prompt tokens the endpoint served from its prefix cache (usage.prompt_tokens_details.cached_tokens)." }),
       cached_ratio: z.number().nullable().openapi({ description: "cached_tokens / prompt_tokens." }),
-      cost_usd: z.number().nullable().openapi({ description: "From the model's prices; null without prices." }),
+      cost_usd: z.number().nullable().openapi({ description: "From the model's prices, cached prompt tokens at price_per_million_cached_input; null without prices." }),
     }),
     error: z.string().nullable(),
     webhook: z

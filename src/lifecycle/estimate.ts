@@ -6,11 +6,16 @@ import type { Env } from "../env";
 export interface Prices {
   price_per_million_input?: number;
   price_per_million_output?: number;
+  /** Hosted APIs bill prompt tokens served from their prefix cache at a discount. */
+  price_per_million_cached_input?: number;
 }
 
-export function costUsd(prices: Prices, promptTokens: number, completionTokens: number): number | null {
-  if (prices.price_per_million_input === undefined && prices.price_per_million_output === undefined) return null;
-  const usd = (promptTokens * (prices.price_per_million_input ?? 0) + completionTokens * (prices.price_per_million_output ?? 0)) / 1e6;
+/** USD for a run's tokens; `cachedTokens` (part of `promptTokens`) at the cached-input price if one is set. */
+export function costUsd(prices: Prices, promptTokens: number, completionTokens: number, cachedTokens = 0): number | null {
+  if (prices.price_per_million_input === undefined && prices.price_per_million_output === undefined && prices.price_per_million_cached_input === undefined) return null;
+  const input = prices.price_per_million_input ?? 0;
+  const cached = Math.min(Math.max(0, cachedTokens), promptTokens);
+  const usd = ((promptTokens - cached) * input + cached * (prices.price_per_million_cached_input ?? input) + completionTokens * (prices.price_per_million_output ?? 0)) / 1e6;
   return Math.round(usd * 1e6) / 1e6;
 }
 

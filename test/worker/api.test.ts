@@ -124,6 +124,16 @@ describe("runs", () => {
     expect(second.time_basis).toContain("earlier probes");
   });
 
+  it("bills the prompt tokens the endpoint served from its cache at the cached-input price", async () => {
+    const usage = { prompt_tokens: 1000, completion_tokens: 10, total_tokens: 1010, prompt_tokens_details: { cached_tokens: 600 } };
+    fakeUpstream(vi, () => new Response(JSON.stringify({ id: "c", object: "text_completion", choices: [{ index: 0, text: "eat a sandwich", finish_reason: "stop" }], usage })));
+    const { id } = await createRun(needleRun({}, { price_per_million_input: 3, price_per_million_cached_input: 0.3, price_per_million_output: 15 }));
+    const run = (await waitForStatus(id, ["succeeded"])) as { usage: Record<string, number>; model: Record<string, unknown> };
+    expect(run.usage).toMatchObject({ prompt_tokens: 6000, cached_tokens: 3600, cached_ratio: 0.6, completion_tokens: 60 });
+    expect(run.usage.cost_usd).toBeCloseTo((2400 * 3 + 3600 * 0.3 + 60 * 15) / 1e6, 9);
+    expect(run.model.price_per_million_cached_input).toBe(0.3);
+  });
+
   it("POST answers 202 with Location and the run, without the api_key", async () => {
     const res = await api("/v1/runs", { method: "POST", json: needleRun({}, { api_key: "sk-secret-marker" }) });
     expect(res.status).toBe(202);

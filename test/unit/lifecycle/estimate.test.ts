@@ -6,6 +6,10 @@ describe("estimates", () => {
     expect(costUsd({ price_per_million_input: 2, price_per_million_output: 8 }, 1_000_000, 10_000)).toBe(2.08);
     expect(costUsd({ price_per_million_input: 0.5 }, 2_000_000, 5)).toBe(1);
     expect(costUsd({}, 1_000_000, 1)).toBeNull();
+    // Cached prompt tokens at the cached-input price; without one, at the input price.
+    expect(costUsd({ price_per_million_input: 2, price_per_million_cached_input: 0.5, price_per_million_output: 8 }, 1_000_000, 10_000, 600_000)).toBe(1.18);
+    expect(costUsd({ price_per_million_input: 2 }, 1_000_000, 0, 600_000)).toBe(2);
+    expect(costUsd({ price_per_million_cached_input: 1 }, 1_000_000, 0, 2_000_000)).toBe(1); // cached never above prompt
   });
 
   it("fits latency = a + b·tokens and predicts wall time at a concurrency", () => {
