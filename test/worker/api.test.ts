@@ -25,6 +25,7 @@ describe("validation", () => {
     ["empty suites", needleRun({ suites: [] }), ["/suites"]],
     ["unknown suite type", needleRun({ suites: [{ type: "haystack" }] }), ["/suites/0/type"]],
     ["zero concurrency", needleRun({}, { max_concurrency: 0 }), ["/model/max_concurrency"]],
+    ["negative prices", needleRun({}, { price_per_million_input: -1, price_per_million_cached_input: -0.5 }), ["/model/price_per_million_input", "/model/price_per_million_cached_input"]],
     ["length over the window", needleRun({ suites: [{ type: "needle", context_lengths: [1000, 200000], depth_percents: [0] }] }), ["/suites/0/context_lengths/1"]],
     ["depth over 100", needleRun({ suites: [{ type: "needle", context_lengths: [1000], depth_percents: [0, 101] }] }), ["/suites/0/depth_percents/1"]],
     ["paper grid beyond a 32K window", needleRun({ suites: [{ type: "needle", preset: "paper" }] }, { context_window: 32768 }), ["/suites/0/preset"]],
