@@ -198,6 +198,13 @@ async function attemptProbe(
   const { point } = begun;
   const attempt = Math.max(job.deliveries, begun.attempts);
   const claimNext = () => ({ maxInFlight: model.max_concurrency, leaseUntil: Date.now() + leaseMs(model) });
+  // Frees the permit at once (a throttle pauses and narrows the endpoint) and retries the probe later.
+  const retryLater = async (release: ReleaseOutcome, retryAfterS: number | null, reason: string): Promise<Verdict> => {
+    await permit.release(release);
+    const delaySeconds = retryDelaySeconds(attempt, retryAfterS);
+    await noteRetry(env.DB, runId, idx, `attempt ${attempt}: ${reason}`, Date.now() + delaySeconds * 1000 + leaseMs(model));
+    return { kind: "retry", delaySeconds };
+  };
 
   const recipe = recipesOf(run).find((r) => r.index === point.suiteIndex);
   if (!recipe) throw new Error(`run ${runId} has no suite ${point.suiteIndex}`);
@@ -235,12 +242,9 @@ async function attemptProbe(
     built = await suite.build(recipe as never, buildPoint, suiteContext(env));
   } catch (error) {
     if (error instanceof TokenizeCallError && error.throttle && attempt < PROBE_MAX_ATTEMPTS) {
-      // The endpoint throttled its tokenize route (or a calibration call): like a throttled
-      // completion, the limiter pauses and narrows, and the probe retries after Retry-After.
-      await permit.release({ kind: "throttled", retryAfterS: error.throttle.retryAfterS });
-      const delaySeconds = retryDelaySeconds(attempt, error.throttle.retryAfterS);
-      await noteRetry(env.DB, runId, idx, `attempt ${attempt}: ${error.message}`, Date.now() + delaySeconds * 1000 + leaseMs(model));
-      return { kind: "retry", delaySeconds };
+      // The endpoint throttled its tokenize route (or a calibration call): handled like a
+      // throttled completion.
+      return retryLater({ kind: "throttled", retryAfterS: error.throttle.retryAfterS }, error.throttle.retryAfterS, error.message);
     }
     if (!isPermanentBuildError(error)) throw error;
     // The probe science refuses this cell (e.g. no sentence end before a small depth): retrying
@@ -268,13 +272,7 @@ async function attemptProbe(
   );
   if (outcome.kind === "ok" && outcome.streamRefused) refusesStreaming.add(model.base_url);
 
-  if (outcome.kind === "retry" && attempt < PROBE_MAX_ATTEMPTS) {
-    // Free the permit at once; a 429 pauses and narrows the endpoint.
-    await permit.release(releaseOutcomeOf(outcome));
-    const delaySeconds = retryDelaySeconds(attempt, outcome.retryAfterS);
-    await noteRetry(env.DB, runId, idx, `attempt ${attempt}: ${outcome.reason}`, Date.now() + delaySeconds * 1000 + leaseMs(model));
-    return { kind: "retry", delaySeconds };
-  }
+  if (outcome.kind === "retry" && attempt < PROBE_MAX_ATTEMPTS) return retryLater(releaseOutcomeOf(outcome), outcome.retryAfterS, outcome.reason);
   // Free the permit before our own bookkeeping and, if this lane goes on with the run's next probe,
   // ask for that one's permit in the same call; its attempt then begins in the settling transaction.
   const chain = budget.take(run);
