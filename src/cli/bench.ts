@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { loadBuiltinCorpus } from "../probes/corpora";
 import { buildNeedleProbe, FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE, PAPER_CONTEXT_LENGTHS, PAPER_DEPTH_PERCENTS, prepareNeedleProbes } from "../probes/needle";
-import { CACHE_CAPACITY_TOKENS, PrefixCache } from "../reference/prefix-cache";
+import { CACHE_CAPACITY_TOKENS, cachedShare } from "../reference/prefix-cache";
 import { SUITES } from "../probes/suites";
 import { encodeTokens } from "../reference/tokens";
 import { naiveBuildNeedleHaystack } from "../probes/needle/naive";
@@ -179,17 +179,8 @@ async function prefixCache(base: string) {
     const built = buildNeedleProbe({ tokenizer: "cl100k_base", api: "completions", ...cell }, corpus);
     prompts.set(`${cell.contextLength}/${cell.depthPercent}`, encodeTokens(built.prompt.api === "completions" ? built.prompt.prompt : ""));
   }
-  const replay = (order: readonly Cell[], capacityTokens: number) => {
-    const cache = new PrefixCache(capacityTokens);
-    let prompt = 0;
-    let cached = 0;
-    for (const cell of order) {
-      const ids = prompts.get(`${cell.contextLength}/${cell.depthPercent}`)!;
-      prompt += ids.length;
-      cached += cache.lookupAndInsert(ids);
-    }
-    return round(cached / prompt, 4);
-  };
+  const replay = (order: readonly Cell[], capacityTokens: number) =>
+    round(cachedShare(order.map((cell) => prompts.get(`${cell.contextLength}/${cell.depthPercent}`)!), capacityTokens), 4);
   return {
     probes: 400,
     cache_capacity_tokens: CACHE_CAPACITY_TOKENS,

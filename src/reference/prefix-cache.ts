@@ -55,6 +55,18 @@ export class PrefixCache {
   }
 }
 
+/** Share of the prompts' tokens a fresh cache of this size serves when they arrive in this order. */
+export function cachedShare(prompts: Iterable<readonly number[]>, capacityTokens = CACHE_CAPACITY_TOKENS): number {
+  const cache = new PrefixCache(capacityTokens);
+  let total = 0;
+  let cached = 0;
+  for (const ids of prompts) {
+    total += ids.length;
+    cached += cache.lookupAndInsert(ids);
+  }
+  return total === 0 ? 0 : cached / total;
+}
+
 const caches = new Map<string, PrefixCache>(); // one per model name, per isolate
 const MAX_SERVERS = 16; // names are caller-chosen: the oldest cache goes beyond this many
 

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { completeText } from "../../../src/reference/models";
-import { PrefixCache } from "../../../src/reference/prefix-cache";
+import { cachedShare, PrefixCache } from "../../../src/reference/prefix-cache";
 import { referenceRoutes } from "../../../src/reference/routes";
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
@@ -13,6 +13,12 @@ describe("simulated prefix cache", () => {
     expect(cache.lookupAndInsert(range(0, 100))).toBe(96); // 6 full blocks of 16
     expect(cache.lookupAndInsert([...range(0, 40), ...range(1000, 60)])).toBe(32); // diverges inside block 3
     expect(cache.lookupAndInsert([7, ...range(0, 99)])).toBe(0); // a different first token changes every block
+  });
+
+  it("replays prompts in order through a fresh cache: cachedShare", () => {
+    expect(cachedShare([range(0, 64), range(0, 64)], 1024)).toBe(0.5);
+    expect(cachedShare([range(0, 64), range(500, 64), range(0, 64)], 64)).toBe(0); // evicted in between
+    expect(cachedShare([])).toBe(0);
   });
 
   it("evicts the least recently used blocks", () => {

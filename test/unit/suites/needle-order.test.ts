@@ -3,7 +3,7 @@ import { loadBuiltinCorpus } from "../../../src/probes/corpora";
 import { buildNeedleProbe, PAPER_CONTEXT_LENGTHS, PAPER_DEPTH_PERCENTS, prepareNeedleProbes } from "../../../src/probes/needle";
 import { SUITES } from "../../../src/probes/suites";
 import type { NeedleRecipe } from "../../../src/probes/suites/needle";
-import { PrefixCache } from "../../../src/reference/prefix-cache";
+import { cachedShare } from "../../../src/reference/prefix-cache";
 import { encodeTokens } from "../../../src/reference/tokens";
 
 const corpus = loadBuiltinCorpus("sotu");
@@ -51,17 +51,7 @@ describe("needle dispatch order (prefix-cache-aware)", () => {
       }
     });
 
-    function cachedRatio(order: readonly Cell[]): number {
-      const cache = new PrefixCache(2 * longest);
-      let prompt = 0;
-      let cached = 0;
-      for (const cell of order) {
-        const ids = prompts.get(`${cell.contextLength}/${cell.depthPercent}`)!;
-        prompt += ids.length;
-        cached += cache.lookupAndInsert(ids);
-      }
-      return cached / prompt;
-    }
+    const cachedRatio = (order: readonly Cell[]) => cachedShare(order.map((cell) => prompts.get(`${cell.contextLength}/${cell.depthPercent}`)!), 2 * longest);
 
     it("caches what every probe shares with an earlier one: its text before the needle", () => {
       const ours = cachedRatio(cellsOf(recipeOf(lengths, depths)));
