@@ -68,7 +68,8 @@ referenceRoutes.post("/completions", async (c) => {
   const fault = await injectFault(c, model, prompts.join("\u0000"));
   if (fault instanceof Response) return fault;
   const options = { max_tokens: body.max_tokens, stop: body.stop };
-  const results = prompts.map((prompt) => runModel(() => completeText(model.base, prompt, options, serverCacheOf(body.model, model))));
+  const cache = serverCacheOf(body.model, model);
+  const results = prompts.map((prompt) => runModel(() => completeText(model.base, prompt, options, cache)));
   const meta = newResponseMeta("cmpl", body.model);
   const usage = sumUsage(results);
   if (!body.stream) return jsonAnswer(c, textCompletion(meta, results, usage), fault);
