@@ -9,8 +9,8 @@ export interface Env {
   WEBHOOKS: Queue<WebhookMessage>;
   BLOBS: R2Bucket;
   SWEEPER: DurableObjectNamespace<import("./lifecycle/sweeper").Sweeper>;
-  /** One per upstream endpoint: its concurrency limit, 429 pauses and waiting probes (src/lifecycle/limiter.ts). */
-  LIMITER: DurableObjectNamespace<import("./lifecycle/limiter").EndpointLimiter>;
+  /** One per upstream endpoint: its concurrency limit, 429 pauses and waiting probes (src/lifecycle/limiter/limiter.ts). */
+  LIMITER: DurableObjectNamespace<import("./lifecycle/limiter/limiter").EndpointLimiter>;
   ALLOW_LOOPBACK_ENDPOINTS?: string;
   SWEEP_INTERVAL_SECONDS?: string;
   MAX_PROBES_PER_RUN?: string;
@@ -22,7 +22,7 @@ export interface Env {
   MAX_CONCURRENCY_PER_RUN?: string;
   /** Runs an account may submit per 24 h (default 100); an account's own runs_per_day overrides it. */
   RUNS_PER_ACCOUNT_PER_DAY?: string;
-  /** Worker secret: the admin bearer token (src/api/auth.ts). Without it no request is admin. */
+  /** Worker secret: the admin bearer token (src/http/auth.ts). Without it no request is admin. */
   ADMIN_TOKEN?: string;
   /** Points a run may lose against the previous step of its series before it is flagged (default 5). */
   REGRESSION_MARGIN?: string;

@@ -10,7 +10,7 @@ import { consumeWebhookBatch } from "./lifecycle/webhooks/deliver";
 import { WEBHOOK_QUEUE } from "./lifecycle/webhooks/messages";
 
 export { Sweeper } from "./lifecycle/sweeper";
-export { EndpointLimiter } from "./lifecycle/limiter";
+export { EndpointLimiter } from "./lifecycle/limiter/limiter";
 
 const app = createApp();
 let sweeperArmed = false;

@@ -3,16 +3,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AccountRow, ApiTokenRow } from "../db/schema";
-import { accountWebhookSecretContext, createAccount, createToken, getAccount, getToken, revokeToken, setAccountWebhook } from "../lifecycle/accounts";
+import { accountWebhookSecretContext, createAccount, createToken, getAccount, getToken, revokeToken, setAccountWebhook } from "../accounts/accounts";
 import { envFlag } from "../env";
 import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
 import { checkOutboundUrl } from "../security/ssrf";
 import { sealSecret, SecretsConfigError } from "../security/secrets";
 import { WebhookSpec } from "./schemas";
-import { dailyRunUsage } from "../lifecycle/caps";
-import { createRouter, problemResponses } from "./app-types";
-import { requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "./auth";
-import { problem, ProblemError, problemResponse } from "./problem";
+import { dailyRunUsage } from "../accounts/caps";
+import { createRouter, problemResponses } from "../http/app-env";
+import { requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { problem, ProblemError, problemResponse } from "../http/problem";
 
 export const accountsApi = createRouter();
 

@@ -2,16 +2,16 @@
 // document and its human page. Handlers stay thin; the work lives in src/lifecycle.
 import { HTTPException } from "hono/http-exception";
 import { accountsApi } from "./accounts";
-import { authMiddleware, BEARER_SCHEME } from "./auth";
+import { authMiddleware, BEARER_SCHEME } from "../http/auth";
 import { referenceRoutes } from "../reference/routes";
 import { referenceTokenizeRoutes } from "../reference/tokenize";
-import { createRouter } from "./app-types";
+import { createRouter } from "../http/app-env";
 import { DocsPage } from "./docs";
 import { corporaApi } from "./corpora";
 import { datasetsApi } from "./datasets";
 import { leaderboardApi } from "./leaderboard";
 import { limitsApi } from "./limits";
-import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "./problem";
+import { problem, ProblemError, problemResponse, PROBLEM_CONTENT_TYPE } from "../http/problem";
 import { runsApi } from "./runs";
 import { seriesApi } from "./series";
 import { webhooksApi } from "./webhooks";

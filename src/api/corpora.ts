@@ -2,12 +2,12 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Env } from "../env";
-import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../lifecycle/corpora";
+import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../catalog/corpora";
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../probes/corpora";
 import type { CorpusRow } from "../db/schema";
-import { createRouter, problemResponses } from "./app-types";
-import { tokenRequired, TOKEN_REQUIRED } from "./auth";
-import { problem, ProblemError, problemResponse } from "./problem";
+import { createRouter, problemResponses } from "../http/app-env";
+import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { problem, ProblemError, problemResponse } from "../http/problem";
 
 export const corporaApi = createRouter();
 

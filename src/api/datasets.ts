@@ -13,10 +13,10 @@ import {
   importedInfo,
   listImportedDatasets,
   MAX_DATASET_QUESTIONS,
-} from "../lifecycle/datasets";
-import { createRouter, problemResponses } from "./app-types";
-import { tokenRequired, TOKEN_REQUIRED } from "./auth";
-import { problem, ProblemError } from "./problem";
+} from "../catalog/datasets";
+import { createRouter, problemResponses } from "../http/app-env";
+import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { problem, ProblemError } from "../http/problem";
 
 export const datasetsApi = createRouter();
 

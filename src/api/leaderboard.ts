@@ -7,7 +7,7 @@ import { sha256Hex } from "../lifecycle/consume";
 import { storedModel } from "../lifecycle/run-model";
 import { database, leaderboardRuns } from "../lifecycle/store";
 import type { SuiteAggregate } from "../probes/suites/aggregate";
-import { createRouter, type AppEnv } from "./app-types";
+import { createRouter, type AppEnv } from "../http/app-env";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
 import { LeaderboardRow } from "./schemas";
 

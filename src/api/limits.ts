@@ -1,10 +1,10 @@
 // /v1/runs/{id}/endpoint-limit: read-only view of the limiter of the endpoint a run calls (shared
-// with every other run on that endpoint; src/lifecycle/limiter.ts).
+// with every other run on that endpoint; src/lifecycle/limiter/limiter.ts).
 import { createRoute, z } from "@hono/zod-openapi";
-import { limiterFor } from "../lifecycle/limiter";
+import { limiterFor } from "../lifecycle/limiter/limiter";
 import { storedModel } from "../lifecycle/run-model";
-import { createRouter, problemResponses } from "./app-types";
-import { TOKEN_OPTIONAL, visibleRun } from "./auth";
+import { createRouter, problemResponses } from "../http/app-env";
+import { TOKEN_OPTIONAL, visibleRun } from "../http/auth";
 import { RunIdParam } from "./schemas";
 
 export const limitsApi = createRouter();

@@ -4,7 +4,7 @@ import { settledProbeOf } from "../lifecycle/finalize";
 import { recipesOf } from "../lifecycle/store";
 import { storedModel } from "../lifecycle/run-model";
 import { costUsd } from "../lifecycle/estimate";
-import { runTokenizationOf } from "../lifecycle/run-tokenization";
+import { runTokenizationOf } from "../lifecycle/endpoint/tokenization";
 import { aggregateSuites, type SuiteAggregate } from "../probes/suites/aggregate";
 import type { z } from "@hono/zod-openapi";
 import type { Probe, Run } from "./schemas";

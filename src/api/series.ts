@@ -2,8 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Env } from "../env";
 import { seriesMetrics, seriesPoints } from "../lifecycle/series";
-import { createRouter, problemResponses } from "./app-types";
-import { problem, ProblemError } from "./problem";
+import { createRouter, problemResponses } from "../http/app-env";
+import { problem, ProblemError } from "../http/problem";
 
 export const seriesApi = createRouter();
 

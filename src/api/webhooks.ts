@@ -5,9 +5,9 @@ import type { Context } from "hono";
 import type { WebhookAttemptRow, WebhookDeliveryRow } from "../db/schema";
 import { createPing, redeliver } from "../lifecycle/webhooks/events";
 import { attemptsOf, getDelivery, pageDeliveries } from "../lifecycle/webhooks/store";
-import { createRouter, problemResponses, type AppEnv } from "./app-types";
-import { managedRun, tokenRequired, TOKEN_REQUIRED } from "./auth";
-import { problem, ProblemError } from "./problem";
+import { createRouter, problemResponses, type AppEnv } from "../http/app-env";
+import { managedRun, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { problem, ProblemError } from "../http/problem";
 import { decodeCursor, encodeCursor } from "./resources";
 import { Page, PageQuery, RunIdParam } from "./schemas";
 

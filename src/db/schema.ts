@@ -13,7 +13,7 @@ export const runs = sqliteTable(
     modelJson: text("model_json").notNull(),
     /** The endpoint's API key, sealed (src/security/secrets.ts, context `run:<id>:api_key`); opened only to call. Never returned. */
     apiKeySealed: text("api_key_sealed"),
-    /** The account that submitted the run (src/lifecycle/accounts.ts); `admin` for the admin token. */
+    /** The account that submitted the run (src/accounts/accounts.ts); `admin` for the admin token. */
     accountId: text("account_id"),
     /** 1 when base_url is this service's own /reference/v1: calls are routed inside the Worker. */
     internalEndpoint: integer("internal_endpoint").notNull().default(0),
@@ -61,7 +61,7 @@ export const runs = sqliteTable(
     webhookDisabledReason: text("webhook_disabled_reason"),
     /**
      * Tokenizer "endpoint" only: how lengths are counted in the endpoint's own tokens (JSON, see
-     * src/lifecycle/endpoint-needle.ts): its tokenize route and tokenizer fingerprint, or a
+     * src/lifecycle/endpoint/needle.ts): its tokenize route and tokenizer fingerprint, or a
      * calibration against usage.prompt_tokens (lengths approximate). Written once, by the first probe.
      */
     tokenizationJson: text("tokenization_json"),

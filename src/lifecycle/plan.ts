@@ -1,7 +1,7 @@
 // Plan: turn a validated submission into frozen suite recipes and one probe point per cell.
 // Problems found here are reported against the request field at fault.
 import type { CreateRunRequest } from "../api/schemas";
-import { problem, ProblemError, pointerOf, type FieldError } from "../api/problem";
+import { problem, ProblemError, pointerOf, type FieldError } from "../http/problem";
 import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteRecipe } from "../probes/suites";
 
 export interface SuiteEstimate {

@@ -17,9 +17,9 @@ export interface NewRun {
   id: string;
   modelName: string;
   modelJson: string;
-  /** The endpoint API key, already sealed (src/lifecycle/run-secrets.ts); never plaintext. */
+  /** The endpoint API key, already sealed (src/accounts/secrets.ts); never plaintext. */
   apiKeySealed: string | null;
-  /** The submitting account (src/lifecycle/accounts.ts). */
+  /** The submitting account (src/accounts/accounts.ts). */
   accountId: string;
   internalEndpoint: boolean;
   reference: boolean;

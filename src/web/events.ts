@@ -4,7 +4,7 @@
 // Bounded: after 10 minutes the server closes and EventSource reconnects on its own.
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
-import type { AppEnv } from "../api/app-types";
+import type { AppEnv } from "../http/app-env";
 import { database } from "../lifecycle/store";
 import { isFinished, runProgress, type RunProgress } from "./queries";
 

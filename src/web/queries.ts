@@ -2,8 +2,8 @@
 import { eq } from "drizzle-orm";
 import { runs, type RunRow } from "../db/schema";
 import { getRun, type Db } from "../lifecycle/store";
-import type { Principal } from "../lifecycle/accounts";
-import { canSee } from "../api/auth";
+import type { Principal } from "../accounts/accounts";
+import { canSee } from "../http/auth";
 
 export type RunProgress = Pick<RunRow, "status" | "public" | "accountId" | "total" | "done" | "failed" | "unscorable">;
 

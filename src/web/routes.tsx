@@ -7,10 +7,10 @@
 // Private runs answer 404 on every page, exactly like unknown ones, unless the request carries the
 // run's account token or the admin token.
 import { Hono, type Context } from "hono";
-import type { AppEnv } from "../api/app-types";
+import type { AppEnv } from "../http/app-env";
 import type { ProbeRow, RunRow } from "../db/schema";
 import { probeResource, runResource } from "../api/resources";
-import { suiteContext } from "../lifecycle/corpora";
+import { suiteContext } from "../catalog/corpora";
 import { database, getProbe, leaderboardRuns, listProbes, pointOf, recipesOf } from "../lifecycle/store";
 import { SUITES, suiteOf } from "../probes/suites";
 import { streamRunEvents } from "./events";
@@ -19,7 +19,7 @@ import { NotFoundPage } from "./layout";
 import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderboard";
 import { ProbePage } from "./probe-page";
 import { runProgress, visibleRunFor } from "./queries";
-import { canSee } from "../api/auth";
+import { canSee } from "../http/auth";
 import { RunPage } from "./run-page";
 import { SeriesPage } from "./series-page";
 import { seriesMetrics, seriesPoints } from "../lifecycle/series";

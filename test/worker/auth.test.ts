@@ -3,7 +3,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult, waitOnExecu
 import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { suiteContext } from "../../src/lifecycle/corpora";
+import { suiteContext } from "../../src/catalog/corpora";
 import { probeMessage } from "../../src/lifecycle/messages";
 import { insertRun } from "../../src/lifecycle/store";
 import { SUITES } from "../../src/probes/suites";

@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { encode } from "gpt-tokenizer/encoding/cl100k_base";
-import { r2BoundaryStore } from "../../src/lifecycle/boundary-store";
+import { r2BoundaryStore } from "../../src/catalog/boundary-store";
 import { promptFingerprintText, sha256Hex } from "../../src/lifecycle/consume";
 import { loadBuiltinCorpus } from "../../src/probes/corpora";
 import { boundaryCacheKey, clearLoadedHaystacks, loadHaystack } from "../../src/probes/needle/boundary-cache";

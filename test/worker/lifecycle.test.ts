@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { claimProbes, insertRun } from "../../src/lifecycle/store";
 import { sweep } from "../../src/lifecycle/sweeper";
-import { suiteContext } from "../../src/lifecycle/corpora";
+import { suiteContext } from "../../src/catalog/corpora";
 import { probeMessage } from "../../src/lifecycle/messages";
 import { SUITES } from "../../src/probes/suites";
 import { completionBody, fakeUpstream, hangUntilAborted, probeRows, runRow } from "./helpers";

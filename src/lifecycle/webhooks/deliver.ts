@@ -5,7 +5,7 @@ import type { Env } from "../../env";
 import { envFlag, envNumber } from "../../env";
 import { openSecret, SecretOpenError } from "../../security/secrets";
 import { checkOutboundUrl, FETCH_SAFETY } from "../../security/ssrf";
-import { parseRetryAfter } from "../endpoint-client";
+import { parseRetryAfter } from "../endpoint/client";
 import { isWebhookMessage, webhookMessage, type WebhookMessage } from "./messages";
 import { nextDelayMs, parseRetrySchedule } from "./schedule";
 import { signedHeaders } from "./sign";

@@ -2,7 +2,7 @@
 // flags) in a compact binary form, so a fresh isolate loads it from storage instead of tokenizing
 // the corpus again (llama2 takes seconds for a 128K-token haystack; an endpoint tokenizer costs a
 // large request to the user's server). Storage is injected (`BoundaryStore`): R2 in the Worker
-// (src/lifecycle/boundary-store.ts), nothing or a Map in Node. Pure TypeScript, no Cloudflare imports.
+// (src/catalog/boundary-store.ts), nothing or a Map in Node. Pure TypeScript, no Cloudflare imports.
 //
 // Format (little-endian), version 1:
 //   "CTXB" | u8 version | u32 tokens n | u32 text length (UTF-16 units) covered by the tokens

@@ -1,5 +1,5 @@
 // Needle probes counted in an endpoint's own tokenizer (model.tokenizer = "endpoint"). Pure: the
-// calls to the endpoint live in src/lifecycle/endpoint-needle.ts, which hands the results here.
+// calls to the endpoint live in src/lifecycle/endpoint/needle.ts, which hands the results here.
 //
 // A probe is fixed by two character cuts in the corpus: the haystack is corpus[0:end_char] with the
 // needle inserted at insert_char. The cuts are decided once, when the probe is first built (from

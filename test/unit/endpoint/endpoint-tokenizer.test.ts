@@ -6,7 +6,7 @@ import { endpointCuts, endpointTokensOf, fitCalibration, haystackFromCuts, proxy
 import { tokenizeHaystack } from "../../../src/probes/needle/haystack";
 import { getTokenizer, loadTokenizers } from "../../../src/probes/tokenizers/index";
 import { byteLevelPieceBytes, haystackFromTokenBytes, PieceAlignmentError, sentencePiecePieceBytes, tokenBytesOf } from "../../../src/probes/tokenizers/pieces";
-import { discoverTokenizeRoute, FINGERPRINT_TEXT, parseTokenizeAnswer, tokenizeCandidates } from "../../../src/lifecycle/endpoint-tokenizer";
+import { discoverTokenizeRoute, FINGERPRINT_TEXT, parseTokenizeAnswer, tokenizeCandidates } from "../../../src/lifecycle/endpoint/tokenize-route";
 import { byteLevelTokenString, encodeTokens } from "../../../src/reference/tokens";
 import { NEEDLE } from "../../../src/probes/needle/constants";
 

@@ -1,8 +1,8 @@
 // The AIMD policy of the per-endpoint limiter: halve on 429, pause until Retry-After, win the limit
 // back one call per window of successes, never below 1 nor above the ceiling.
 import { describe, expect, it } from "vitest";
-import { AIMD, effectiveLimit, initialAimd, isPaused, onSuccess, onThrottle, type AimdState } from "../../../src/lifecycle/aimd";
-import { classifyResponse } from "../../../src/lifecycle/endpoint-client";
+import { AIMD, effectiveLimit, initialAimd, isPaused, onSuccess, onThrottle, type AimdState } from "../../../src/lifecycle/limiter/aimd";
+import { classifyResponse } from "../../../src/lifecycle/endpoint/client";
 
 const T0 = 1_000_000;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callEndpoint, classifyResponse, endpointUrl, parseRetryAfter, requestBody } from "../../../src/lifecycle/endpoint-client";
+import { callEndpoint, classifyResponse, endpointUrl, parseRetryAfter, requestBody } from "../../../src/lifecycle/endpoint/client";
 import { retryDelaySeconds } from "../../../src/lifecycle/backoff";
 
 describe("endpoint client", () => {

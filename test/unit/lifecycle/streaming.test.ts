@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callEndpoint, readEventStream, requestBody } from "../../../src/lifecycle/endpoint-client";
+import { callEndpoint, readEventStream, requestBody } from "../../../src/lifecycle/endpoint/client";
 
 function streamOf(parts: string[]): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();

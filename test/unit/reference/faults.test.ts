@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { callEndpoint, type CallOutcome } from "../../../src/lifecycle/endpoint-client";
+import { callEndpoint, type CallOutcome } from "../../../src/lifecycle/endpoint/client";
 import type { BuiltPrompt } from "../../../src/probes/types";
 import { DEFAULT_MIX, drawFault, FAULT_KINDS, HANG_MAX_MS, parseFaultModel, resetFaultDraws, type FaultPlan } from "../../../src/reference/faults";
 import { referenceRoutes } from "../../../src/reference/routes";

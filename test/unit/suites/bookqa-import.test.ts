@@ -1,8 +1,8 @@
 // The pieces of a streamed dataset import: incremental SHA-256, the JSON-lines splitter, and the
 // InfiniteBench line parser.
 import { describe, expect, it } from "vitest";
-import { ndjsonLines, type NdjsonLine } from "../../../src/lifecycle/ndjson";
-import { Sha256 } from "../../../src/lifecycle/sha256";
+import { ndjsonLines, type NdjsonLine } from "../../../src/catalog/ndjson";
+import { Sha256 } from "../../../src/catalog/sha256";
 import { parseInfiniteBenchLine } from "../../../src/probes/suites/infinitebench";
 
 async function subtleHex(bytes: Uint8Array): Promise<string> {

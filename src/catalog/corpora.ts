@@ -8,9 +8,9 @@ import { isBuiltinCorpusId, joinDocuments, loadBuiltinCorpus } from "../probes/c
 import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";
 import { r2BoundaryStore } from "./boundary-store";
-import { sha256Hex } from "./consume";
+import { sha256Hex } from "../lifecycle/consume";
 import { loadBook, loadBookQaDataset } from "./datasets";
-import { database } from "./store";
+import { database } from "../lifecycle/store";
 
 export interface CorpusFile {
   name: string;

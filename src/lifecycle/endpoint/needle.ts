@@ -2,7 +2,7 @@
 //
 // Once per run (the first probe to need it; the first writer wins in D1, so every probe of a run
 // uses the same decision), the run's tokenization is fixed in runs.tokenization_json:
-//  - "route": the endpoint has a tokenize route (src/lifecycle/endpoint-tokenizer.ts) whose pieces
+//  - "route": the endpoint has a tokenize route (src/lifecycle/endpoint/tokenize-route.ts) whose pieces
 //    give token→character boundaries. The corpus prefix the run needs is tokenized through it once
 //    and kept in the boundary cache (R2, keyed by corpus version and the tokenizer's fingerprint,
 //    so every run on a server with the same tokenizer shares it). Lengths are exact.
@@ -17,11 +17,11 @@
 // L − 200 (BPE can merge across the needle's seams, so the first guess may be a token or two off;
 // see routeBuild); calibrated mode cuts where the proxy budget ends. Rebuilding a prompt later
 // (GET …/prompt, a retry) uses only the corpus and the stored cuts: the endpoint is not called again.
-import type { RunRow } from "../db/schema";
-import type { Env } from "../env";
-import { loadHaystack, type BoundaryStore } from "../probes/needle/boundary-cache";
-import { FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE } from "../probes/needle/constants";
-import { buildNeedleProbe, prepareNeedleProbes, TEMPLATE_TOKENS } from "../probes/needle/build";
+import type { RunRow } from "../../db/schema";
+import type { Env } from "../../env";
+import { loadHaystack, type BoundaryStore } from "../../probes/needle/boundary-cache";
+import { FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE } from "../../probes/needle/constants";
+import { buildNeedleProbe, prepareNeedleProbes, TEMPLATE_TOKENS } from "../../probes/needle/build";
 import {
   calibratedCuts,
   endpointCuts,
@@ -31,14 +31,14 @@ import {
   promptFromCuts,
   type CalibrationSample,
   type EndpointBuild,
-} from "../probes/needle/endpoint-build";
-import { getHaystack, NeedlePlacementError, type Haystack } from "../probes/needle/haystack";
-import type { NeedleRecipe } from "../probes/suites/needle";
-import type { ProbePoint } from "../probes/suites";
-import { loadTokenizer } from "../probes/tokenizers";
-import { haystackFromTokenBytes, PieceAlignmentError, tokenBytesOf } from "../probes/tokenizers/pieces";
-import type { Corpus } from "../probes/types";
-import { callEndpoint, type Fetcher } from "./endpoint-client";
+} from "../../probes/needle/endpoint-build";
+import { getHaystack, NeedlePlacementError, type Haystack } from "../../probes/needle/haystack";
+import type { NeedleRecipe } from "../../probes/suites/needle";
+import type { ProbePoint } from "../../probes/suites";
+import { loadTokenizer } from "../../probes/tokenizers";
+import { haystackFromTokenBytes, PieceAlignmentError, tokenBytesOf } from "../../probes/tokenizers/pieces";
+import type { Corpus } from "../../probes/types";
+import { callEndpoint, type Fetcher } from "./client";
 import {
   countVia,
   discoverTokenizeRoute,
@@ -47,8 +47,8 @@ import {
   type TokenizeRoute,
   type TokenizerClientDeps,
   type TokenizerTarget,
-} from "./endpoint-tokenizer";
-import { CALIBRATION_PROXY, runTokenizationOf, type RunTokenization } from "./run-tokenization";
+} from "./tokenize-route";
+import { CALIBRATION_PROXY, runTokenizationOf, type RunTokenization } from "./tokenization";
 
 export { CALIBRATION_PROXY, runTokenizationOf, type RunTokenization };
 

@@ -3,9 +3,9 @@
 // A private run is invisible to everyone but its account and the admin: 404, as if it did not exist.
 import type { Context, MiddlewareHandler } from "hono";
 import type { RunRow } from "../db/schema";
-import { authenticate, type Principal } from "../lifecycle/accounts";
+import { authenticate, type Principal } from "../accounts/accounts";
 import { database, getRun } from "../lifecycle/store";
-import type { AppEnv } from "./app-types";
+import type { AppEnv } from "./app-env";
 import { problem, ProblemError, problemResponse } from "./problem";
 
 export const BEARER_SCHEME = "bearerAuth";

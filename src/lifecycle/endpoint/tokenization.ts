@@ -1,8 +1,8 @@
 // How a run with tokenizer "endpoint" counts its lengths (runs.tokenization_json), as the API
-// reads it back. Decided by src/lifecycle/endpoint-needle.ts.
-import type { RunRow } from "../db/schema";
-import type { CalibrationSample } from "../probes/needle/endpoint-build";
-import type { TokenizeRoute } from "./endpoint-tokenizer";
+// reads it back. Decided by src/lifecycle/endpoint/needle.ts.
+import type { RunRow } from "../../db/schema";
+import type { CalibrationSample } from "../../probes/needle/endpoint-build";
+import type { TokenizeRoute } from "./tokenize-route";
 
 /** The proxy tokenizer of calibrated runs. */
 export const CALIBRATION_PROXY = "cl100k_base" as const;

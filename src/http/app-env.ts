@@ -1,9 +1,9 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Env } from "../env";
-import type { Principal } from "../lifecycle/accounts";
+import type { Principal } from "../accounts/accounts";
 import { problemResponse, zodProblem } from "./problem";
 
-/** `principal`: who the request's bearer token stands for, null without one (src/api/auth.ts). */
+/** `principal`: who the request's bearer token stands for, null without one (src/http/auth.ts). */
 export type AppEnv = { Bindings: Env; Variables: { principal: Principal | null } };
 
 /** A router whose validation failures become RFC 9457 problems with one entry per bad field. */

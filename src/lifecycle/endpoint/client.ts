@@ -1,6 +1,6 @@
 // Calls an OpenAI-compatible endpoint once and classifies the outcome. The transport is injected
 // (global fetch, or this Worker's own reference app), so both paths run the same code.
-import type { BuiltPrompt } from "../probes/types";
+import type { BuiltPrompt } from "../../probes/types";
 
 export type Fetcher = (request: Request) => Promise<Response>;
 

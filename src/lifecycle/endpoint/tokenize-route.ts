@@ -18,8 +18,8 @@
 // (it shares base_url's origin, which passed it at submission, but the path is ours to check too).
 // The consumer calls it while holding the probe's endpoint permit, so the endpoint's limiter
 // bounds these calls like any other.
-import { parseRetryAfter, untilAborted, type Fetcher } from "./endpoint-client";
-import type { PieceForm } from "../probes/tokenizers/pieces";
+import { parseRetryAfter, untilAborted, type Fetcher } from "./client";
+import type { PieceForm } from "../../probes/tokenizers/pieces";
 
 export type TokenizeFlavor = "vllm" | "llamacpp" | "tgi";
 

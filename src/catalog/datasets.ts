@@ -17,7 +17,7 @@ import {
 import { parseInfiniteBenchLine } from "../probes/suites/infinitebench";
 import { ndjsonLines } from "./ndjson";
 import { Sha256 } from "./sha256";
-import { database } from "./store";
+import { database } from "../lifecycle/store";
 
 /** More questions than any InfiniteBench task (351); keeps one import's D1 batch small. */
 export const MAX_DATASET_QUESTIONS = 5000;
