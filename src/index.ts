@@ -3,7 +3,6 @@
 //   queue     — probe calls and dead letters (src/lifecycle/consume.ts), webhook attempts (src/lifecycle/webhooks)
 //   scheduled — the sweeper that repairs lost work (src/lifecycle/sweeper.ts)
 import { createApp } from "./api/app";
-import type { Env } from "./env";
 import { consumeDeadLetters, consumeProbeBatch } from "./lifecycle/consume";
 import { sweep, sweeperStub } from "./lifecycle/sweeper";
 import { consumeWebhookBatch } from "./lifecycle/webhooks/deliver";

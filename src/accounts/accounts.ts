@@ -2,7 +2,6 @@
 // its plain SHA-256 is a safe lookup key (no slow hash needed) and the token itself is never stored.
 // The admin token is a Worker secret (ADMIN_TOKEN); it acts for the built-in `admin` account.
 import type { AccountRow, ApiTokenRow } from "../db/schema";
-import type { Env } from "../env";
 
 export const ADMIN_ACCOUNT_ID = "admin";
 export const TOKEN_PREFIX = "ctp_";

@@ -1,6 +1,6 @@
 // Per-run and per-account caps (OWASP API4: unrestricted resource consumption). Each one is a var
 // with a default; an account may carry its own daily run cap.
-import { envNumber, type Env } from "../env";
+import { envNumber } from "../config";
 import { ADMIN_ACCOUNT_ID, getAccount } from "./accounts";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -2,7 +2,6 @@
 // value copied into another run does not open), opened by the consumer right before each call.
 // Neither the key nor a reason that could contain it is ever logged or stored in plaintext.
 import type { RunRow } from "../db/schema";
-import type { Env } from "../env";
 import { openSecret, sealSecret } from "../security/secrets";
 
 export const apiKeyContext = (runId: string) => `run:${runId}:api_key`;

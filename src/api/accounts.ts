@@ -4,7 +4,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { AccountRow, ApiTokenRow } from "../db/schema";
 import { accountWebhookSecretContext, createAccount, createToken, getAccount, getToken, revokeToken, setAccountWebhook } from "../accounts/accounts";
-import { envFlag } from "../env";
+import { envFlag } from "../config";
 import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
 import { checkOutboundUrl } from "../security/ssrf";
 import { sealSecret, SecretsConfigError } from "../security/secrets";

@@ -1,7 +1,6 @@
 // /v1/corpora: the haystack texts needle suites are cut from — built-in ones and uploads.
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import type { Env } from "../env";
 import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../catalog/corpora";
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../probes/corpora";
 import type { CorpusRow } from "../db/schema";

@@ -1,6 +1,6 @@
 // /v1/datasets: the question sets book QA suites ask — built-in ones and imported InfiniteBench files.
 import { createRoute, z } from "@hono/zod-openapi";
-import { envNumber, type Env } from "../env";
+import { envNumber } from "../config";
 import { BOOKQA_TASKS } from "../probes/bookqa";
 import type { BookQaDatasetInfo } from "../probes/suites/bookqa";
 import {

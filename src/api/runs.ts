@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import type { Context } from "hono";
-import { envFlag, type Env } from "../env";
+import { envFlag } from "../config";
 import { dispatchRun } from "../lifecycle/dispatch";
 import { promptFingerprintText, sha256Hex } from "../lifecycle/consume";
 import { planRun } from "../lifecycle/plan";

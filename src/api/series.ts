@@ -1,6 +1,5 @@
 // /v1/series/{name}: the trend of each metric over the checkpoints of a series.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Env } from "../env";
 import { seriesMetrics, seriesPoints } from "../lifecycle/series";
 import { createRouter, problemResponses } from "../http/app-env";
 import { problem, ProblemError } from "../http/problem";

@@ -3,7 +3,6 @@
 // pins the corpus version, can always be rebuilt.
 import { desc, eq } from "drizzle-orm";
 import { corpora, type CorpusRow } from "../db/schema";
-import type { Env } from "../env";
 import { isBuiltinCorpusId, joinDocuments, loadBuiltinCorpus } from "../probes/corpora";
 import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";

@@ -3,7 +3,6 @@
 // immutable afterwards (a re-import is a new id), so a run's recipe can always be rebuilt.
 import { asc, desc, eq } from "drizzle-orm";
 import { bookqaDatasets, bookqaQuestions, type BookQaDatasetRow } from "../db/schema";
-import type { Env } from "../env";
 import type { BookQaTask } from "../probes/bookqa";
 import {
   BUILTIN_BOOKQA_DATASETS,

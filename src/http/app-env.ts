@@ -1,5 +1,4 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Env } from "../env";
 import type { Principal } from "../accounts/accounts";
 import { problemResponse, zodProblem } from "./problem";
 

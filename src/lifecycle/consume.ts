@@ -1,6 +1,5 @@
 // The probe consumer: rebuild the prompt, call the endpoint, score, settle — once per probe,
 // however often its message is delivered. It never throws: every message is acked or retried.
-import type { Env } from "../env";
 import type { RunRow } from "../db/schema";
 import { NeedlePlacementError } from "../probes/needle/haystack";
 import { WindowTooSmallError } from "../probes/bookqa/truncate";
@@ -14,7 +13,7 @@ import { loadCorpus, suiteContext } from "../catalog/corpora";
 import { prepareEndpointPoint, type EndpointNeedleDeps } from "./endpoint/needle";
 import { TokenizeCallError } from "./endpoint/tokenize-route";
 import { r2BoundaryStore } from "../catalog/boundary-store";
-import { envFlag } from "../env";
+import { envFlag } from "../config";
 import { checkOutboundUrl } from "../security/ssrf";
 import { PieceAlignmentError } from "../probes/tokenizers/pieces";
 import { sendProbes } from "./dispatch";

@@ -1,7 +1,6 @@
 // Dispatch: hand probes to the queue, never more than the run's max_concurrency in flight.
 // A probe in flight holds its credit through retries; settling it releases the credit and
 // claims the next probe, so the run drains at the endpoint's pace.
-import type { Env } from "../env";
 import { probeMessage } from "./messages";
 import { leaseMs, storedModel } from "./run-model";
 import { claimProbes, reclaimExpiredProbes } from "./store";

@@ -1,7 +1,6 @@
 // Cost and time before anything is sent. Cost comes from the model's prices; time from how this
 // very endpoint performed in earlier runs (a least-squares line latency = a + b · prompt tokens),
 // never from a guess about hardware we cannot see.
-import type { Env } from "../env";
 
 export interface Prices {
   price_per_million_input?: number;

@@ -1,6 +1,5 @@
 // Finalize: once every probe is settled, compute the run's aggregates and close it.
 // Any number of workers may try; one conditional UPDATE lets exactly one of them win.
-import type { Env } from "../env";
 import { aggregateSuites, type SettledProbe } from "../probes/suites/aggregate";
 import type { ProbeRow } from "../db/schema";
 import { regressionFor } from "./series";

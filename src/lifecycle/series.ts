@@ -2,8 +2,7 @@
 // needle accuracy over 100M … 10B training tokens — as a product feature). A run that scores worse
 // than the previous step of its series by more than a margin is flagged as a regression.
 import type { RunRow } from "../db/schema";
-import type { Env } from "../env";
-import { envNumber } from "../env";
+import { envNumber } from "../config";
 import type { SuiteAggregate } from "../probes/suites/aggregate";
 
 /** The metrics a series is compared on, as suite.metric. */

@@ -3,8 +3,7 @@
 // runs whose last probe settled without a finalizer. Cron runs it in production; locally cron
 // does not fire on its own, so the Sweeper Durable Object's alarm runs it while runs are active.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-import { envNumber } from "../env";
+import { envNumber } from "../config";
 import { dispatchRun, redispatchExpired } from "./dispatch";
 import { finalizeRun } from "./finalize";
 import { activeRuns, database } from "./store";

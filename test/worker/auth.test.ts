@@ -230,7 +230,7 @@ describe("endpoint API keys at rest", { timeout: 30_000 }, () => {
   });
 
   it("answers 503 'secrets storage not configured' for a key without SECRETS_KEYS, and still runs keyless submissions", async () => {
-    const bare = { ...env, SECRETS_KEYS: undefined };
+    const bare = { ...env, SECRETS_KEYS: undefined } as unknown as Env;
     const call = async (body: unknown, query = "") => {
       const ctx = createExecutionContext();
       const res = await worker.fetch(

@@ -18,7 +18,6 @@
 // see routeBuild); calibrated mode cuts where the proxy budget ends. Rebuilding a prompt later
 // (GET …/prompt, a retry) uses only the corpus and the stored cuts: the endpoint is not called again.
 import type { RunRow } from "../../db/schema";
-import type { Env } from "../../env";
 import { loadHaystack, type BoundaryStore } from "../../probes/needle/boundary-cache";
 import { FINAL_CONTEXT_LENGTH_BUFFER, NEEDLE } from "../../probes/needle/constants";
 import { buildNeedleProbe, prepareNeedleProbes, TEMPLATE_TOKENS } from "../../probes/needle/build";

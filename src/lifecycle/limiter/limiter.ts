@@ -12,7 +12,6 @@
 // when a permit frees (or the pause ends), with a permit reserved for it. A consumer lane that goes
 // straight on with its run's next probe swaps its permit for the next one in the same call.
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../../env";
 import { effectiveLimit, initialAimd, isPaused, onSuccess, onThrottle, type AimdState } from "./aimd";
 import { probeMessage } from "../messages";
 import { storedModel } from "../run-model";

@@ -1,8 +1,7 @@
 // The webhook consumer: one queue message = one attempt of one delivery. It claims the attempt in
 // D1 (so a delivery is never sent twice at once), signs it, POSTs it without following redirects and
 // with a timeout, logs the attempt and schedules the next one. It never throws: messages are acked.
-import type { Env } from "../../env";
-import { envFlag, envNumber } from "../../env";
+import { envFlag, envNumber } from "../../config";
 import { openSecret, SecretOpenError } from "../../security/secrets";
 import { checkOutboundUrl, FETCH_SAFETY } from "../../security/ssrf";
 import { parseRetryAfter } from "../endpoint/client";

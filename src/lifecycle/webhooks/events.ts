@@ -1,7 +1,6 @@
 // Creating deliveries: run events (emitted by whoever moved the run to its final status), pings and
 // redeliveries. A delivery is written to D1 first and then enqueued; if the enqueue is lost, the
 // sweeper finds the overdue delivery and enqueues it again.
-import type { Env } from "../../env";
 import type { RunRow, WebhookDeliveryRow } from "../../db/schema";
 import { aggregateSuites, type SuiteAggregate } from "../../probes/suites/aggregate";
 import { settledProbeOf } from "../finalize";

@@ -1,6 +1,5 @@
 // Sweeper side of webhooks: local queues forget messages when `wrangler dev` restarts (and a send
 // can fail anywhere), so deliveries whose next attempt is overdue are enqueued again from D1.
-import type { Env } from "../../env";
 import { enqueueAttempt } from "./deliver";
 import { countPendingDeliveries, reclaimOverdue } from "./store";
 
