@@ -5,10 +5,11 @@ import { bodyLimit } from "hono/body-limit";
 import type { AccountRow, ApiTokenRow } from "../db/schema";
 import { accountWebhookSecretContext, createAccount, createToken, getAccount, getToken, revokeToken, setAccountWebhook } from "../accounts/accounts";
 import { envFlag } from "../config";
-import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
+import { generateWebhookSecret } from "../security/webhook-secret";
 import { checkOutboundUrl } from "../security/ssrf";
 import { sealSecret, SecretsConfigError } from "../security/secrets";
-import { WebhookSpec } from "./schemas";
+import { Account, ApiToken } from "../contract/accounts";
+import { WebhookSpec } from "../contract/run-request";
 import { dailyRunUsage } from "../accounts/caps";
 import { createRouter, problemResponses } from "../http/app-env";
 import { requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
@@ -23,31 +24,6 @@ const smallBody = bodyLimit({
 });
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-export const Account = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    runs_per_day: z.int().nullable().openapi({ description: "This account's daily run cap; null: the service default (RUNS_PER_ACCOUNT_PER_DAY)." }),
-    webhook: z
-      .object({ url: z.string(), secret_set: z.literal(true), secret: z.string().optional().openapi({ description: "Only in the answer that generated it." }) })
-      .nullable()
-      .openapi({ description: "The default webhook of the account's runs (PUT /v1/account/webhook); the secret itself is never shown." }),
-    created_at: z.string(),
-  })
-  .openapi("Account");
-
-export const ApiToken = z
-  .object({
-    id: z.string(),
-    account_id: z.string(),
-    name: z.string(),
-    created_at: z.string(),
-    last_used_at: z.string().nullable(),
-    revoked_at: z.string().nullable(),
-    token: z.string().optional().openapi({ description: "The token itself: only in the answer that created it, never again. Store it now." }),
-  })
-  .openapi("ApiToken");
 
 const accountResource = (a: AccountRow): z.infer<typeof Account> => ({
   id: a.id,

@@ -4,6 +4,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../catalog/corpora";
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../probes/corpora";
 import type { CorpusRow } from "../db/schema";
+import { CorpusInfo, CorpusUpload } from "../contract/catalog";
 import { createRouter, problemResponses } from "../http/app-env";
 import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
 import { problem, ProblemError, problemResponse } from "../http/problem";
@@ -11,37 +12,6 @@ import { problem, ProblemError, problemResponse } from "../http/problem";
 export const corporaApi = createRouter();
 
 const MAX_CORPUS_BYTES = 50 * 1024 * 1024;
-
-export const CorpusUpload = z
-  .strictObject({
-    name: z.string().trim().min(1).max(100).openapi({ example: "paul-graham-essays" }),
-    files: z
-      .array(z.strictObject({ name: z.string().min(1).max(255), text: z.string().min(1) }))
-      .min(1)
-      .max(10_000)
-      .openapi({ description: "UTF-8 text files; they are joined in file-name order with a blank line between them." }),
-  })
-  .superRefine((upload, ctx) => {
-    const seen = new Map<string, number>();
-    upload.files.forEach((file, i) => {
-      if (seen.has(file.name)) ctx.addIssue({ code: "custom", path: ["files", i, "name"], message: `duplicate file name (also files[${seen.get(file.name)}])` });
-      seen.set(file.name, i);
-    });
-  })
-  .openapi("CorpusUpload");
-
-export const CorpusInfo = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    builtin: z.boolean(),
-    version: z.string(),
-    files: z.int().nullable(),
-    characters: z.int(),
-    description: z.string().nullable(),
-    created_at: z.string().nullable(),
-  })
-  .openapi("Corpus");
 
 function uploadedInfo(row: CorpusRow): z.infer<typeof CorpusInfo> {
   return { id: row.id, name: row.name, builtin: false, version: row.version, files: row.files, characters: row.characters, description: null, created_at: new Date(row.createdAt).toISOString() };

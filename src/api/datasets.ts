@@ -2,7 +2,8 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { envNumber } from "../config";
 import { BOOKQA_TASKS } from "../probes/bookqa";
-import type { BookQaDatasetInfo } from "../probes/suites/bookqa";
+import { DatasetInfo } from "../contract/catalog";
+import type { BookQaDatasetInfo } from "../probes/suites/bookqa-datasets";
 import {
   builtinDatasetInfos,
   DatasetImportError,
@@ -23,21 +24,6 @@ export const datasetsApi = createRouter();
 const NDJSON = "application/x-ndjson";
 /** Media types JSON-lines files are sent with in the wild; all mean the same here. */
 const JSON_LINES_TYPES = [NDJSON, "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-lines"];
-
-export const DatasetInfo = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    task: z.enum(BOOKQA_TASKS),
-    questions: z.int(),
-    books: z.int().openapi({ description: "Distinct books (contexts) the questions are about." }),
-    builtin: z.boolean(),
-    revision: z.string().openapi({ description: "SHA-256 of the imported file (two versions of En.QA are in circulation); the built-in set's content version." }),
-    bytes: z.int().nullable().openapi({ description: "Size of the imported file." }),
-    description: z.string().nullable(),
-    created_at: z.string().nullable(),
-  })
-  .openapi("Dataset");
 
 function resource(info: BookQaDatasetInfo): z.infer<typeof DatasetInfo> {
   return { ...info, created_at: info.created_at === null ? null : new Date(info.created_at).toISOString() };

@@ -9,7 +9,7 @@ import { database, leaderboardRuns } from "../lifecycle/store";
 import type { SuiteAggregate } from "../probes/suites/aggregate";
 import { createRouter, type AppEnv } from "../http/app-env";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
-import { LeaderboardRow } from "./schemas";
+import { LeaderboardRow } from "../contract/leaderboard";
 
 export const leaderboardApi = createRouter();
 

@@ -5,22 +5,10 @@ import { limiterFor } from "../lifecycle/limiter/limiter";
 import { storedModel } from "../lifecycle/run-model";
 import { createRouter, problemResponses } from "../http/app-env";
 import { TOKEN_OPTIONAL, visibleRun } from "../http/auth";
+import { EndpointLimit } from "../contract/limits";
 import { RunIdParam } from "./schemas";
 
 export const limitsApi = createRouter();
-
-const EndpointLimit = z
-  .object({
-    endpoint: z.string().openapi({ description: "The limiter's key: normalized base_url#model." }),
-    ceiling: z.int().nullable().openapi({ description: "Smallest max_concurrency of the runs that called this endpoint in the last 2 minutes; null when none did." }),
-    limit: z.int().nullable().openapi({ description: "Calls allowed in flight now: the ceiling, or less after a 429 (AIMD)." }),
-    reduced: z.boolean().openapi({ description: "True while a 429 holds the limit below the ceiling; it recovers by one per window of successes." }),
-    in_flight: z.int().openapi({ description: "Permits held: calls out now (and permits reserved for waiting probes being re-sent)." }),
-    waiting: z.int().openapi({ description: "Probes waiting for a permit; the limiter re-sends them as permits free." }),
-    paused_until: z.string().nullable().openapi({ description: "While a 429's Retry-After holds, no call starts before this time (ISO 8601)." }),
-    throttles: z.int().openapi({ description: "429s (and 503s with Retry-After) this endpoint answered so far." }),
-  })
-  .openapi("EndpointLimit");
 
 const route = createRoute({
   method: "get",

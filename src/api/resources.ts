@@ -7,7 +7,7 @@ import { costUsd } from "../lifecycle/estimate";
 import { runTokenizationOf } from "../lifecycle/endpoint/tokenization";
 import { aggregateSuites, type SuiteAggregate } from "../probes/suites/aggregate";
 import type { z } from "@hono/zod-openapi";
-import type { Probe, Run } from "./schemas";
+import type { Probe, Run } from "../contract/run";
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

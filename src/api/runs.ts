@@ -24,12 +24,15 @@ import { sealRunApiKey } from "../accounts/secrets";
 import { canManage, managedRun, requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED, visibleRun } from "../http/auth";
 import { webhookSecretContext } from "../lifecycle/webhooks/deliver";
 import { emitRunEventSafely } from "../lifecycle/webhooks/events";
-import { generateWebhookSecret } from "../lifecycle/webhooks/secret";
+import { generateWebhookSecret } from "../security/webhook-secret";
 import type { FieldError } from "../http/problem";
 import { createRouter, problemResponses, type AppEnv } from "../http/app-env";
 import { problem, ProblemError, problemResponse } from "../http/problem";
 import { decodeCursor, encodeCursor, probeResource, runResource } from "./resources";
-import { CreateRunRequest, Heatmap, Page, PageQuery, Probe, ProbeParams, ProbePrompt, Run, RunIdParam, RunPlan } from "./schemas";
+import { Page } from "../contract/page";
+import { CreateRunRequest } from "../contract/run-request";
+import { Heatmap, Probe, ProbePrompt, Run, RunPlan } from "../contract/run";
+import { PageQuery, ProbeParams, RunIdParam } from "./schemas";
 
 export const runsApi = createRouter();
 

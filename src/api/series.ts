@@ -1,31 +1,11 @@
 // /v1/series/{name}: the trend of each metric over the checkpoints of a series.
 import { createRoute, z } from "@hono/zod-openapi";
 import { seriesMetrics, seriesPoints } from "../lifecycle/series";
+import { Series } from "../contract/series";
 import { createRouter, problemResponses } from "../http/app-env";
 import { problem, ProblemError } from "../http/problem";
 
 export const seriesApi = createRouter();
-
-const SeriesPoint = z
-  .object({
-    run_id: z.string(),
-    model_name: z.string(),
-    step: z.int().nullable(),
-    tokens_trained: z.int().nullable(),
-    finished_at: z.string().nullable(),
-    scores: z.record(z.string(), z.number()).openapi({ description: "suite.metric → score (0–100)." }),
-    effective_context_length: z.int().nullable(),
-    regression: z.boolean().openapi({ description: "Flagged against the previous step when it finished." }),
-  })
-  .openapi("SeriesPoint");
-
-const Series = z
-  .object({
-    name: z.string(),
-    metrics: z.array(z.string()),
-    points: z.array(SeriesPoint).openapi({ description: "Public succeeded runs of the series by step (or training tokens)." }),
-  })
-  .openapi("Series");
 
 seriesApi.openapi(
   createRoute({

@@ -12,7 +12,7 @@ import {
   type BookQaDatasetInfo,
   type BookQaItem,
   type LoadedBookQaDataset,
-} from "../probes/suites/bookqa";
+} from "../probes/suites/bookqa-datasets";
 import { parseInfiniteBenchLine } from "../probes/suites/infinitebench";
 import { ndjsonLines } from "./ndjson";
 import { Sha256 } from "./sha256";

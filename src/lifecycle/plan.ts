@@ -1,6 +1,6 @@
 // Plan: turn a validated submission into frozen suite recipes and one probe point per cell.
 // Problems found here are reported against the request field at fault.
-import type { CreateRunRequest } from "../api/schemas";
+import type { CreateRunRequest } from "../contract/run-request";
 import { problem, ProblemError, pointerOf, type FieldError } from "../http/problem";
 import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteRecipe } from "../probes/suites";
 

@@ -1,8 +1,8 @@
 // The model part of a stored run, as the lifecycle reads it back.
 import type { RunRow } from "../db/schema";
-import type { ModelSpec } from "../api/schemas";
+import type { PublicModel } from "../contract/model";
 
-export type StoredModel = Omit<ModelSpec, "api_key">;
+export type StoredModel = PublicModel;
 
 export function storedModel(run: Pick<RunRow, "modelJson">): StoredModel {
   // Runs stored before a field existed get its default.

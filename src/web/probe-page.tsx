@@ -3,7 +3,7 @@
 import type { FC } from "hono/jsx";
 import { ScoreTable } from "./score-table";
 import type { z } from "@hono/zod-openapi";
-import type { Probe } from "../api/schemas";
+import type { Probe } from "../contract/run";
 import type { RunRow } from "../db/schema";
 import { storedModel } from "../lifecycle/run-model";
 import type { PromptExcerpt } from "./excerpt";

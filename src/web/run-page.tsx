@@ -2,7 +2,7 @@
 // per-length and per-depth curves and the suite scores, with a probe details panel.
 import type { FC } from "hono/jsx";
 import type { z } from "@hono/zod-openapi";
-import type { Run, SuiteResult } from "../api/schemas";
+import type { Run, SuiteResult } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import { LineChart, type CurvePoint } from "./charts";

@@ -1,29 +1,21 @@
-// The API shapes the CLI reads and writes, taken from the service's own zod schemas (type-only
+// The API shapes the CLI reads and writes, taken from the service's own contract (type-only
 // imports: nothing of zod is loaded at run time).
-import type { z } from "@hono/zod-openapi";
-import type { Heatmap as HeatmapSchema, ModelSpec, NeedleSuiteSpec, Run as RunSchema, RunPlan as RunPlanSchema } from "../../api/schemas";
+import type { z } from "zod";
+import type { ModelSpec } from "../../contract/model";
+import type { Heatmap, Run, RunPlan } from "../../contract/run";
+import type { BookQaSpec } from "../../probes/suites/bookqa";
+import type { NeedleSpec } from "../../probes/suites/needle";
 
-export type Run = z.infer<typeof RunSchema>;
-export type RunPlan = z.infer<typeof RunPlanSchema>;
-export type Heatmap = z.infer<typeof HeatmapSchema>;
+export type { Heatmap, Run, RunPlan };
 export interface RunPage {
   data: Run[];
   next_cursor: string | null;
 }
 
-/**
- * A long-book QA suite. The service may not accept it yet; the CLI sends it anyway so the
- * service's answer (a validation problem until then) is what the user sees.
- */
-export interface BookQaSuiteRequest {
-  type: "bookqa";
-  dataset: string;
-  limit?: number;
-}
 
 /** POST /v1/runs body: what the user gives (server defaults fill the rest). */
 export interface RunRequest {
   model: z.input<typeof ModelSpec>;
-  suites: (z.input<typeof NeedleSuiteSpec> | BookQaSuiteRequest)[];
+  suites: (z.input<typeof NeedleSpec> | z.input<typeof BookQaSpec>)[];
   public?: boolean;
 }

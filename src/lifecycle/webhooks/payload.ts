@@ -3,7 +3,7 @@
 // every attempt and redelivery sends and signs.
 import type { RunRow } from "../../db/schema";
 import type { SuiteAggregate } from "../../probes/suites/aggregate";
-import type { PingEventPayload, RunEventPayload } from "../../api/webhooks";
+import type { PingEventPayload, RunEventPayload } from "../../contract/webhooks";
 
 export const RUN_EVENT_TYPES = ["run.succeeded", "run.failed", "run.cancelled"] as const;
 export type RunEventType = (typeof RUN_EVENT_TYPES)[number];

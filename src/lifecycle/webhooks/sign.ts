@@ -1,6 +1,6 @@
 // Standard Webhooks signatures (scheme v1): base64 HMAC-SHA256 over `msg_id.timestamp.body`, keyed
 // by the secret's decoded bytes. WebCrypto only, so it runs in workerd and Node alike.
-import { bytesToBase64, parseWebhookSecret } from "./secret";
+import { bytesToBase64, parseWebhookSecret } from "../../security/webhook-secret";
 
 export interface SignedHeaders {
   "webhook-id": string;

@@ -5,20 +5,14 @@
 //
 // Probe points: `contextLength` is the window (0 in no-context mode), `item` the question's position
 // in the recipe's frozen question list; a book question has no depth.
-import {
-  bookQaMaxTokens,
-  CHAT_TEMPLATE_OVERHEAD_TOKENS,
-  loadBuiltinBookQa,
-  scoreBookQa,
-  WindowTooSmallError,
-  type BookQaExample,
-  type BookQaTask,
-} from "../bookqa";
+import { z } from "zod";
+import { bookQaMaxTokens, CHAT_TEMPLATE_OVERHEAD_TOKENS, scoreBookQa, WindowTooSmallError, type BookQaTask } from "../bookqa";
 import { loadTokenizer } from "../tokenizers";
 import type { Api, TokenizerName } from "../types";
+import type { BookQaItem } from "./bookqa-datasets";
 import { checkQuestionFits, fittedBookQaPrompt, noContextPrompt } from "./bookqa-prompt";
-import type { ProbePoint, SuiteDefinition } from "./index";
 import { SuiteSpecError } from "./spec-error";
+import type { ProbePoint, SuiteDefinition } from "./suite";
 
 export const BOOKQA_METRICS = ["infinitebench", "paper_recall"] as const;
 /** The paper's --truncate 128000: 64K head + 64K tail tokens. */
@@ -26,46 +20,28 @@ export const DEFAULT_BOOKQA_WINDOW = 128_000;
 /** Dry-run estimates count a book's tokens as characters / 4 (English prose in BPE vocabularies). */
 const CHARS_PER_TOKEN_ESTIMATE = 4;
 
-/** A question as stored: what its prompt and scorers need, and which book it is about. */
-export interface BookQaItem {
-  id: string;
-  input: string;
-  /** Short answer: gold answers. Multiple choice: [optionText, letter]. */
-  answer: string[];
-  options: string[];
-  /** Reference of the book text (an R2 key, or a pinned built-in reference); identifies the text. */
-  book: string;
-  book_chars: number;
-}
-
-export interface BookQaDatasetInfo {
-  id: string;
-  name: string;
-  task: BookQaTask;
-  /** SHA-256 of the imported file; for the built-in set, its content version. */
-  revision: string;
-  builtin: boolean;
-  questions: number;
-  books: number;
-  /** Size of the imported file; null for built-in sets. */
-  bytes: number | null;
-  description: string | null;
-  created_at: number | null;
-}
-
-export interface LoadedBookQaDataset {
-  info: BookQaDatasetInfo;
-  /** The first `limit` questions in dataset order (file order for imports). */
-  items: BookQaItem[];
-}
-
-export interface BookQaSpec {
-  type: "bookqa";
-  dataset: string;
-  limit?: number;
-  window?: number;
-  no_context: boolean;
-}
+export const BookQaSpec = z
+  .strictObject({
+    type: z.literal("bookqa"),
+    dataset: z.string().min(1).max(100).default("moby-dick-qa").meta({
+      description: "Dataset id from GET /v1/datasets: moby-dick-qa (built-in short answer, default), moby-dick-mc (built-in multiple choice) or an imported InfiniteBench file.",
+    }),
+    limit: z.int().min(1).max(5000).optional().meta({
+      description: "Ask only the first `limit` questions in dataset order (file order for imports); default all.",
+      example: 50,
+    }),
+    window: z.int().min(256).max(4_194_304).optional().meta({
+      description:
+        "Prompt budget in the model's tokens; the book is cut in the middle to fit (the paper: 128000 = 64K head + 64K tail). " +
+        "Default min(128000, context_window − max_tokens); refused if window + max_tokens exceeds context_window.",
+      example: 128000,
+    }),
+    no_context: z.boolean().default(false).meta({
+      description: "Ask the questions without the book: scores above chance measure memorization or guessing.",
+    }),
+  })
+  .meta({ id: "BookQaSuiteSpec" });
+export type BookQaSpec = z.infer<typeof BookQaSpec>;
 
 export interface BookQaRecipe {
   type: "bookqa";
@@ -81,64 +57,6 @@ export interface BookQaRecipe {
   /** Frozen at planning: prompts and scores are rebuilt from these, and the book they point to. */
   questions: BookQaItem[];
 }
-
-// ---------------------------------------------------------------------------------------------
-// The built-in set (src/probes/bookqa/builtin.ts) holds both tasks; it is exposed as one dataset per
-// task, as InfiniteBench ships one file per task, so each run aggregate averages one metric kind.
-
-export const BUILTIN_BOOKQA_DATASETS = [
-  {
-    id: "moby-dick-qa",
-    task: "longbook_qa_eng",
-    description: "Built-in short-answer questions over Moby-Dick with its core entity names substituted (anti-memorization).",
-  },
-  {
-    id: "moby-dick-mc",
-    task: "longbook_choice_eng",
-    description: "Built-in 4-option multiple-choice questions over Moby-Dick with its core entity names substituted (anti-memorization).",
-  },
-] as const satisfies readonly { id: string; task: BookQaTask; description: string }[];
-
-const BUILTIN_BOOK_PREFIX = "builtin:moby-dick@";
-
-export function isBuiltinBookQaDatasetId(id: string): boolean {
-  return BUILTIN_BOOKQA_DATASETS.some((d) => d.id === id);
-}
-
-/** The built-in book; its reference pins the dataset version, so an old recipe cannot get new text. */
-export function builtinBook(ref: string): string | null {
-  const dataset = loadBuiltinBookQa();
-  return ref === BUILTIN_BOOK_PREFIX + dataset.version ? dataset.book : null;
-}
-
-function builtinItem(example: BookQaExample, book: string, bookChars: number): BookQaItem {
-  return { id: example.id, input: example.input, answer: example.answer, options: example.options, book, book_chars: bookChars };
-}
-
-export function builtinBookQaDataset(id: string, limit = Infinity): LoadedBookQaDataset | null {
-  const entry = BUILTIN_BOOKQA_DATASETS.find((d) => d.id === id);
-  if (!entry) return null;
-  const dataset = loadBuiltinBookQa();
-  const examples = dataset.examples.filter((e) => e.task === entry.task);
-  const ref = BUILTIN_BOOK_PREFIX + dataset.version;
-  return {
-    info: {
-      id: entry.id,
-      name: entry.id,
-      task: entry.task,
-      revision: dataset.version,
-      builtin: true,
-      questions: examples.length,
-      books: 1,
-      bytes: null,
-      description: entry.description,
-      created_at: null,
-    },
-    items: examples.slice(0, limit).map((e) => builtinItem(e, ref, dataset.book.length)),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------
 
 function itemOf(recipe: BookQaRecipe, point: ProbePoint): BookQaItem {
   const item = point.item === null ? undefined : recipe.questions[point.item];
@@ -161,6 +79,7 @@ function resolveWindow(spec: BookQaSpec, contextWindow: number, maxTokens: numbe
 
 export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
   type: "bookqa",
+  spec: BookQaSpec,
   metrics: BOOKQA_METRICS,
 
   async resolve(spec, model, index, context) {
@@ -266,6 +185,17 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
   score(recipe, point, response) {
     const item = itemOf(recipe, point);
     return { ...scoreBookQa(recipe.task, response, item) };
+  },
+
+  aggregate(recipe) {
+    return {
+      dataset: recipe.dataset,
+      dataset_revision: recipe.dataset_revision,
+      task: recipe.task,
+      window: recipe.window,
+      no_context: recipe.no_context,
+      question_ids: recipe.questions.map((q) => q.id),
+    };
   },
 };
 

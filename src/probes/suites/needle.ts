@@ -1,5 +1,6 @@
 // Needle-in-a-Haystack as a suite: the grid is the dataset, the paper's prompt is the solver,
 // the paper's word recall (plus ROUGE-1 and a robust "contains") is the scorer.
+import { z } from "zod";
 import { isBuiltinCorpusId } from "../corpora";
 import {
   buildNeedleProbe,
@@ -17,16 +18,31 @@ import { getHaystack } from "../needle/haystack";
 import { getTokenizer } from "../tokenizers";
 import { isEndpointBuild, promptFromCuts } from "../needle/endpoint-build";
 import type { Api, ModelTokenizer } from "../types";
-import { SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteDefinition } from "./index";
-import type { SpecIssue } from "./spec-error";
+import { effectiveContextLength, lengthIntervals } from "./effective-length";
+import { groupMeans } from "./means";
+import { SuiteSpecError, type SpecIssue } from "./spec-error";
+import type { ModelTraits, ProbePoint, SettledProbe, SuiteAggregate, SuiteContext, SuiteDefinition } from "./suite";
 
-export interface NeedleSpec {
-  type: "needle";
-  preset?: "paper" | "kamradt" | "quick";
-  context_lengths?: number[];
-  depth_percents?: number[];
-  corpus: string;
-}
+export const NeedleSpec = z
+  .strictObject({
+    type: z.literal("needle"),
+    preset: z.enum(["paper", "kamradt", "quick"]).optional().meta({
+      description: "paper: 40 lengths 1K–128K × 10 depths (the paper's grid); kamradt: 15 × 15; quick: 6 × 5 within the window.",
+    }),
+    context_lengths: z.array(z.int()).min(1).max(200).optional().meta({
+      description: "Haystack lengths in the model's tokens; overrides the preset's lengths.",
+      example: [1000, 8000],
+    }),
+    depth_percents: z.array(z.int()).min(1).max(101).optional().meta({
+      description: "Needle depths in percent of the haystack; overrides the preset's depths.",
+      example: [0, 50, 100],
+    }),
+    corpus: z.string().min(1).max(64).default("sotu").meta({
+      description: "Haystack corpus id: sotu (State of the Union addresses, default) or moby-dick.",
+    }),
+  })
+  .meta({ id: "NeedleSuiteSpec" });
+export type NeedleSpec = z.infer<typeof NeedleSpec>;
 
 export interface NeedleRecipe {
   type: "needle";
@@ -57,6 +73,7 @@ export class EndpointBuildMissingError extends Error {
 
 export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
   type: "needle",
+  spec: NeedleSpec,
   metrics: NEEDLE_METRICS,
 
   async resolve(spec: NeedleSpec, model: ModelTraits, index: number, context: SuiteContext): Promise<NeedleRecipe> {
@@ -165,7 +182,32 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
   score(_recipe, _point, response) {
     return scoreNeedle(response);
   },
+
+  aggregate(recipe, probes) {
+    return needleAggregate(recipe, probes);
+  },
 };
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+/** The grid's figures: effective context length with its interval, and means per length and depth. */
+function needleAggregate(recipe: NeedleRecipe, probes: SettledProbe[]): Partial<SuiteAggregate> {
+  const samples = probes.flatMap((p) =>
+    p.status === "scored" && p.contextLength !== null && typeof p.scores?.contains === "number" ? [{ contextLength: p.contextLength, score: p.scores.contains }] : [],
+  );
+  const effective = effectiveContextLength(samples);
+  return {
+    effective_context_length: { ...effective, threshold: round4(effective.threshold), metric: "contains" },
+    by_length_ci: Object.fromEntries(
+      Object.entries(lengthIntervals(samples)).map(([length, ci]) => [length, { mean: round4(ci.mean), low: round4(ci.low), high: round4(ci.high) }]),
+    ),
+    corpus: recipe.corpus,
+    context_lengths: recipe.context_lengths,
+    depth_percents: recipe.depth_percents,
+    by_length: groupMeans(NEEDLE_METRICS, probes, (p) => p.contextLength, recipe.context_lengths),
+    by_depth: groupMeans(NEEDLE_METRICS, probes, (p) => p.depthPercent, recipe.depth_percents),
+  };
+}
 
 /**
  * Where the needle goes, in haystack tokens, before the back-off to a sentence end: enough to

@@ -1,8 +1,8 @@
 // Webhook secrets and signatures, checked against the reference `standardwebhooks` library.
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { CreateRunRequest } from "../../../src/api/schemas";
-import { generateWebhookSecret, parseWebhookSecret } from "../../../src/lifecycle/webhooks/secret";
+import { CreateRunRequest } from "../../../src/contract/run-request";
+import { generateWebhookSecret, parseWebhookSecret } from "../../../src/security/webhook-secret";
 import { signedHeaders, signPayload } from "../../../src/lifecycle/webhooks/sign";
 
 const b64 = (n: number, fill = 7) => Buffer.alloc(n, fill).toString("base64");

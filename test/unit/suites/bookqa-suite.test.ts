@@ -3,14 +3,10 @@ import { describe, expect, it } from "vitest";
 import { buildTruncatedBookQaPrompt, loadBuiltinBookQa, scoreBookQa } from "../../../src/probes/bookqa";
 import {
   bookQaSuite,
-  BUILTIN_BOOKQA_DATASETS,
-  builtinBook,
-  builtinBookQaDataset,
-  type BookQaItem,
   type BookQaRecipe,
   type BookQaSpec,
-  type LoadedBookQaDataset,
 } from "../../../src/probes/suites/bookqa";
+import { BUILTIN_BOOKQA_DATASETS, builtinBook, builtinBookQaDataset, type BookQaItem, type LoadedBookQaDataset } from "../../../src/probes/suites/bookqa-datasets";
 import { SuiteSpecError, SUITES, type ModelTraits, type SuiteContext } from "../../../src/probes/suites";
 import { loadTokenizer } from "../../../src/probes/tokenizers";
 

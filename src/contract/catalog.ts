@@ -1,0 +1,53 @@
+// The catalog: haystack corpora (built-in and uploaded) and book QA datasets (built-in and imported).
+import { z } from "zod";
+import { BOOKQA_TASKS } from "../probes/bookqa";
+
+export const CorpusUpload = z
+  .strictObject({
+    name: z.string().trim().min(1).max(100).meta({ example: "paul-graham-essays" }),
+    files: z
+      .array(z.strictObject({ name: z.string().min(1).max(255), text: z.string().min(1) }))
+      .min(1)
+      .max(10_000)
+      .meta({ description: "UTF-8 text files; they are joined in file-name order with a blank line between them." }),
+  })
+  .superRefine((upload, ctx) => {
+    const seen = new Map<string, number>();
+    upload.files.forEach((file, i) => {
+      if (seen.has(file.name)) ctx.addIssue({ code: "custom", path: ["files", i, "name"], message: `duplicate file name (also files[${seen.get(file.name)}])` });
+      seen.set(file.name, i);
+    });
+  })
+  .meta({ id: "CorpusUpload" });
+
+export const CorpusInfo = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    builtin: z.boolean(),
+    version: z.string(),
+    files: z.int().nullable(),
+    characters: z.int(),
+    description: z.string().nullable(),
+    created_at: z.string().nullable(),
+  })
+  .meta({ id: "Corpus" });
+
+export const DatasetInfo = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    task: z.enum(BOOKQA_TASKS),
+    questions: z.int(),
+    books: z.int().meta({ description: "Distinct books (contexts) the questions are about." }),
+    builtin: z.boolean(),
+    revision: z.string().meta({ description: "SHA-256 of the imported file (two versions of En.QA are in circulation); the built-in set's content version." }),
+    bytes: z.int().nullable().meta({ description: "Size of the imported file." }),
+    description: z.string().nullable(),
+    created_at: z.string().nullable(),
+  })
+  .meta({ id: "Dataset" });
+
+export type CorpusUpload = z.infer<typeof CorpusUpload>;
+export type CorpusInfo = z.infer<typeof CorpusInfo>;
+export type DatasetInfo = z.infer<typeof DatasetInfo>;

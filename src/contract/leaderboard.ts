@@ -1,0 +1,24 @@
+// A leaderboard row: one public succeeded run (or a number reported in the paper), with its
+// headline scores per suite type and its effective context length.
+import { z } from "zod";
+import { PublicModel } from "./model";
+import { ScoreMap } from "./run";
+
+export const LeaderboardRow = z
+  .object({
+    run_id: z.string().nullable().meta({ description: "Null for rows reported in the paper." }),
+    model: PublicModel.partial().extend({ name: z.string() }),
+    reference: z.boolean(),
+    reported: z.boolean().meta({ description: "True for numbers reported in the paper (?include=reported), never measured here." }),
+    series: z.string().nullable(),
+    step: z.int().nullable(),
+    source: z.string().nullable().meta({ description: "Where a reported row comes from." }),
+    tokens_processed: z.int().nullable().meta({ description: "Prompt + completion tokens the endpoint reported for the run." }),
+    suites: z.record(z.string(), ScoreMap).meta({ description: "Suite type → metric means (first suite of each type)." }),
+    effective_context_length: z.int().nullable().meta({ description: "Of the first needle suite; see SuiteResult.effective_context_length." }),
+    effective_context_length_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
+    finished_at: z.string().nullable(),
+  })
+  .meta({ id: "LeaderboardRow" });
+
+export type LeaderboardRow = z.infer<typeof LeaderboardRow>;

@@ -1,0 +1,209 @@
+// What the API answers about runs and their probes: a run with its progress and per-suite scores,
+// a dry run's plan, a probe, a probe's rebuilt prompt, the needle heatmap. The domain builds these
+// (src/lifecycle/views.ts); the API and the pages show them.
+import { z } from "zod";
+import { PublicModel } from "./model";
+
+export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).meta({ id: "RunStatus" });
+export const ProbeStatus = z.enum(["pending", "scored", "unscorable", "failed", "cancelled"]).meta({ id: "ProbeStatus" });
+
+export const ScoreMap = z.record(z.string(), z.number().nullable()).meta({
+  id: "ScoreMap",
+  description: "Metric → mean score on a 0–100 scale (null when nothing was scored).",
+  example: { paper: 91.67, rouge1: 100, contains: 100 },
+});
+
+export const SuiteResult = z
+  .object({
+    index: z.int(),
+    type: z.string(),
+    corpus: z.string().optional(),
+    tokenizer: z.string(),
+    context_lengths: z.array(z.int()).optional(),
+    depth_percents: z.array(z.int()).optional(),
+    probes: z.int(),
+    scored: z.int(),
+    unscorable: z.int(),
+    failed: z.int(),
+    scores: ScoreMap,
+    by_length: z.record(z.string(), ScoreMap).optional().meta({ description: "Length → metric means." }),
+    effective_context_length: z
+      .object({
+        length: z.int().nullable(),
+        low: z.int().nullable(),
+        high: z.int().nullable(),
+        threshold: z.number(),
+        definition: z.enum(["relative", "absolute"]),
+        metric: z.literal("contains"),
+        resamples: z.int(),
+      })
+      .optional()
+      .meta({
+        description:
+          "Needle: the largest tested length up to which every length's mean `contains` stays ≥ 0.85 × the mean at the shortest length, with a 95 % stratified bootstrap interval (low, high) over probes. Computed by the service from the probes.",
+      }),
+    by_length_ci: z
+      .record(z.string(), z.object({ mean: z.number(), low: z.number(), high: z.number() }))
+      .optional()
+      .meta({ description: "Needle: `contains` mean per length (0–1) with a 95 % bootstrap interval." }),
+    by_depth: z.record(z.string(), ScoreMap).optional().meta({ description: "Depth → metric means." }),
+    dataset: z.string().optional().meta({ description: "Book QA: the dataset id." }),
+    dataset_revision: z.string().optional().meta({ description: "Book QA: the dataset revision the run used (SHA-256 of an imported file)." }),
+    task: z.string().optional().meta({ description: "Book QA: longbook_qa_eng or longbook_choice_eng." }),
+    window: z.int().optional().meta({ description: "Book QA: the prompt budget in tokens." }),
+    no_context: z.boolean().optional(),
+    question_ids: z.array(z.string()).optional().meta({
+      description: "Book QA: the questions asked, in probe order; a probe's depth_percent is its position in this list.",
+    }),
+  })
+  .meta({ id: "SuiteResult" });
+
+export const Run = z
+  .object({
+    id: z.string(),
+    status: RunStatus,
+    public: z.boolean(),
+    reference: z.boolean().meta({ description: "True for the built-in reference baselines." }),
+    series: z.string().nullable(),
+    step: z.int().nullable(),
+    tokens_trained: z.int().nullable(),
+    regression: z
+      .object({
+        flagged: z.boolean(),
+        previous_run_id: z.string(),
+        previous_step: z.int().nullable(),
+        margin: z.number(),
+        drops: z.record(z.string(), z.number()).meta({ description: "suite.metric → points lost against the previous step (positive = worse)." }),
+      })
+      .nullable()
+      .meta({ description: "Comparison with the previous step of the series, set when the run finished." }),
+    progress: z.object({
+      total: z.int(),
+      done: z.int().meta({ description: "Settled probes, failed ones included." }),
+      failed: z.int(),
+      unscorable: z.int(),
+      token_mismatches: z.int().meta({ description: "Settled probes whose reported prompt_tokens disagreed with ours by more than 1 %." }),
+    }),
+    model: PublicModel,
+    lengths_approximate: z.boolean().meta({
+      description:
+        'True when the model\'s tokenizer is "endpoint", the endpoint has no usable tokenize route, and lengths were calibrated against usage.prompt_tokens: they are estimates in the endpoint\'s tokens, not exact counts.',
+    }),
+    tokenization: z
+      .object({
+        mode: z.enum(["route", "calibrated"]),
+        route: z.string().optional().meta({ description: "The tokenize route used (route mode)." }),
+        flavor: z.enum(["vllm", "llamacpp", "tgi"]).optional(),
+        fingerprint: z.string().optional().meta({ description: "Fingerprint of the endpoint's tokenizer (SHA-256 of the ids of a fixed text)." }),
+        proxy: z.string().optional().meta({ description: "Calibrated mode: the local tokenizer whose counts are scaled." }),
+        ratio: z.number().optional().meta({ description: "Calibrated mode: endpoint tokens per proxy token, fitted to usage.prompt_tokens." }),
+        intercept: z.number().optional(),
+        samples: z.int().optional().meta({ description: "Calibrated mode: calibration calls with a reported prompt_tokens." }),
+        reason: z.string().optional().meta({ description: "Calibrated mode: why no tokenize route was used." }),
+      })
+      .nullable()
+      .meta({ description: 'Tokenizer "endpoint": how lengths are counted, decided by the run\'s first probe; null otherwise or before.' }),
+    suites: z.array(SuiteResult),
+    usage: z.object({
+      prompt_tokens: z.int().meta({ description: "Sum of usage.prompt_tokens reported by the endpoint." }),
+      completion_tokens: z.int(),
+      cached_tokens: z.int().meta({ description: "Prompt tokens the endpoint served from its prefix cache (usage.prompt_tokens_details.cached_tokens)." }),
+      cached_ratio: z.number().nullable().meta({ description: "cached_tokens / prompt_tokens." }),
+      cost_usd: z.number().nullable().meta({ description: "From the model's prices, cached prompt tokens at price_per_million_cached_input; null without prices." }),
+    }),
+    error: z.string().nullable(),
+    webhook: z
+      .object({
+        url: z.string(),
+        secret_set: z.literal(true),
+        status: z.enum(["enabled", "disabled"]).meta({ description: "disabled after the receiver answered 410 Gone; a ping or redelivery it accepts enables it again." }),
+        disabled_reason: z.string().nullable(),
+        secret: z.string().optional().meta({
+          description: "The generated signing secret: only in the 202 answer of the submission that generated it, never again. Store it now.",
+        }),
+      })
+      .nullable()
+      .meta({ description: "The run's webhook (the secret itself is never shown); null without one." }),
+    created_at: z.string(),
+    started_at: z.string().nullable(),
+    finished_at: z.string().nullable(),
+    links: z.record(z.string(), z.string()),
+  })
+  .meta({ id: "Run" });
+export type Run = z.infer<typeof Run>;
+
+export const RunPlan = z
+  .object({
+    dry_run: z.literal(true),
+    probes: z.int(),
+    prompt_tokens: z.int().meta({ description: "Estimated prompt tokens over all probes." }),
+    max_completion_tokens: z.int().meta({ description: "Upper bound of completion tokens (max_tokens of every probe)." }),
+    cost_usd: z.number().nullable().meta({ description: "Upper-bound cost from the model's prices (all completions at max_tokens); null without prices." }),
+    time_s: z.number().nullable().meta({
+      description: "Expected wall time from this endpoint's measured latency per prompt token in earlier runs, at max_concurrency; null without history.",
+    }),
+    time_basis: z.string().meta({ description: "What time_s is based on." }),
+    suites: z.array(z.object({ index: z.int(), type: z.string(), probes: z.int(), prompt_tokens: z.int() })),
+  })
+  .meta({ id: "RunPlan" });
+
+export const Probe = z
+  .object({
+    idx: z.int(),
+    suite: z.int().meta({ description: "Index of the suite in the run." }),
+    suite_type: z.string(),
+    context_length: z.int().nullable(),
+    depth_percent: z.int().nullable(),
+    item: z.int().nullable().meta({ description: "Book QA: the question's position in the suite's question_ids." }),
+    status: ProbeStatus,
+    attempts: z.int(),
+    constructed_tokens: z.int().nullable().meta({ description: "Tokens of haystack + needle as built, in the run's tokenizer." }),
+    expected_prompt_tokens: z.int().nullable().meta({ description: "Tokens of the whole prompt in the run's tokenizer (template included)." }),
+    prompt_tokens: z.int().nullable().meta({ description: "usage.prompt_tokens reported by the endpoint." }),
+    cached_tokens: z.int().nullable().meta({ description: "usage.prompt_tokens_details.cached_tokens, where reported." }),
+    token_mismatch: z.boolean().meta({
+      description: "The reported prompt_tokens differ from expected_prompt_tokens by more than 1 % (beyond a BOS token and chat framing): check the tokenizer.",
+    }),
+    completion_tokens: z.int().nullable(),
+    latency_ms: z.int().nullable(),
+    ttft_ms: z.int().nullable().meta({ description: "Time to first token, when the reply was streamed." }),
+    finish_reason: z.string().nullable(),
+    response: z.string().nullable(),
+    scores: z.record(z.string(), z.number()).nullable(),
+    prompt_sha256: z.string().nullable().meta({ description: "SHA-256 of the exact prompt (or JSON.stringify(messages))." }),
+    error: z.string().nullable(),
+  })
+  .meta({ id: "Probe" });
+
+export const ProbePrompt = z
+  .object({
+    run_id: z.string(),
+    idx: z.int(),
+    api: z.enum(["completions", "chat"]),
+    prompt: z.string().optional().meta({ description: "The exact prompt (completions)." }),
+    messages: z.array(z.object({ role: z.string(), content: z.string() })).optional().meta({ description: "The exact messages (chat)." }),
+    prompt_sha256: z.string().meta({ description: "SHA-256 of the prompt, or of JSON.stringify(messages); equals the probe's." }),
+    constructed_tokens: z.int(),
+    max_tokens: z.int(),
+  })
+  .meta({ id: "ProbePrompt" });
+
+export const Heatmap = z
+  .object({
+    run_id: z.string(),
+    suite: z.int(),
+    metric: z.string(),
+    context_lengths: z.array(z.int()),
+    depth_percents: z.array(z.int()),
+    scores: z.array(z.array(z.number().nullable())).meta({ description: "Rows are depths, columns lengths; 0–1." }),
+  })
+  .meta({ id: "Heatmap" });
+
+export type RunStatus = z.infer<typeof RunStatus>;
+export type ProbeStatus = z.infer<typeof ProbeStatus>;
+export type ScoreMap = z.infer<typeof ScoreMap>;
+export type SuiteResult = z.infer<typeof SuiteResult>;
+export type RunPlan = z.infer<typeof RunPlan>;
+export type Probe = z.infer<typeof Probe>;
+export type ProbePrompt = z.infer<typeof ProbePrompt>;
+export type Heatmap = z.infer<typeof Heatmap>;

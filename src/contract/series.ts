@@ -1,0 +1,25 @@
+// A checkpoint series: each trend metric over the steps (or training tokens) of its public runs.
+import { z } from "zod";
+
+export const SeriesPoint = z
+  .object({
+    run_id: z.string(),
+    model_name: z.string(),
+    step: z.int().nullable(),
+    tokens_trained: z.int().nullable(),
+    finished_at: z.string().nullable(),
+    scores: z.record(z.string(), z.number()).meta({ description: "suite.metric → score (0–100)." }),
+    effective_context_length: z.int().nullable(),
+    regression: z.boolean().meta({ description: "Flagged against the previous step when it finished." }),
+  })
+  .meta({ id: "SeriesPoint" });
+
+export const Series = z
+  .object({
+    name: z.string(),
+    metrics: z.array(z.string()),
+    points: z.array(SeriesPoint).meta({ description: "Public succeeded runs of the series by step (or training tokens)." }),
+  })
+  .meta({ id: "Series" });
+
+export type SeriesPoint = z.infer<typeof SeriesPoint>;
