@@ -2,9 +2,10 @@
 //   fetch     — the JSON API, the docs and the reference models (src/api)
 //   queue     — probe calls and dead letters (src/lifecycle/consume.ts), webhook attempts (src/lifecycle/webhooks)
 //   scheduled — the sweeper that repairs lost work (src/lifecycle/sweeper.ts)
-import { createApp } from "./api/app";
+import { createApp } from "./app";
 import { consumeDeadLetters, consumeProbeBatch } from "./lifecycle/consume";
-import { sweep, sweeperStub } from "./lifecycle/sweeper";
+import { sweep } from "./lifecycle/sweeper";
+import { armSweeper } from "./lifecycle/sweeper-stub";
 import { consumeWebhookBatch } from "./lifecycle/webhooks/deliver";
 import { WEBHOOK_QUEUE } from "./lifecycle/webhooks/messages";
 
@@ -20,7 +21,7 @@ const worker = {
     // request after start-up arms the sweeper so unfinished runs resume on their own.
     if (!sweeperArmed) {
       sweeperArmed = true;
-      ctx.waitUntil(sweeperStub(env).ensureArmed().catch((e) => console.error(JSON.stringify({ event: "sweeper.arm_error", error: String(e) }))));
+      ctx.waitUntil(armSweeper(env));
     }
     return app.fetch(request, env, ctx);
   },

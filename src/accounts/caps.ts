@@ -1,7 +1,8 @@
 // Per-run and per-account caps (OWASP API4: unrestricted resource consumption). Each one is a var
 // with a default; an account may carry its own daily run cap.
 import { envNumber } from "../config";
-import { ADMIN_ACCOUNT_ID, getAccount } from "./accounts";
+import { ADMIN_ACCOUNT_ID } from "./principal";
+import { getAccount, nthRunCreatedSince, runsCreatedSince } from "./store";
 
 export const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -36,18 +37,14 @@ export interface DailyUsage {
  */
 export async function dailyRunUsage(env: Env, accountId: string, now = Date.now()): Promise<DailyUsage> {
   const since = now - DAY_MS;
-  const row = await env.DB.prepare(`SELECT count(*) AS used FROM runs WHERE account_id = ? AND created_at > ?`).bind(accountId, since).first<{ used: number }>();
-  const used = row?.used ?? 0;
+  const used = await runsCreatedSince(env.DB, accountId, since);
   // The operator's own account is not capped: it runs the reference baselines, soaks and benchmarks.
   if (accountId === ADMIN_ACCOUNT_ID) return { limit: null, used, retryAfterS: 0 };
-  const account = await getAccount(env, accountId);
+  const account = await getAccount(env.DB, accountId);
   const limit = account?.runsPerDay ?? runCaps(env).runsPerDay;
   if (used < limit) return { limit, used, retryAfterS: 0 };
   // A slot frees when enough of the oldest counted runs have turned 24 h old to bring the count
   // below the cap (more than one if a lowered cap or an overshoot left it above).
-  const freeing = await env.DB.prepare(`SELECT created_at FROM runs WHERE account_id = ? AND created_at > ? ORDER BY created_at LIMIT 1 OFFSET ?`)
-    .bind(accountId, since, used - limit)
-    .first<{ created_at: number }>();
-  const at = freeing?.created_at ?? now;
+  const at = (await nthRunCreatedSince(env.DB, accountId, since, used - limit)) ?? now;
   return { limit, used, retryAfterS: Math.max(1, Math.ceil((at + DAY_MS - now) / 1000)) };
 }

@@ -2,18 +2,12 @@
 // A token is shown once, in the answer that created it; only its SHA-256 is kept.
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import type { AccountRow, ApiTokenRow } from "../db/schema";
-import { accountWebhookSecretContext, createAccount, createToken, getAccount, getToken, revokeToken, setAccountWebhook } from "../accounts/accounts";
-import { envFlag } from "../config";
-import { generateWebhookSecret } from "../security/webhook-secret";
-import { checkOutboundUrl } from "../security/ssrf";
-import { sealSecret, SecretsConfigError } from "../security/secrets";
+import { createAccount, createToken, removeDefaultWebhook, revokeTokenAs, setDefaultWebhook, whoAmI } from "../accounts/accounts";
 import { Account, ApiToken } from "../contract/accounts";
 import { WebhookSpec } from "../contract/run-request";
-import { dailyRunUsage } from "../accounts/caps";
-import { createRouter, problemResponses } from "../http/app-env";
 import { requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
-import { problem, ProblemError, problemResponse } from "../http/problem";
+import { problem, problemResponse } from "../http/problem";
+import { createRouter, problemResponses } from "./router";
 
 export const accountsApi = createRouter();
 
@@ -21,25 +15,6 @@ const MAX_BODY_BYTES = 16 * 1024;
 const smallBody = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: (c) => problemResponse(c, problem("body-too-large", 413, `request bodies are limited to ${MAX_BODY_BYTES} bytes`)),
-});
-
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-const accountResource = (a: AccountRow): z.infer<typeof Account> => ({
-  id: a.id,
-  name: a.name,
-  runs_per_day: a.runsPerDay,
-  webhook: a.webhookUrl ? { url: a.webhookUrl, secret_set: true } : null,
-  created_at: iso(a.createdAt)!,
-});
-const tokenResource = (t: ApiTokenRow, token?: string): z.infer<typeof ApiToken> => ({
-  id: t.id,
-  account_id: t.accountId,
-  name: t.name,
-  created_at: iso(t.createdAt)!,
-  last_used_at: iso(t.lastUsedAt),
-  revoked_at: iso(t.revokedAt),
-  ...(token ? { token } : {}),
 });
 
 const TokenName = z.string().trim().min(1).max(100).default("default").openapi({ description: "A label for the token.", example: "ci" });
@@ -80,7 +55,7 @@ accountsApi.openapi(
     const body = c.req.valid("json");
     const created = await createAccount(c.env, body.name, body.runs_per_day ?? null, body.token_name);
     c.header("Location", `/v1/accounts/${created.account.id}`);
-    return c.json({ account: accountResource(created.account), token: tokenResource(created.tokenRow, created.token) }, 201);
+    return c.json(created, 201);
   },
 );
 
@@ -107,9 +82,7 @@ accountsApi.openapi(
     const { id } = c.req.valid("param");
     // The body is optional: without one the token is named "default".
     const name = (c.req.valid("json") as { name?: string } | undefined)?.name ?? "default";
-    const created = await createToken(c.env, id, name);
-    if (!created) throw new ProblemError(problem("not-found", 404, `no account with id ${id}`));
-    return c.json(tokenResource(created.tokenRow, created.token), 201);
+    return c.json(await createToken(c.env, id, name), 201);
   },
 );
 
@@ -126,15 +99,7 @@ accountsApi.openapi(
       ...problemResponses(401, 404),
     },
   }),
-  async (c) => {
-    const principal = requirePrincipal(c);
-    const { id } = c.req.valid("param");
-    const existing = await getToken(c.env, id);
-    // Another account's token is reported missing, so token ids cannot be probed.
-    if (!existing || !(principal.admin || existing.accountId === principal.accountId)) throw new ProblemError(problem("not-found", 404, `no token with id ${id}`));
-    const revoked = (await revokeToken(c.env, id))!;
-    return c.json(tokenResource(revoked), 200);
-  },
+  async (c) => c.json(await revokeTokenAs(c.env, requirePrincipal(c), c.req.valid("param").id), 200),
 );
 
 accountsApi.openapi(
@@ -163,13 +128,7 @@ accountsApi.openapi(
       ...problemResponses(401),
     },
   }),
-  async (c) => {
-    const principal = requirePrincipal(c);
-    const account = await getAccount(c.env, principal.accountId);
-    if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
-    const usage = await dailyRunUsage(c.env, account.id);
-    return c.json({ account: accountResource(account), admin: principal.admin, token_id: principal.tokenId, runs_last_24h: usage.used, runs_per_day: usage.limit }, 200);
-  },
+  async (c) => c.json(await whoAmI(c.env, requirePrincipal(c)), 200),
 );
 
 // The account's default webhook: runs submitted without a `webhook` use it (`"webhook": null` opts out).
@@ -189,27 +148,7 @@ accountsApi.openapi(
       ...problemResponses(401, 404, 413, 422, 503),
     },
   }),
-  async (c) => {
-    const principal = requirePrincipal(c);
-    const spec = c.req.valid("json");
-    const verdict = checkOutboundUrl(spec.url, { allowLoopback: envFlag(c.env.ALLOW_LOOPBACK_ENDPOINTS) });
-    if (!verdict.ok) {
-      throw new ProblemError(problem("validation-failed", 422, `/url: ${verdict.reason}`, { errors: [{ pointer: "/url", detail: verdict.reason, in: "body" }] }));
-    }
-    const generated = spec.secret === undefined ? generateWebhookSecret() : undefined;
-    let secretSealed: string;
-    try {
-      secretSealed = await sealSecret(c.env.SECRETS_KEYS, spec.secret ?? generated!, accountWebhookSecretContext(principal.accountId));
-    } catch (error) {
-      if (!(error instanceof SecretsConfigError)) throw error;
-      throw new ProblemError(problem("secrets-unavailable", 503, "webhook secrets cannot be stored: the service has no SECRETS_KEYS key ring configured"));
-    }
-    const account = await setAccountWebhook(c.env, principal.accountId, { url: spec.url, secretSealed });
-    if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
-    const resource = accountResource(account);
-    if (generated && resource.webhook) resource.webhook = { ...resource.webhook, secret: generated };
-    return c.json(resource, 200);
-  },
+  async (c) => c.json(await setDefaultWebhook(c.env, requirePrincipal(c), c.req.valid("json")), 200),
 );
 
 accountsApi.openapi(
@@ -225,10 +164,5 @@ accountsApi.openapi(
       ...problemResponses(401, 404),
     },
   }),
-  async (c) => {
-    const principal = requirePrincipal(c);
-    const account = await setAccountWebhook(c.env, principal.accountId, null);
-    if (!account) throw new ProblemError(problem("not-found", 404, `account ${principal.accountId} no longer exists`));
-    return c.json(accountResource(account), 200);
-  },
+  async (c) => c.json(await removeDefaultWebhook(c.env, requirePrincipal(c)), 200),
 );

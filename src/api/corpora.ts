@@ -1,27 +1,15 @@
 // /v1/corpora: the haystack texts needle suites are cut from — built-in ones and uploads.
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
-import { getCorpusRow, listUploadedCorpora, storeCorpus } from "../catalog/corpora";
-import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus } from "../probes/corpora";
-import type { CorpusRow } from "../db/schema";
+import { corpusInfo, listCorpora, uploadCorpus } from "../catalog/catalog";
 import { CorpusInfo, CorpusUpload } from "../contract/catalog";
-import { createRouter, problemResponses } from "../http/app-env";
 import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
-import { problem, ProblemError, problemResponse } from "../http/problem";
+import { problem, problemResponse } from "../http/problem";
+import { createRouter, problemResponses } from "./router";
 
 export const corporaApi = createRouter();
 
 const MAX_CORPUS_BYTES = 50 * 1024 * 1024;
-
-function uploadedInfo(row: CorpusRow): z.infer<typeof CorpusInfo> {
-  return { id: row.id, name: row.name, builtin: false, version: row.version, files: row.files, characters: row.characters, description: null, created_at: new Date(row.createdAt).toISOString() };
-}
-
-function builtinInfo(id: (typeof BUILTIN_CORPORA)[number]["id"]): z.infer<typeof CorpusInfo> {
-  const corpus = loadBuiltinCorpus(id);
-  const description = BUILTIN_CORPORA.find((c) => c.id === id)!.description;
-  return { id, name: id, builtin: true, version: corpus.version, files: null, characters: corpus.text.length, description, created_at: null };
-}
 
 corporaApi.openapi(
   createRoute({
@@ -43,10 +31,9 @@ corporaApi.openapi(
     },
   }),
   async (c) => {
-    const upload = c.req.valid("json");
-    const row = await storeCorpus(c.env as Env, upload.name, upload.files);
-    c.header("Location", `/v1/corpora/${row.id}`);
-    return c.json(uploadedInfo(row), 201);
+    const corpus = await uploadCorpus(c.env, c.req.valid("json"));
+    c.header("Location", `/v1/corpora/${corpus.id}`);
+    return c.json(corpus, 201);
   },
 );
 
@@ -57,10 +44,7 @@ corporaApi.openapi(
     summary: "Built-in and uploaded corpora",
     responses: { 200: { description: "Corpora", content: { "application/json": { schema: z.object({ data: z.array(CorpusInfo) }) } } } },
   }),
-  async (c) => {
-    const uploaded = await listUploadedCorpora(c.env as Env);
-    return c.json({ data: [...BUILTIN_CORPORA.map((b) => builtinInfo(b.id)), ...uploaded.map(uploadedInfo)] }, 200);
-  },
+  async (c) => c.json({ data: await listCorpora(c.env) }, 200),
 );
 
 corporaApi.openapi(
@@ -71,11 +55,5 @@ corporaApi.openapi(
     request: { params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) }) },
     responses: { 200: { description: "The corpus", content: { "application/json": { schema: CorpusInfo } } }, ...problemResponses(404) },
   }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    if (isBuiltinCorpusId(id)) return c.json(builtinInfo(id), 200);
-    const row = await getCorpusRow(c.env as Env, id);
-    if (!row) throw new ProblemError(problem("not-found", 404, `no corpus with id ${id}`));
-    return c.json(uploadedInfo(row), 200);
-  },
+  async (c) => c.json(await corpusInfo(c.env, c.req.valid("param").id), 200),
 );

@@ -1,33 +1,18 @@
 // /v1/datasets: the question sets book QA suites ask — built-in ones and imported InfiniteBench files.
 import { createRoute, z } from "@hono/zod-openapi";
-import { envNumber } from "../config";
-import { BOOKQA_TASKS } from "../probes/bookqa";
+import { datasetInfo, importDatasetFile, listDatasets } from "../catalog/catalog";
+import { MAX_DATASET_QUESTIONS } from "../catalog/dataset-import";
 import { DatasetInfo } from "../contract/catalog";
-import type { BookQaDatasetInfo } from "../probes/suites/bookqa-datasets";
-import {
-  builtinDatasetInfos,
-  DatasetImportError,
-  DatasetTooLargeError,
-  DEFAULT_MAX_DATASET_BYTES,
-  getDatasetInfo,
-  importDataset,
-  importedInfo,
-  listImportedDatasets,
-  MAX_DATASET_QUESTIONS,
-} from "../catalog/datasets";
-import { createRouter, problemResponses } from "../http/app-env";
 import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
 import { problem, ProblemError } from "../http/problem";
+import { BOOKQA_TASKS } from "../probes/bookqa";
+import { createRouter, problemResponses } from "./router";
 
 export const datasetsApi = createRouter();
 
 const NDJSON = "application/x-ndjson";
 /** Media types JSON-lines files are sent with in the wild; all mean the same here. */
 const JSON_LINES_TYPES = [NDJSON, "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-lines"];
-
-function resource(info: BookQaDatasetInfo): z.infer<typeof DatasetInfo> {
-  return { ...info, created_at: info.created_at === null ? null : new Date(info.created_at).toISOString() };
-}
 
 const DatasetIdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "moby-dick-qa" }) });
 
@@ -70,19 +55,9 @@ datasetsApi.openapi(
     }
     const body = c.req.raw.body;
     if (!body) throw new ProblemError(problem("validation-failed", 422, "the body is empty; send the JSON-lines file", { errors: [{ pointer: "/lines", detail: "no lines", in: "body" }] }));
-    let row;
-    try {
-      row = await importDataset(c.env as Env, { task, name: name ?? task, body, maxBytes: envNumber(c.env.MAX_DATASET_BYTES, DEFAULT_MAX_DATASET_BYTES) });
-    } catch (error) {
-      if (error instanceof DatasetTooLargeError) throw new ProblemError(problem("body-too-large", 413, `${error.message}; nothing was imported`));
-      if (!(error instanceof DatasetImportError)) throw error;
-      const errors = error.errors.map((e) => ({ pointer: e.line === 0 ? "/lines" : `/lines/${e.line}`, detail: e.detail, in: "body" as const }));
-      const shown = errors.length < error.invalidLines ? ` (the first ${errors.length} are listed)` : "";
-      const detail = error.invalidLines === 1 ? `${errors[0]!.pointer}: ${errors[0]!.detail}` : `${error.invalidLines} lines are invalid${shown}; see errors[]`;
-      throw new ProblemError(problem("validation-failed", 422, `${detail}; nothing was imported`, { errors }));
-    }
-    c.header("Location", `/v1/datasets/${row.id}`);
-    return c.json(resource(importedInfo(row)), 201);
+    const dataset = await importDatasetFile(c.env, { task, name: name ?? task, body });
+    c.header("Location", `/v1/datasets/${dataset.id}`);
+    return c.json(dataset, 201);
   },
 );
 
@@ -93,10 +68,7 @@ datasetsApi.openapi(
     summary: "Built-in and imported book QA datasets",
     responses: { 200: { description: "Datasets, built-in first, then imports newest first", content: { "application/json": { schema: z.object({ data: z.array(DatasetInfo) }) } } } },
   }),
-  async (c) => {
-    const imported = await listImportedDatasets(c.env as Env);
-    return c.json({ data: [...builtinDatasetInfos(), ...imported.map(importedInfo)].map(resource) }, 200);
-  },
+  async (c) => c.json({ data: await listDatasets(c.env) }, 200),
 );
 
 datasetsApi.openapi(
@@ -107,10 +79,5 @@ datasetsApi.openapi(
     request: { params: DatasetIdParam },
     responses: { 200: { description: "The dataset", content: { "application/json": { schema: DatasetInfo } } }, ...problemResponses(404) },
   }),
-  async (c) => {
-    const { id } = c.req.valid("param");
-    const info = await getDatasetInfo(c.env as Env, id);
-    if (!info) throw new ProblemError(problem("not-found", 404, `no dataset with id ${id}`));
-    return c.json(resource(info), 200);
-  },
+  async (c) => c.json(await datasetInfo(c.env, c.req.valid("param").id), 200),
 );

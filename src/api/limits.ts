@@ -1,11 +1,10 @@
 // /v1/runs/{id}/endpoint-limit: read-only view of the limiter of the endpoint a run calls (shared
 // with every other run on that endpoint; src/lifecycle/limiter/limiter.ts).
-import { createRoute, z } from "@hono/zod-openapi";
-import { limiterFor } from "../lifecycle/limiter/limiter";
-import { storedModel } from "../lifecycle/run-model";
-import { createRouter, problemResponses } from "../http/app-env";
-import { TOKEN_OPTIONAL, visibleRun } from "../http/auth";
+import { createRoute } from "@hono/zod-openapi";
 import { EndpointLimit } from "../contract/limits";
+import { TOKEN_OPTIONAL } from "../http/auth";
+import { endpointLimit } from "../lifecycle/runs";
+import { createRouter, problemResponses } from "./router";
 import { RunIdParam } from "./schemas";
 
 export const limitsApi = createRouter();
@@ -23,10 +22,4 @@ const route = createRoute({
   },
 });
 
-limitsApi.openapi(route, async (c) => {
-  const run = await visibleRun(c, c.req.valid("param").id);
-  const model = storedModel(run);
-  const limiter = limiterFor(c.env, model.base_url, model.model);
-  const status = await limiter.stub.status();
-  return c.json({ ...status, endpoint: limiter.endpoint }, 200);
-});
+limitsApi.openapi(route, async (c) => c.json(await endpointLimit(c.env, c.get("principal"), c.req.valid("param").id), 200));

@@ -1,9 +1,8 @@
 // /v1/series/{name}: the trend of each metric over the checkpoints of a series.
 import { createRoute, z } from "@hono/zod-openapi";
-import { seriesMetrics, seriesPoints } from "../lifecycle/series";
 import { Series } from "../contract/series";
-import { createRouter, problemResponses } from "../http/app-env";
-import { problem, ProblemError } from "../http/problem";
+import { seriesTrend } from "../lifecycle/series";
+import { createRouter, problemResponses } from "./router";
 
 export const seriesApi = createRouter();
 
@@ -16,10 +15,5 @@ seriesApi.openapi(
     request: { params: z.object({ name: z.string().min(1).max(100).openapi({ param: { name: "name", in: "path" }, example: "llama2-7b-80k" }) }) },
     responses: { 200: { description: "The trend", content: { "application/json": { schema: Series } } }, ...problemResponses(404) },
   }),
-  async (c) => {
-    const { name } = c.req.valid("param");
-    const points = await seriesPoints(c.env as Env, name);
-    if (!points.length) throw new ProblemError(problem("not-found", 404, `no public finished runs in series ${name}`));
-    return c.json({ name, metrics: seriesMetrics(points), points }, 200);
-  },
+  async (c) => c.json(await seriesTrend(c.env, c.req.valid("param").name), 200),
 );

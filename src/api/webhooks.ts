@@ -1,16 +1,12 @@
 // /v1/runs/{id}/webhook-deliveries: the delivery log of a run's webhook, redelivery and test pings.
 // The signing secret never appears here: deliveries carry the event, its bytes and every attempt.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import type { WebhookAttemptRow, WebhookDeliveryRow } from "../db/schema";
-import { createPing, redeliver } from "../lifecycle/webhooks/events";
-import { attemptsOf, getDelivery, pageDeliveries } from "../lifecycle/webhooks/store";
-import { createRouter, problemResponses, type AppEnv } from "../http/app-env";
-import { managedRun, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
-import { problem, ProblemError } from "../http/problem";
-import { decodeCursor, encodeCursor } from "./resources";
 import { Page } from "../contract/page";
-import { PingEventPayload, RunEventPayload, WebhookAttempt, WebhookDelivery } from "../contract/webhooks";
+import { PingEventPayload, RunEventPayload, WebhookDelivery } from "../contract/webhooks";
+import { requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { deliveriesPage, pingAs, redeliverAs } from "../lifecycle/webhooks/log";
+import { cursorPosition, encodeCursor, isTimeCursor } from "./cursors";
+import { createRouter, problemResponses } from "./router";
 import { PageQuery, RunIdParam } from "./schemas";
 
 export const webhooksApi = createRouter();
@@ -44,50 +40,6 @@ for (const [name, schema, summary] of [
   });
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-
-function attemptResource(a: WebhookAttemptRow): z.infer<typeof WebhookAttempt> {
-  return {
-    attempt: a.attempt,
-    outcome: a.outcome,
-    webhook_timestamp: a.webhookTimestamp,
-    http_status: a.httpStatus,
-    error: a.error,
-    response_excerpt: a.responseExcerpt,
-    duration_ms: a.durationMs,
-    started_at: iso(a.startedAt)!,
-    finished_at: iso(a.finishedAt),
-    next_attempt_at: iso(a.nextAttemptAt),
-  };
-}
-
-function deliveryResource(d: WebhookDeliveryRow, attempts: WebhookAttemptRow[]): z.infer<typeof WebhookDelivery> {
-  return {
-    id: d.id,
-    run_id: d.runId,
-    event: d.eventType,
-    webhook_id: d.msgId,
-    status: d.status,
-    manual: d.manual === 1,
-    redelivery_of: d.redeliveryOf,
-    attempts_made: d.attempts,
-    next_attempt_at: d.status === "pending" ? iso(d.nextAttemptAt) : null,
-    last_http_status: d.lastHttpStatus,
-    last_error: d.lastError,
-    payload: JSON.parse(d.payload) as Record<string, unknown>,
-    created_at: iso(d.createdAt)!,
-    finished_at: iso(d.finishedAt),
-    attempts: attempts.map(attemptResource),
-  };
-}
-
-async function runWithWebhook(c: Context<AppEnv>, id: string) {
-  // The log shows the receiver's URL and its answers: the run's account (or the admin) only, like sending.
-  const run = await managedRun(c, id);
-  if (!run.webhookUrl) throw new ProblemError(problem("no-webhook", 409, `run ${id} was submitted without a webhook`));
-  return run;
-}
-
 const DeliveryParams = RunIdParam.extend({
   delivery: z.string().min(1).max(64).openapi({ param: { name: "delivery", in: "path" }, example: "dlv_..." }),
 });
@@ -106,28 +58,10 @@ const listRoute = createRoute({
   },
 });
 
-const isDeliveryCursor = (v: unknown): v is { c: number; i: string } =>
-  typeof v === "object" && v !== null && typeof (v as { c: unknown }).c === "number" && typeof (v as { i: unknown }).i === "string";
-
 webhooksApi.openapi(listRoute, async (c) => {
-  const { id } = c.req.valid("param");
   const { limit, cursor } = c.req.valid("query");
-  await runWithWebhook(c, id);
-  const after = cursor ? decodeCursor(cursor, isDeliveryCursor) : null;
-  if (cursor && !after) {
-    throw new ProblemError(problem("validation-failed", 422, "cursor is not valid", { errors: [{ pointer: "/cursor", detail: "not a cursor this API issued", in: "query" }] }));
-  }
-  const rows = await pageDeliveries(c.env.DB, id, after, limit + 1);
-  const page = rows.slice(0, limit);
-  const attempts = await attemptsOf(c.env.DB, page.map((d) => d.id));
-  const last = page.at(-1);
-  return c.json(
-    {
-      data: page.map((d) => deliveryResource(d, attempts.get(d.id) ?? [])),
-      next_cursor: rows.length > limit && last ? encodeCursor({ c: last.createdAt, i: last.id }) : null,
-    },
-    200,
-  );
+  const { deliveries, next } = await deliveriesPage(c.env, requirePrincipal(c), c.req.valid("param").id, cursorPosition(cursor, isTimeCursor), limit);
+  return c.json({ data: deliveries, next_cursor: next ? encodeCursor(next) : null }, 200);
 });
 
 const redeliverRoute = createRoute({
@@ -148,14 +82,10 @@ const redeliverRoute = createRoute({
 });
 
 webhooksApi.openapi(redeliverRoute, async (c) => {
-  const { id, delivery: deliveryId } = c.req.valid("param");
-  await runWithWebhook(c, id);
-  const original = await getDelivery(c.env.DB, deliveryId);
-  if (!original || original.runId !== id) throw new ProblemError(problem("not-found", 404, `run ${id} has no webhook delivery ${deliveryId}`));
-  if (original.status === "pending") throw new ProblemError(problem("delivery-pending", 409, `delivery ${deliveryId} is still being attempted`));
-  const created = await redeliver(c.env, original);
+  const { id, delivery } = c.req.valid("param");
+  const created = await redeliverAs(c.env, requirePrincipal(c), id, delivery);
   c.header("Location", `/v1/runs/${id}/webhook-deliveries`);
-  return c.json(deliveryResource(created, []), 202);
+  return c.json(created, 202);
 });
 
 const pingRoute = createRoute({
@@ -176,8 +106,7 @@ const pingRoute = createRoute({
 
 webhooksApi.openapi(pingRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const run = await runWithWebhook(c, id);
-  const created = await createPing(c.env, run);
+  const created = await pingAs(c.env, requirePrincipal(c), id);
   c.header("Location", `/v1/runs/${id}/webhook-deliveries`);
-  return c.json(deliveryResource(created, []), 202);
+  return c.json(created, 202);
 });

@@ -1,15 +1,15 @@
 // Haystack corpora: the built-in ones ship with the Worker; uploaded ones are stored in R2 (text)
 // and D1 (metadata). Uploads are immutable — a new upload is a new id — so a run's recipe, which
 // pins the corpus version, can always be rebuilt.
-import { desc, eq } from "drizzle-orm";
-import { corpora, type CorpusRow } from "../db/schema";
+import { sha256Hex } from "../common/hash";
+import { newId } from "../common/ids";
+import type { CorpusRow } from "../db/schema";
 import { isBuiltinCorpusId, joinDocuments, loadBuiltinCorpus } from "../probes/corpora";
 import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";
 import { r2BoundaryStore } from "./boundary-store";
-import { sha256Hex } from "../lifecycle/consume";
 import { loadBook, loadBookQaDataset } from "./datasets";
-import { database } from "../lifecycle/store";
+import { getCorpusRow, insertCorpus, listCorpusRows } from "./store";
 
 export interface CorpusFile {
   name: string;
@@ -22,7 +22,7 @@ export async function loadCorpus(env: Env, id: string): Promise<Corpus | null> {
   if (isBuiltinCorpusId(id)) return loadBuiltinCorpus(id);
   const cached = uploaded.get(id);
   if (cached) return cached;
-  const row = await database(env.DB).select().from(corpora).where(eq(corpora.id, id)).get();
+  const row = await getCorpusRow(env.DB, id);
   if (!row) return null;
   const object = await env.BLOBS.get(row.r2Key);
   if (!object) throw new Error(`corpus ${id}: text missing from storage (${row.r2Key})`);
@@ -31,6 +31,7 @@ export async function loadCorpus(env: Env, id: string): Promise<Corpus | null> {
   return corpus;
 }
 
+/** What the probe science may ask of the service: corpora, datasets, books and the boundary cache. */
 export function suiteContext(env: Env): SuiteContext {
   return {
     loadCorpus: (id) => loadCorpus(env, id),
@@ -45,18 +46,18 @@ export async function storeCorpus(env: Env, name: string, files: CorpusFile[], n
   const sorted = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const text = joinDocuments(sorted.map((f) => f.text));
   const version = (await sha256Hex(text)).slice(0, 16);
-  const id = `corpus_${version}${crypto.getRandomValues(new Uint32Array(1))[0]!.toString(36)}`;
+  const id = newId("corpus", 12);
   const row: CorpusRow = { id, name, version, files: files.length, characters: text.length, r2Key: `corpora/${id}/${version}.txt`, createdAt: now };
   // R2 first: a row never points at text that is not there.
   await env.BLOBS.put(row.r2Key, text, { httpMetadata: { contentType: "text/plain; charset=utf-8" }, customMetadata: { name, version } });
-  await database(env.DB).insert(corpora).values(row);
+  await insertCorpus(env.DB, row);
   return row;
 }
 
-export async function listUploadedCorpora(env: Env): Promise<CorpusRow[]> {
-  return database(env.DB).select().from(corpora).orderBy(desc(corpora.createdAt)).limit(500).all();
+export function listUploadedCorpora(env: Env): Promise<CorpusRow[]> {
+  return listCorpusRows(env.DB);
 }
 
-export async function getCorpusRow(env: Env, id: string): Promise<CorpusRow | undefined> {
-  return database(env.DB).select().from(corpora).where(eq(corpora.id, id)).get();
+export function corpusRow(env: Env, id: string): Promise<CorpusRow | undefined> {
+  return getCorpusRow(env.DB, id);
 }

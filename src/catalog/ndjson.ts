@@ -9,7 +9,8 @@ export type NdjsonLine =
 const NEWLINE = 0x0a;
 
 export interface NdjsonOptions {
-  onBytes?: (chunk: Uint8Array) => void;
+  /** Sees every chunk before its lines are yielded (awaited: a streaming hash may apply backpressure). */
+  onBytes?: (chunk: Uint8Array) => unknown;
   maxLineBytes?: number;
 }
 
@@ -38,10 +39,9 @@ export async function* ndjsonLines(stream: ReadableStream<Uint8Array>, options: 
     pieces = [];
     pieceBytes = 0;
     if (bytes.length > 0 && bytes[bytes.length - 1] === 0x0d) bytes = bytes.subarray(0, bytes.length - 1);
+    // A fresh decode per line; ignoreBOM=false drops a leading byte-order mark (files may start with one).
     try {
-      // A fresh decode per line; ignoreBOM=false drops a leading byte-order mark (files may start with one).
-      const text = decoder.decode(bytes);
-      return { number, text };
+      return { number, text: decoder.decode(bytes) };
     } catch {
       return { number, problem: "line is not valid UTF-8" };
     }
@@ -51,7 +51,7 @@ export async function* ndjsonLines(stream: ReadableStream<Uint8Array>, options: 
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      options.onBytes?.(value);
+      await options.onBytes?.(value);
       let start = 0;
       for (let end = value.indexOf(NEWLINE); end !== -1; end = value.indexOf(NEWLINE, start)) {
         keep(value.subarray(start, end));

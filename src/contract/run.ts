@@ -58,6 +58,16 @@ export const SuiteResult = z
   })
   .meta({ id: "SuiteResult" });
 
+/** A finished run against the previous step of its series (a drop beyond the margin flags it). */
+export const Regression = z.object({
+  flagged: z.boolean(),
+  previous_run_id: z.string(),
+  previous_step: z.int().nullable(),
+  margin: z.number(),
+  drops: z.record(z.string(), z.number()).meta({ description: "suite.metric → points lost against the previous step (positive = worse)." }),
+});
+export type Regression = z.infer<typeof Regression>;
+
 export const Run = z
   .object({
     id: z.string(),
@@ -67,16 +77,7 @@ export const Run = z
     series: z.string().nullable(),
     step: z.int().nullable(),
     tokens_trained: z.int().nullable(),
-    regression: z
-      .object({
-        flagged: z.boolean(),
-        previous_run_id: z.string(),
-        previous_step: z.int().nullable(),
-        margin: z.number(),
-        drops: z.record(z.string(), z.number()).meta({ description: "suite.metric → points lost against the previous step (positive = worse)." }),
-      })
-      .nullable()
-      .meta({ description: "Comparison with the previous step of the series, set when the run finished." }),
+    regression: Regression.nullable().meta({ description: "Comparison with the previous step of the series, set when the run finished." }),
     progress: z.object({
       total: z.int(),
       done: z.int().meta({ description: "Settled probes, failed ones included." }),

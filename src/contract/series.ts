@@ -23,3 +23,4 @@ export const Series = z
   .meta({ id: "Series" });
 
 export type SeriesPoint = z.infer<typeof SeriesPoint>;
+export type Series = z.infer<typeof Series>;

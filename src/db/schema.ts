@@ -2,6 +2,13 @@
 // and applied by wrangler. D1 is the source of truth for every run: queues only carry ids.
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+import type { PublicModel } from "../contract/model";
+import type { Regression } from "../contract/run";
+import type { EndpointBuild } from "../probes/needle/endpoint-build";
+import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
+import type { SuiteRecipe } from "../probes/suites";
+import type { SuiteAggregate } from "../probes/suites/suite";
+import type { ProbeScores } from "../probes/types";
 
 export const runs = sqliteTable(
   "runs",
@@ -9,8 +16,8 @@ export const runs = sqliteTable(
     id: text("id").primaryKey(),
     status: text("status", { enum: ["queued", "running", "succeeded", "failed", "cancelled"] }).notNull(),
     modelName: text("model_name").notNull(),
-    /** The submitted model config without its api_key (JSON). */
-    modelJson: text("model_json").notNull(),
+    /** The submitted model config without its api_key. */
+    model: text("model_json", { mode: "json" }).$type<Partial<PublicModel>>().notNull(),
     /** The endpoint's API key, sealed (src/security/secrets.ts, context `run:<id>:api_key`); opened only to call. Never returned. */
     apiKeySealed: text("api_key_sealed"),
     /** The account that submitted the run (src/accounts/accounts.ts); `admin` for the admin token. */
@@ -20,7 +27,7 @@ export const runs = sqliteTable(
     /** 1 when the model is one of the built-in reference baselines. */
     reference: integer("reference").notNull().default(0),
     /** Resolved suites (grid, corpus, tokenizer...): the recipe every prompt is rebuilt from (JSON). */
-    suitesJson: text("suites_json").notNull(),
+    suites: text("suites_json", { mode: "json" }).$type<SuiteRecipe[]>().notNull(),
     public: integer("public").notNull().default(1),
     total: integer("total").notNull(),
     /** Settled probes (scored + unscorable + failed). */
@@ -33,8 +40,8 @@ export const runs = sqliteTable(
     completionTokens: integer("completion_tokens").notNull().default(0),
     /** Prompt tokens the endpoint reported as served from its prefix cache. */
     cachedTokens: integer("cached_tokens").notNull().default(0),
-    /** Per-suite aggregates computed by the finalizer (JSON). */
-    resultsJson: text("results_json"),
+    /** Per-suite aggregates computed by the finalizer. */
+    results: text("results_json", { mode: "json" }).$type<SuiteAggregate[]>(),
     error: text("error"),
     /** How many times the finalizer ran for this run; exactly-once is asserted by tests. */
     finalizeCount: integer("finalize_count").notNull().default(0),
@@ -48,8 +55,8 @@ export const runs = sqliteTable(
     series: text("series"),
     step: integer("step"),
     tokensTrained: integer("tokens_trained"),
-    /** Set by the finalizer when the run scores worse than the previous step of its series (JSON). */
-    regressionJson: text("regression_json"),
+    /** Set by the finalizer: the comparison with the previous step of the run's series. */
+    regression: text("regression_json", { mode: "json" }).$type<Regression>(),
     /** Webhook for this run's events (src/lifecycle/webhooks); null without one. */
     webhookUrl: text("webhook_url"),
     /** Its signing secret, sealed (src/security/secrets.ts, context `run:<id>:webhook_secret`). Never returned. */
@@ -64,7 +71,7 @@ export const runs = sqliteTable(
      * src/lifecycle/endpoint/needle.ts): its tokenize route and tokenizer fingerprint, or a
      * calibration against usage.prompt_tokens (lengths approximate). Written once, by the first probe.
      */
-    tokenizationJson: text("tokenization_json"),
+    tokenization: text("tokenization_json", { mode: "json" }).$type<RunTokenization>(),
   },
   (t) => [
     index("runs_status_progress").on(t.status, t.lastProgressAt),
@@ -114,10 +121,10 @@ export const probes = sqliteTable(
     ttftMs: integer("ttft_ms"),
     finishReason: text("finish_reason"),
     response: text("response"),
-    scoresJson: text("scores_json"),
+    scores: text("scores_json", { mode: "json" }).$type<ProbeScores>(),
     promptSha256: text("prompt_sha256"),
-    /** Tokenizer "endpoint" only: the probe's character cuts and token counts (JSON), fixed by its first build. */
-    buildJson: text("build_json"),
+    /** Tokenizer "endpoint" only: the probe's character cuts and token counts, fixed by its first build. */
+    build: text("build_json", { mode: "json" }).$type<EndpointBuild>(),
     error: text("error"),
     settledAt: integer("settled_at"),
   },
@@ -172,10 +179,10 @@ export const bookqaQuestions = sqliteTable(
     /** The line's own `id`, as text. */
     questionId: text("question_id").notNull(),
     input: text("input").notNull(),
-    /** JSON array: gold answers, or [optionText, letter] for multiple choice. */
-    answerJson: text("answer_json").notNull(),
-    /** JSON array: the four options (multiple choice) or []. */
-    optionsJson: text("options_json").notNull(),
+    /** Gold answers, or [optionText, letter] for multiple choice. */
+    answer: text("answer_json", { mode: "json" }).$type<string[]>().notNull(),
+    /** The four options (multiple choice) or []. */
+    options: text("options_json", { mode: "json" }).$type<string[]>().notNull(),
     /** `books/<sha256 of the context>.txt`: shared by every question about the same book. */
     bookKey: text("book_key").notNull(),
     bookChars: integer("book_chars").notNull(),

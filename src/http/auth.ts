@@ -1,10 +1,9 @@
 // Bearer-token authentication: one middleware resolves `Authorization: Bearer <token>` into a
 // principal (or null without a header); routes then ask for what they need with the helpers below.
-// A private run is invisible to everyone but its account and the admin: 404, as if it did not exist.
+// What a principal may see and change is the domain's (src/accounts/principal.ts).
 import type { Context, MiddlewareHandler } from "hono";
-import type { RunRow } from "../db/schema";
-import { authenticate, type Principal } from "../accounts/accounts";
-import { database, getRun } from "../lifecycle/store";
+import type { Principal } from "../accounts/principal";
+import { authenticate } from "../accounts/tokens";
 import type { AppEnv } from "./app-env";
 import { problem, ProblemError, problemResponse } from "./problem";
 
@@ -47,33 +46,6 @@ export function requireAdmin(c: Context<AppEnv>): Principal {
   const principal = requirePrincipal(c);
   if (!principal.admin) throw new ProblemError(problem("forbidden", 403, "only the admin token may do this"));
   return principal;
-}
-
-/** Public runs are visible to everyone; private ones to their account and the admin. */
-export function canSee(principal: Principal | null, run: Pick<RunRow, "public" | "accountId">): boolean {
-  return run.public === 1 || canManage(principal, run);
-}
-
-/** Cancelling, redelivering and the like: the run's account or the admin. */
-export function canManage(principal: Principal | null, run: Pick<RunRow, "accountId">): boolean {
-  return principal !== null && (principal.admin || principal.accountId === run.accountId);
-}
-
-const noRun = (id: string) => new ProblemError(problem("not-found", 404, `no run with id ${id}`));
-
-/** A run the caller may read; a private run of someone else answers 404 like a missing one. */
-export async function visibleRun(c: Context<AppEnv>, id: string): Promise<RunRow> {
-  const run = await getRun(database(c.env.DB), id);
-  if (!run || !canSee(c.get("principal"), run)) throw noRun(id);
-  return run;
-}
-
-/** A run the caller may change: 401 without a token, 404 if invisible, 403 if visible but not theirs. */
-export async function managedRun(c: Context<AppEnv>, id: string): Promise<RunRow> {
-  const principal = requirePrincipal(c);
-  const run = await visibleRun(c, id);
-  if (!canManage(principal, run)) throw new ProblemError(problem("forbidden", 403, `run ${id} belongs to another account`));
-  return run;
 }
 
 /** Route middleware: 401 before the body is even validated when no token was sent. */

@@ -3,15 +3,11 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ZodError } from "zod";
+import { DomainError, pointerOf, type ErrorKind, type FieldIssue } from "../common/errors";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
-export interface FieldError {
-  /** JSON Pointer (RFC 6901) into the request part named by `in`. */
-  pointer: string;
-  detail: string;
-  in?: "body" | "query" | "path" | "header";
-}
+export type FieldError = FieldIssue;
 
 export interface Problem {
   type: string;
@@ -61,10 +57,6 @@ export class ProblemError extends HTTPException {
   }
 }
 
-export function pointerOf(path: readonly PropertyKey[]): string {
-  return "/" + path.map((p) => String(p).replaceAll("~", "~0").replaceAll("/", "~1")).join("/");
-}
-
 const TARGET_TO_IN: Record<string, FieldError["in"]> = { json: "body", query: "query", param: "path", header: "header" };
 
 export function zodProblem(error: ZodError, target: string): Problem {
@@ -86,4 +78,39 @@ export function zodProblem(error: ZodError, target: string): Problem {
       ? `${first.pointer === "/" ? "the " + where : first.pointer}: ${first.detail}`
       : `${errors.length} fields are invalid; see errors[]`;
   return problem("validation-failed", 422, detail, { errors });
+}
+
+const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 422,
+  "not-found": 404,
+  forbidden: 403,
+  conflict: 409,
+  "quota-exceeded": 429,
+  unavailable: 503,
+  "too-large": 413,
+};
+
+/** A domain refusal as a problem document, with Retry-After where the domain says when to retry. */
+export function problemOfDomainError(error: DomainError): { problem: Problem; headers: Record<string, string> } {
+  const { fields, retryAfterS, extra } = error.details;
+  const body = problem(error.code, STATUS_OF[error.kind], error.message, { ...(fields ? { errors: fields } : {}), ...extra });
+  return { problem: body, headers: retryAfterS === undefined ? {} : { "retry-after": String(retryAfterS) } };
+}
+
+/**
+ * The answer to any error a route raised: a problem it chose, a domain refusal, an unreadable body
+ * (Hono raises these for malformed JSON: the client's fault, never a 5xx), or our own fault (logged).
+ */
+export function errorResponse(error: Error, c: Context): Response {
+  if (error instanceof ProblemError) return problemResponse(c, error.problemBody, error.headers);
+  if (error instanceof DomainError) {
+    const { problem: body, headers } = problemOfDomainError(error);
+    return problemResponse(c, body, headers);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    return problemResponse(c, problem(status === 400 ? "malformed-request" : "http-error", status, error.message || "bad request"));
+  }
+  console.error(JSON.stringify({ event: "http.error", path: new URL(c.req.url).pathname, error: String(error) }));
+  return problemResponse(c, problem("internal-error", 500, "an internal error occurred; it has been logged"));
 }

@@ -3,7 +3,7 @@
 // claims the next probe, so the run drains at the endpoint's pace.
 import { probeMessage } from "./messages";
 import { leaseMs, storedModel } from "./run-model";
-import { claimProbes, reclaimExpiredProbes } from "./store";
+import { claimProbes, reclaimExpiredProbes } from "./store/attempts";
 import type { RunRow } from "../db/schema";
 
 const SEND_BATCH_MAX = 100; // Queues accept at most 100 messages per sendBatch.
@@ -15,7 +15,7 @@ export async function sendProbes(env: Env, runId: string, idxs: number[]): Promi
 }
 
 /** Claims free credits of the run and enqueues that many probes. Returns the dispatched idxs. */
-export async function dispatchRun(env: Env, run: Pick<RunRow, "id" | "modelJson">, now = Date.now()): Promise<number[]> {
+export async function dispatchRun(env: Env, run: Pick<RunRow, "id" | "model">, now = Date.now()): Promise<number[]> {
   const model = storedModel(run);
   const idxs = await claimProbes(env.DB, run.id, model.max_concurrency, now + leaseMs(model), now);
   // If sending fails the probes stay claimed; their lease runs out and the sweeper re-sends them.
@@ -24,7 +24,7 @@ export async function dispatchRun(env: Env, run: Pick<RunRow, "id" | "modelJson"
 }
 
 /** Re-sends probes whose lease expired: their message was lost (e.g. a local queue restart). */
-export async function redispatchExpired(env: Env, run: Pick<RunRow, "id" | "modelJson">, now = Date.now()): Promise<number[]> {
+export async function redispatchExpired(env: Env, run: Pick<RunRow, "id" | "model">, now = Date.now()): Promise<number[]> {
   const idxs = await reclaimExpiredProbes(env.DB, run.id, now + leaseMs(storedModel(run)), now);
   await sendProbes(env, run.id, idxs);
   return idxs;

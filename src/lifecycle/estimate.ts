@@ -1,6 +1,7 @@
 // Cost and time before anything is sent. Cost comes from the model's prices; time from how this
 // very endpoint performed in earlier runs (a least-squares line latency = a + b · prompt tokens),
 // never from a guess about hardware we cannot see.
+import { latencySamples } from "./store/probes";
 
 export interface Prices {
   price_per_million_input?: number;
@@ -47,16 +48,7 @@ const HISTORY_SAMPLES = 2000;
 
 /** Latency samples of this endpoint and model from its most recent runs. */
 export async function endpointLatencyModel(env: Env, baseUrl: string, model: string): Promise<LatencyModel | null> {
-  const { results } = await env.DB.prepare(
-    `SELECT p.expected_prompt_tokens AS tokens, p.latency_ms AS latency_ms FROM probes p
-     WHERE p.run_id IN (SELECT id FROM runs WHERE json_extract(model_json, '$.base_url') = ?1 AND json_extract(model_json, '$.model') = ?2
-                        ORDER BY created_at DESC LIMIT 20)
-       AND p.status = 'scored' AND p.latency_ms IS NOT NULL AND p.expected_prompt_tokens IS NOT NULL
-     LIMIT ?3`,
-  )
-    .bind(baseUrl, model, HISTORY_SAMPLES)
-    .all<{ tokens: number; latency_ms: number }>();
-  return fitLatency(results.map((r) => ({ tokens: r.tokens, latencyMs: r.latency_ms })));
+  return fitLatency(await latencySamples(env.DB, baseUrl, model, HISTORY_SAMPLES));
 }
 
 export function estimateWallSeconds(latency: LatencyModel, promptTokens: number, probes: number, concurrency: number): number {

@@ -1,7 +1,7 @@
 // Plan: turn a validated submission into frozen suite recipes and one probe point per cell.
 // Problems found here are reported against the request field at fault.
+import { DomainError, invalid, pointerOf, type FieldIssue } from "../common/errors";
 import type { CreateRunRequest } from "../contract/run-request";
-import { problem, ProblemError, pointerOf, type FieldError } from "../http/problem";
 import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteRecipe } from "../probes/suites";
 
 export interface SuiteEstimate {
@@ -19,13 +19,10 @@ export interface RunPlan {
   promptTokens: number;
 }
 
-export async function planRun(request: CreateRunRequest, maxProbes: number, context: SuiteContext, maxContextLength = Infinity): Promise<RunPlan> {
-  const model: ModelTraits = {
-    api: request.model.api,
-    tokenizer: request.model.tokenizer,
-    contextWindow: request.model.context_window,
-  };
-  const errors: FieldError[] = [];
+/** Freezes each suite's spec into its recipe; every bad field of every suite is reported at once. */
+async function resolveSuites(request: CreateRunRequest, context: SuiteContext): Promise<SuiteRecipe[]> {
+  const model: ModelTraits = { api: request.model.api, tokenizer: request.model.tokenizer, contextWindow: request.model.context_window };
+  const errors: FieldIssue[] = [];
   const recipes: SuiteRecipe[] = [];
   for (const [index, spec] of request.suites.entries()) {
     try {
@@ -35,11 +32,23 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
       for (const issue of error.issues) errors.push({ pointer: pointerOf(["suites", index, ...issue.path]), detail: issue.detail, in: "body" });
     }
   }
-  if (errors.length) {
-    const detail = errors.length === 1 ? `${errors[0]!.pointer}: ${errors[0]!.detail}` : `${errors.length} fields of the suites are invalid; see errors[]`;
-    throw new ProblemError(problem("validation-failed", 422, detail, { errors }));
-  }
+  if (errors.length) throw invalid(errors, (n) => `${n} fields of the suites are invalid; see errors[]`);
+  return recipes;
+}
 
+/** The context-length cap applies to what is tested (needle lengths, book QA windows), not to the declared window. */
+function checkTestedLengths(recipes: SuiteRecipe[], points: ProbePoint[], maxContextLength: number): void {
+  const tooLong: FieldIssue[] = recipes.flatMap((recipe) => {
+    const longest = Math.max(0, ...points.filter((p) => p.suiteIndex === recipe.index).map((p) => p.contextLength ?? 0));
+    return longest > maxContextLength
+      ? [{ pointer: `/suites/${recipe.index}`, detail: `tests up to ${longest} tokens; this service allows at most ${maxContextLength} (MAX_CONTEXT_LENGTH)`, in: "body" as const }]
+      : [];
+  });
+  if (tooLong.length) throw invalid(tooLong, (n) => `${n} suites test longer contexts than allowed; see errors[]`);
+}
+
+export async function planRun(request: CreateRunRequest, maxProbes: number, context: SuiteContext, maxContextLength = Infinity): Promise<RunPlan> {
+  const recipes = await resolveSuites(request, context);
   const points: ProbePoint[] = [];
   const estimates: SuiteEstimate[] = [];
   for (const recipe of recipes) {
@@ -50,23 +59,10 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
     points.push(...mine);
     estimates.push({ index: recipe.index, type: recipe.type, probes: mine.length, prompt_tokens: promptTokens, max_completion_tokens: maxCompletionTokens });
   }
-  // The context-length cap applies to what is tested (needle lengths, book QA windows), not to the declared window.
-  const tooLong: FieldError[] = recipes.flatMap((recipe) => {
-    const longest = Math.max(0, ...points.filter((p) => p.suiteIndex === recipe.index).map((p) => p.contextLength ?? 0));
-    return longest > maxContextLength
-      ? [{ pointer: `/suites/${recipe.index}`, detail: `tests up to ${longest} tokens; this service allows at most ${maxContextLength} (MAX_CONTEXT_LENGTH)`, in: "body" as const }]
-      : [];
-  });
-  if (tooLong.length) {
-    const detail = tooLong.length === 1 ? `${tooLong[0]!.pointer}: ${tooLong[0]!.detail}` : `${tooLong.length} suites test longer contexts than allowed; see errors[]`;
-    throw new ProblemError(problem("validation-failed", 422, detail, { errors: tooLong }));
-  }
+  checkTestedLengths(recipes, points, maxContextLength);
   if (points.length > maxProbes) {
-    throw new ProblemError(
-      problem("validation-failed", 422, `the run would have ${points.length} probes; this service allows at most ${maxProbes} per run`, {
-        errors: [{ pointer: "/suites", detail: `${points.length} probes exceed the cap of ${maxProbes}`, in: "body" }],
-      }),
-    );
+    const field = { pointer: "/suites", detail: `${points.length} probes exceed the cap of ${maxProbes}`, in: "body" as const };
+    throw new DomainError("invalid", "validation-failed", `the run would have ${points.length} probes; this service allows at most ${maxProbes} per run`, { fields: [field] });
   }
   return { recipes, points, estimates, promptTokens: estimates.reduce((s, e) => s + e.prompt_tokens, 0) };
 }

@@ -4,10 +4,12 @@ import type { PublicModel } from "../contract/model";
 
 export type StoredModel = PublicModel;
 
-export function storedModel(run: Pick<RunRow, "modelJson">): StoredModel {
+export function storedModel(run: Pick<RunRow, "model">): StoredModel {
   // Runs stored before a field existed get its default.
-  return { stream: true, ...(JSON.parse(run.modelJson) as Partial<StoredModel>) } as StoredModel;
+  return { stream: true, ...run.model } as StoredModel;
 }
+
+export const isFinished = (status: RunRow["status"]) => status === "succeeded" || status === "failed" || status === "cancelled";
 
 /** How long a dispatched probe may stay silent before the sweeper hands it out again. */
 export const LEASE_MARGIN_MS = 30_000;

@@ -6,7 +6,7 @@ import { DurableObject } from "cloudflare:workers";
 import { envNumber } from "../config";
 import { dispatchRun, redispatchExpired } from "./dispatch";
 import { finalizeRun } from "./finalize";
-import { activeRuns, database } from "./store";
+import { activeRuns } from "./store/runs";
 import { sweepWebhooks } from "./webhooks/sweep";
 
 export interface SweepReport {
@@ -24,7 +24,7 @@ const RUNS_PER_SWEEP = 50; // keeps one sweep well inside D1's 1,000 queries per
 
 export async function sweep(env: Env, now = Date.now()): Promise<SweepReport> {
   const report: SweepReport = { runs: 0, redispatched: 0, dispatched: 0, finalized: 0, webhooksRequeued: 0, webhooksPending: 0 };
-  for (const run of await activeRuns(database(env.DB), RUNS_PER_SWEEP)) {
+  for (const run of await activeRuns(env.DB, RUNS_PER_SWEEP)) {
     report.runs++;
     try {
       if (run.done >= run.total) {
@@ -69,8 +69,4 @@ export class Sweeper extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + this.intervalMs());
     }
   }
-}
-
-export function sweeperStub(env: Env) {
-  return env.SWEEPER.get(env.SWEEPER.idFromName("sweeper"));
 }

@@ -5,8 +5,8 @@
 import type { Context } from "hono";
 import { streamSSE } from "hono/streaming";
 import type { AppEnv } from "../http/app-env";
-import { database } from "../lifecycle/store";
-import { isFinished, runProgress, type RunProgress } from "./queries";
+import { isFinished } from "../lifecycle/run-model";
+import { runCounters, type RunProgress } from "../lifecycle/runs";
 
 export const POLL_MS = 1000;
 export const MAX_STREAM_MS = 10 * 60 * 1000;
@@ -17,7 +17,6 @@ const payload = (p: RunProgress) =>
 
 /** The run must exist and be public; the caller answers 404 otherwise. */
 export function streamRunEvents(c: Context<AppEnv>, id: string, first: RunProgress): Response {
-  const db = database(c.env.DB);
   let seq = Number.parseInt(c.req.header("Last-Event-ID") ?? "", 10);
   if (!Number.isFinite(seq) || seq < 0) seq = 0;
   // Streaming through wrangler dev may buffer compressed bodies; identity encoding avoids that.
@@ -34,7 +33,7 @@ export function streamRunEvents(c: Context<AppEnv>, id: string, first: RunProgre
       }
       if (Date.now() + POLL_MS > deadline) return;
       await stream.sleep(POLL_MS);
-      current = await runProgress(db, id);
+      current = await runCounters(c.env, id);
     }
   });
 }

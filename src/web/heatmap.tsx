@@ -30,8 +30,7 @@ export function heatCells(probes: ProbeRow[], metric: string): Map<string, HeatC
   const cells = new Map<string, HeatCell>();
   for (const p of probes) {
     if (p.contextLength === null || p.depthPercent === null) continue;
-    const scores = p.scoresJson ? (JSON.parse(p.scoresJson) as Record<string, number>) : null;
-    const value = scores?.[metric];
+    const value = p.scores?.[metric];
     cells.set(`${p.depthPercent}:${p.contextLength}`, {
       idx: p.idx,
       length: p.contextLength,

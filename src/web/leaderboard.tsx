@@ -1,9 +1,7 @@
 // "/": the leaderboard. One row per public succeeded run, sorted and filtered on the server from
 // the URL (?sort=&dir=&q=&reference=), so every view is a link and works without JavaScript.
 import type { FC } from "hono/jsx";
-import type { RunRow } from "../db/schema";
-import { storedModel } from "../lifecycle/run-model";
-import type { SuiteAggregate } from "../probes/suites/aggregate";
+import { orderBy, type BoardEntry } from "../lifecycle/leaderboard";
 import { Sparkline, type CurvePoint } from "./charts";
 import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
 import { Layout } from "./layout";
@@ -42,21 +40,21 @@ export function parseBoardQuery(params: Record<string, string | undefined>): Boa
   return { sort, dir, q: (params.q ?? "").trim().slice(0, 200), reference };
 }
 
-export function boardRows(runs: RunRow[]): BoardRow[] {
-  const rows = runs.map((run): BoardRow => {
-    const suites = JSON.parse(run.resultsJson ?? "[]") as SuiteAggregate[];
-    const needle = suites.find((s) => s.type === "needle");
+/** The page's view of the leaderboard's rows (src/lifecycle/leaderboard.ts), ranked by the paper score. */
+export function boardRows(entries: BoardEntry[]): BoardRow[] {
+  const rows = entries.map(({ row, needleByLength, promptTokens }): BoardRow => {
+    const needle = row.suites.needle;
     return {
-      id: run.id,
-      name: storedModel(run).name,
-      reference: run.reference === 1,
-      paper: needle?.scores.paper ?? null,
-      contains: needle?.scores.contains ?? null,
-      byLength: Object.entries(needle?.by_length ?? {})
+      id: row.run_id!,
+      name: row.model.name,
+      reference: row.reference,
+      paper: needle?.paper ?? null,
+      contains: needle?.contains ?? null,
+      byLength: Object.entries(needleByLength)
         .map(([length, scores]) => ({ x: Number(length), label: formatK(Number(length)), y: scores.paper ?? null }))
         .sort((a, b) => a.x - b.x),
-      tokens: run.promptTokens,
-      finishedAt: run.finishedAt,
+      tokens: promptTokens,
+      finishedAt: row.finished_at === null ? null : Date.parse(row.finished_at),
       rank: null,
     };
   });
@@ -76,12 +74,7 @@ export function viewRows(rows: BoardRow[], query: BoardQuery): BoardRow[] {
       (!needle || r.name.toLowerCase().includes(needle)) &&
       (query.reference === "" || (query.reference === "only" ? r.reference : !r.reference)),
   );
-  const sign = query.dir === "asc" ? 1 : -1;
-  const compare = (a: string | number | null, b: string | number | null) =>
-    a === b ? 0 : a === null ? 1 : b === null ? -1 : sign * (a < b ? -1 : 1);
-  return kept.sort(
-    (a, b) => compare(sortValue(a, query.sort), sortValue(b, query.sort)) || (b.paper ?? -1) - (a.paper ?? -1) || (a.id < b.id ? -1 : 1),
-  );
+  return orderBy(kept, (row) => sortValue(row, query.sort), query.dir, (a, b) => (b.paper ?? -1) - (a.paper ?? -1) || (a.id < b.id ? -1 : 1));
 }
 
 function boardHref(query: BoardQuery, change: Partial<BoardQuery>): string {

@@ -5,79 +5,84 @@
 //   /runs/{id}/probes/{idx}    one probe
 //   /series/{name}             trends over the checkpoints of a series
 // Private runs answer 404 on every page, exactly like unknown ones, unless the request carries the
-// run's account token or the admin token.
+// run's account token or the admin token. The pages read through the same domain calls as the API.
 import { Hono, type Context } from "hono";
+import { DomainError } from "../common/errors";
 import type { AppEnv } from "../http/app-env";
-import type { ProbeRow, RunRow } from "../db/schema";
-import { probeResource, runResource } from "../api/resources";
-import { suiteContext } from "../catalog/corpora";
-import { database, getProbe, leaderboardRuns, listProbes, pointOf, recipesOf } from "../lifecycle/store";
-import { SUITES, suiteOf } from "../probes/suites";
+import { visibleRun } from "../lifecycle/access";
+import { boardEntries } from "../lifecycle/leaderboard";
+import { findProbe, rebuildPrompt, visibleProgress } from "../lifecycle/runs";
+import { seriesTrend } from "../lifecycle/series";
+import { listProbes } from "../lifecycle/store/probes";
+import { probeView, runView } from "../lifecycle/views";
+import { SUITES } from "../probes/suites";
+import type { NeedleRecipe } from "../probes/suites/needle";
 import { streamRunEvents } from "./events";
 import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
 import { NotFoundPage } from "./layout";
 import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderboard";
 import { ProbePage } from "./probe-page";
-import { runProgress, visibleRunFor } from "./queries";
-import { canSee } from "../http/auth";
 import { RunPage } from "./run-page";
 import { SeriesPage } from "./series-page";
-import { seriesMetrics, seriesPoints } from "../lifecycle/series";
 
 export const webRoutes = new Hono<AppEnv>();
 
 const notFound = (c: Context<AppEnv>, what: string) => c.html(<NotFoundPage what={what} />, 404);
 
+/** The domain's answer, or undefined where it says there is nothing to show this viewer. */
+async function orMissing<T>(pending: Promise<T>): Promise<T | undefined> {
+  try {
+    return await pending;
+  } catch (error) {
+    if (error instanceof DomainError && error.kind === "not-found") return undefined;
+    throw error;
+  }
+}
+
 webRoutes.get("/", async (c) => {
   const query = parseBoardQuery(c.req.query());
-  const rows = boardRows(await leaderboardRuns(database(c.env.DB), 1000));
+  const rows = boardRows(await boardEntries(c.env));
   return c.html(<LeaderboardPage rows={viewRows(rows, query)} total={rows.length} query={query} />);
 });
 
 webRoutes.get("/runs/:id", async (c) => {
   const id = c.req.param("id");
-  const db = database(c.env.DB);
-  const run = await visibleRunFor(db, id, c.get("principal"));
+  const run = await orMissing(visibleRun(c.env, c.get("principal"), id));
   if (!run) return notFound(c, `There is no public run ${id}.`);
-  const probes = await listProbes(db, id);
+  const probes = await listProbes(c.env.DB, id);
   const metrics = SUITES.needle.metrics;
   const asked = c.req.query("metric") ?? "";
   const metric = metrics.includes(asked) ? asked : metrics[0]!;
-  const recipes = recipesOf(run).filter((r) => r.type === "needle");
-  return c.html(<RunPage run={run} resource={runResource(run, probes, { manages: false })} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
+  const recipes = run.suites.filter((r): r is NeedleRecipe => r.type === "needle");
+  return c.html(<RunPage run={run} resource={runView(run, probes, { manages: false })} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
 });
 
 webRoutes.get("/series/:name", async (c) => {
   const name = c.req.param("name");
-  const points = await seriesPoints(c.env, name);
-  if (!points.length) return notFound(c, `There is no public series ${name}.`);
-  return c.html(<SeriesPage name={name} points={points} metrics={seriesMetrics(points)} />);
+  const series = await orMissing(seriesTrend(c.env, name));
+  if (!series) return notFound(c, `There is no public series ${name}.`);
+  return c.html(<SeriesPage name={name} points={series.points} metrics={series.metrics} />);
 });
 
 webRoutes.get("/runs/:id/events", async (c) => {
   const id = c.req.param("id");
-  const first = await runProgress(database(c.env.DB), id);
-  if (!first || !canSee(c.get("principal"), first)) return notFound(c, `There is no public run ${id}.`);
+  const first = await visibleProgress(c.env, c.get("principal"), id);
+  if (!first) return notFound(c, `There is no public run ${id}.`);
   return streamRunEvents(c, id, first);
 });
 
 webRoutes.get("/runs/:id/probes/:idx{[0-9]+}", async (c) => {
   const id = c.req.param("id");
   const idx = Number(c.req.param("idx"));
-  const db = database(c.env.DB);
-  const run = await visibleRunFor(db, id, c.get("principal"));
-  const probe = run ? await getProbe(db, id, idx) : undefined;
-  if (!run || !probe) return notFound(c, `There is no probe ${idx} in a public run ${id}.`);
-  return c.html(<ProbePage run={run} probe={probeResource(probe)} excerpt={await rebuildExcerpt(c, run, probe)} />);
+  const found = await orMissing(findProbe(c.env, c.get("principal"), id, idx));
+  if (!found) return notFound(c, `There is no probe ${idx} in a public run ${id}.`);
+  return c.html(<ProbePage run={found.run} probe={probeView(found.probe)} excerpt={await excerptOf(c.env, found)} />);
 });
 
-/** Rebuilds the probe's prompt from the run's recipe (as GET …/prompt does) and cuts the excerpt. */
-async function rebuildExcerpt(c: Context<AppEnv>, run: RunRow, probe: ProbeRow): Promise<PromptExcerpt | string> {
-  const recipe = recipesOf(run).find((r) => r.index === probe.suiteIndex);
-  if (!recipe) return "the run has no recipe for this probe's suite";
+/** The probe's prompt rebuilt from the run's recipe (as GET …/prompt does), cut to an excerpt; or why it cannot be. */
+async function excerptOf(env: Env, { run, probe }: Awaited<ReturnType<typeof findProbe>>): Promise<PromptExcerpt | string> {
   try {
-    const built = await suiteOf(recipe).build(recipe as never, pointOf(probe), suiteContext(c.env));
-    return promptExcerpt(promptText(built.prompt));
+    return promptExcerpt(promptText((await rebuildPrompt(env, run, probe)).prompt));
   } catch (error) {
     return String(error instanceof Error ? error.message : error);
   }

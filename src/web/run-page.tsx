@@ -12,7 +12,7 @@ import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, type HeatmapData } 
 import { ReferenceBadge } from "./leaderboard";
 import { Layout } from "./layout";
 import { ScoreTable } from "./score-table";
-import { isFinished } from "./queries";
+import { isFinished } from "../lifecycle/run-model";
 
 type Suite = z.infer<typeof SuiteResult>;
 

@@ -1,6 +1,6 @@
 // /series/{name}: each metric over the checkpoints of a series, as line charts with data tables.
 import type { FC } from "hono/jsx";
-import type { SeriesPoint } from "../lifecycle/series";
+import type { SeriesPoint } from "../contract/series";
 import { LineChart } from "./charts";
 import { formatScore } from "./format";
 import { Layout } from "./layout";

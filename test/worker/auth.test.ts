@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { suiteContext } from "../../src/catalog/corpora";
 import { probeMessage } from "../../src/lifecycle/messages";
-import { insertRun } from "../../src/lifecycle/store";
+import { insertRun } from "../../src/lifecycle/store/runs";
 import { SUITES } from "../../src/probes/suites";
 import { ADMIN_TOKEN, api, completionBody, fakeUpstream, hangUntilAborted, needleRun, ORIGIN, runRow, waitForStatus, type UpstreamCall } from "./helpers";
 
@@ -214,7 +214,7 @@ describe("endpoint API keys at rest", { timeout: 30_000 }, () => {
     const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: [1000], depth_percents: [50] }, { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 }, 0, suiteContext(env));
     const model = needleRun().model;
     await insertRun(env.DB, {
-      id, modelName: "swapped", modelJson: JSON.stringify(model), apiKeySealed: sealed, accountId: "admin", internalEndpoint: false, reference: false,
+      id, model: { ...model, name: "swapped" } as never, apiKeySealed: sealed, accountId: "admin", internalEndpoint: false, reference: false,
       recipes: [recipe], points: SUITES.needle.plan(recipe), public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
     });
     const calls = upstream.length;

@@ -2,7 +2,7 @@
 // in R2, all-or-nothing), listing datasets, and bookqa runs against the reference model.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { DatasetTooLargeError, importDataset } from "../../src/catalog/datasets";
+import { DatasetTooLargeError, importDataset } from "../../src/catalog/dataset-import";
 import { api, createRun, probeRows, REFERENCE_URL, waitForStatus } from "./helpers";
 import { bookText, BOOKS, chunkedStream, fixtureLines, sha256Hex, toJsonLines, type Task } from "./bookqa-fixture";
 

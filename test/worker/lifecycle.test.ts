@@ -4,7 +4,8 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { claimProbes, insertRun } from "../../src/lifecycle/store";
+import { claimProbes } from "../../src/lifecycle/store/attempts";
+import { insertRun } from "../../src/lifecycle/store/runs";
 import { sweep } from "../../src/lifecycle/sweeper";
 import { suiteContext } from "../../src/catalog/corpora";
 import { probeMessage } from "../../src/lifecycle/messages";
@@ -34,7 +35,7 @@ async function seedRun(lengths = [1000], depths = [0, 50, 100], model = MODEL) {
   const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: model.api, tokenizer: model.tokenizer, contextWindow: model.context_window }, 0, suiteContext(env));
   const points = SUITES.needle.plan(recipe);
   await insertRun(env.DB, {
-    id, modelName: model.name, modelJson: JSON.stringify(model), apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
+    id, model, apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
     recipes: [recipe], points, public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
   });
   return { id, total: points.length };

@@ -8,7 +8,8 @@ import worker from "../../src/index";
 import { suiteContext } from "../../src/catalog/corpora";
 import { limiterFor } from "../../src/lifecycle/limiter/limiter";
 import { probeMessage } from "../../src/lifecycle/messages";
-import { claimProbes, insertRun } from "../../src/lifecycle/store";
+import { claimProbes } from "../../src/lifecycle/store/attempts";
+import { insertRun } from "../../src/lifecycle/store/runs";
 import { SUITES } from "../../src/probes/suites";
 import { api, completionBody, createRun, fakeUpstream, needleRun, probeRows, waitForStatus, type UpstreamCall } from "./helpers";
 
@@ -50,7 +51,7 @@ async function seedRun(model: Record<string, unknown>, lengths: number[], depths
   const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 }, 0, suiteContext(env));
   const points = SUITES.needle.plan(recipe);
   await insertRun(env.DB, {
-    id, modelName: "limits", modelJson: JSON.stringify(full), apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
+    id, model: full as never, apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
     recipes: [recipe], points, public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
   });
   return { id, total: points.length };

@@ -19,14 +19,8 @@
 // The consumer calls it while holding the probe's endpoint permit, so the endpoint's limiter
 // bounds these calls like any other.
 import { parseRetryAfter, untilAborted, type Fetcher } from "./client";
+import type { TokenizeFlavor, TokenizeRoute } from "../../probes/needle/endpoint-tokenization";
 import type { PieceForm } from "../../probes/tokenizers/pieces";
-
-export type TokenizeFlavor = "vllm" | "llamacpp" | "tgi";
-
-export interface TokenizeRoute {
-  url: string;
-  flavor: TokenizeFlavor;
-}
 
 export interface TokenizerTarget {
   baseUrl: string;

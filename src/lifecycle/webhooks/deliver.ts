@@ -2,13 +2,17 @@
 // D1 (so a delivery is never sent twice at once), signs it, POSTs it without following redirects and
 // with a timeout, logs the attempt and schedules the next one. It never throws: messages are acked.
 import { envFlag, envNumber } from "../../config";
+import { webhookSecretContext } from "../../accounts/secrets";
 import { openSecret, SecretOpenError } from "../../security/secrets";
 import { checkOutboundUrl, FETCH_SAFETY } from "../../security/ssrf";
 import { parseRetryAfter } from "../endpoint/client";
 import { isWebhookMessage, webhookMessage, type WebhookMessage } from "./messages";
 import { nextDelayMs, parseRetrySchedule } from "./schedule";
 import { signedHeaders } from "./sign";
-import { claimAttempt, finishAttempt, getDelivery, randomId, settleWithoutAttempt, type AttemptResult } from "./store";
+import { claimAttempt, finishAttempt, getDelivery, settleWithoutAttempt } from "./store";
+import { newId } from "../../common/ids";
+import type { WebhookDeliveryRow } from "../../db/schema";
+import { runWebhook } from "../store/runs";
 
 export type Fetcher = (request: Request) => Promise<Response>;
 
@@ -22,10 +26,6 @@ export const DEFAULT_TIMEOUT_S = 15;
 export const CLAIM_MARGIN_MS = 30_000;
 const EXCERPT_CHARS = 300;
 const USER_AGENT = "ctxprobe-webhooks/1";
-
-export function webhookSecretContext(runId: string): string {
-  return `run:${runId}:webhook_secret`;
-}
 
 export type AttemptOutcome = "stale" | "early" | "succeeded" | "retrying" | "failed" | "gone" | "disabled";
 
@@ -84,6 +84,43 @@ async function send(fetcher: Fetcher, url: string, headers: Record<string, strin
   return { outcome: "failed", httpStatus: status, error, responseExcerpt: excerpt, retryAfterS: parseRetryAfter(response.headers.get("retry-after")) };
 }
 
+/** Why a due delivery is not sent (it settles without an attempt), or the URL and opened secret to send with. */
+type Readiness = { send: false; status: "failed" | "disabled"; reason: string } | { send: true; url: string; secret: string; disabled: boolean };
+
+/** The checks before an attempt: the run still has a usable webhook, the schedule has room, the URL is allowed. */
+async function readiness(env: Env, delivery: WebhookDeliveryRow): Promise<Readiness> {
+  const run = await runWebhook(env.DB, delivery.runId);
+  if (!run?.webhookUrl || !run.webhookSecret) return { send: false, status: "failed", reason: "the run has no webhook" };
+  const disabled = run.webhookStatus === "disabled";
+  if (disabled && delivery.manual !== 1) return { send: false, status: "disabled", reason: `not sent: the webhook is disabled (${run.webhookDisabledReason ?? "410 Gone"})` };
+  const schedule = parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_S);
+  if (delivery.attempts >= schedule.length) return { send: false, status: "failed", reason: `retry schedule exhausted after ${delivery.attempts} attempts` };
+  // The URL was checked at submission; check again before every call, as for inference endpoints.
+  const verdict = checkOutboundUrl(run.webhookUrl, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
+  if (!verdict.ok) return { send: false, status: "failed", reason: `the webhook URL is not allowed: ${verdict.reason}` };
+  try {
+    return { send: true, url: run.webhookUrl, secret: await openSecret(env.SECRETS_KEYS, run.webhookSecret, webhookSecretContext(delivery.runId)), disabled };
+  } catch (error) {
+    // A missing key ring is configuration (throw: retried later); a secret that no longer opens is final.
+    if (!(error instanceof SecretOpenError)) throw error;
+    return { send: false, status: "failed", reason: `the signing secret cannot be opened: ${error.message}` };
+  }
+}
+
+/** What an attempt's result does to the delivery (next attempt, or settled) and to the run's webhook. */
+function nextStep(env: Env, sent: SendResult, attempt: number, deliveryId: string, wasDisabled: boolean, finishedAt: number, random?: () => number) {
+  if (sent.outcome === "succeeded") {
+    // A ping or redelivery the receiver accepts re-enables a webhook it had disabled with 410.
+    return { delayMs: null, deliveryStatus: "succeeded" as const, webhook: wasDisabled ? { status: "enabled" as const, reason: null } : null };
+  }
+  if (sent.outcome === "gone") {
+    const reason = `the receiver answered 410 Gone to delivery ${deliveryId} at ${new Date(finishedAt).toISOString()}`;
+    return { delayMs: null, deliveryStatus: "disabled" as const, webhook: { status: "disabled" as const, reason } };
+  }
+  const delayMs = nextDelayMs(parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_S), attempt, sent.retryAfterS, random);
+  return { delayMs, deliveryStatus: delayMs === null ? ("failed" as const) : ("pending" as const), webhook: null };
+}
+
 /** Makes attempt `message.attempt` of its delivery, if it is still due and nobody else is making it. */
 export async function deliverAttempt(env: Env, message: WebhookMessage, deps: WebhookDeps = {}): Promise<AttemptOutcome> {
   const delivery = await getDelivery(env.DB, message.delivery_id);
@@ -94,84 +131,25 @@ export async function deliverAttempt(env: Env, message: WebhookMessage, deps: We
     await enqueueAttempt(env, delivery.id, message.attempt, delivery.nextAttemptAt! - now);
     return "early";
   }
-  const run = await env.DB.prepare(`SELECT webhook_url, webhook_secret, webhook_status, webhook_disabled_reason FROM runs WHERE id = ?`)
-    .bind(delivery.runId)
-    .first<{ webhook_url: string | null; webhook_secret: string | null; webhook_status: string | null; webhook_disabled_reason: string | null }>();
-  if (!run?.webhook_url || !run.webhook_secret) {
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", "the run has no webhook", now);
-    return "failed";
-  }
-  if (run.webhook_status === "disabled" && delivery.manual !== 1) {
-    await settleWithoutAttempt(env.DB, delivery.id, "disabled", `not sent: the webhook is disabled (${run.webhook_disabled_reason ?? "410 Gone"})`, now);
-    return "disabled";
-  }
-  const schedule = parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_S);
-  if (delivery.attempts >= schedule.length) {
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", `retry schedule exhausted after ${delivery.attempts} attempts`, now);
-    return "failed";
-  }
-  // The URL was checked at submission; check again before every call, as for inference endpoints.
-  const verdict = checkOutboundUrl(run.webhook_url, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
-  if (!verdict.ok) {
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", `the webhook URL is not allowed: ${verdict.reason}`, now);
-    return "failed";
-  }
-  let secret: string;
-  try {
-    secret = await openSecret(env.SECRETS_KEYS, run.webhook_secret, webhookSecretContext(delivery.runId));
-  } catch (error) {
-    // A missing key ring is configuration (throw: retried later); a secret that no longer opens is final.
-    if (!(error instanceof SecretOpenError)) throw error;
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", `the signing secret cannot be opened: ${error.message}`, now);
-    return "failed";
+  const ready = await readiness(env, delivery);
+  if (!ready.send) {
+    await settleWithoutAttempt(env.DB, delivery.id, ready.status, ready.reason, now);
+    return ready.status;
   }
 
   const timeoutMs = envNumber(env.WEBHOOK_TIMEOUT_S, DEFAULT_TIMEOUT_S) * 1000;
-  const token = randomId("clm");
+  const token = newId("clm", 20);
   const timestampS = Math.floor(now / 1000);
   if (!(await claimAttempt(env.DB, delivery.id, message.attempt, token, now + timeoutMs + CLAIM_MARGIN_MS, timestampS, now))) return "stale";
 
-  const headers = {
-    "content-type": "application/json",
-    "user-agent": USER_AGENT,
-    ...(await signedHeaders(secret, delivery.msgId, timestampS, delivery.payload)),
-  };
+  const headers = { "content-type": "application/json", "user-agent": USER_AGENT, ...(await signedHeaders(ready.secret, delivery.msgId, timestampS, delivery.payload)) };
   const started = Date.now();
-  const sent = await send(deps.fetcher ?? ((r) => fetch(r)), run.webhook_url, headers, delivery.payload, timeoutMs);
+  const sent = await send(deps.fetcher ?? ((r) => fetch(r)), ready.url, headers, delivery.payload, timeoutMs);
   const finishedAt = Date.now();
-
-  let delayMs: number | null = null;
-  let deliveryStatus: AttemptResult["deliveryStatus"];
-  let webhook: Parameters<typeof finishAttempt>[5] = null;
-  if (sent.outcome === "succeeded") {
-    deliveryStatus = "succeeded";
-    // A ping or redelivery the receiver accepts re-enables a webhook it had disabled with 410.
-    if (run.webhook_status === "disabled") webhook = { status: "enabled", reason: null };
-  } else if (sent.outcome === "gone") {
-    deliveryStatus = "disabled";
-    webhook = { status: "disabled", reason: `the receiver answered 410 Gone to delivery ${delivery.id} at ${new Date(finishedAt).toISOString()}` };
-  } else {
-    delayMs = nextDelayMs(schedule, message.attempt, sent.retryAfterS, deps.random);
-    deliveryStatus = delayMs === null ? "failed" : "pending";
-  }
+  const { delayMs, deliveryStatus, webhook } = nextStep(env, sent, message.attempt, delivery.id, ready.disabled, finishedAt, deps.random);
   const nextAttemptAt = delayMs === null ? null : finishedAt + delayMs;
-  const recorded = await finishAttempt(
-    env.DB,
-    delivery,
-    message.attempt,
-    token,
-    {
-      outcome: sent.outcome,
-      httpStatus: sent.httpStatus,
-      error: sent.error,
-      responseExcerpt: sent.responseExcerpt,
-      durationMs: finishedAt - started,
-      finishedAt,
-      nextAttemptAt,
-      deliveryStatus,
-    },
-    webhook,
-  );
+  const result = { outcome: sent.outcome, httpStatus: sent.httpStatus, error: sent.error, responseExcerpt: sent.responseExcerpt, durationMs: finishedAt - started, finishedAt, nextAttemptAt, deliveryStatus };
+  const recorded = await finishAttempt(env.DB, delivery, message.attempt, token, result, webhook);
   console.log(
     JSON.stringify({ event: "webhook.attempt", delivery_id: delivery.id, type: delivery.eventType, attempt: message.attempt, outcome: sent.outcome, http_status: sent.httpStatus, next_attempt_at: nextAttemptAt }),
   );

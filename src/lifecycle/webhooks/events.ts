@@ -3,13 +3,14 @@
 // sweeper finds the overdue delivery and enqueues it again.
 import type { RunRow, WebhookDeliveryRow } from "../../db/schema";
 import { aggregateSuites, type SuiteAggregate } from "../../probes/suites/aggregate";
-import { settledProbeOf } from "../finalize";
-import { database, getRun, listProbes, recipesOf } from "../store";
-import { sweeperStub } from "../sweeper";
+import { listProbes } from "../store/probes";
+import { getRun } from "../store/runs";
+import { armSweeper } from "../sweeper-stub";
 import { enqueueAttempt } from "./deliver";
 import { linkOrigin, pingPayload, PING_EVENT_TYPE, runEventPayload, runEventType } from "./payload";
 import { parseRetrySchedule } from "./schedule";
-import { getDelivery, insertDelivery, randomId } from "./store";
+import { getDelivery, insertDelivery } from "./store";
+import { newId } from "../../common/ids";
 
 async function createDelivery(
   env: Env,
@@ -18,7 +19,7 @@ async function createDelivery(
 ): Promise<WebhookDeliveryRow | null> {
   const schedule = parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_S);
   const firstDelayMs = Math.round((schedule[0] ?? 0) * 1000);
-  const id = randomId("dlv");
+  const id = newId("dlv", 20);
   const inserted = await insertDelivery(env.DB, { id, ...fields, nextAttemptAt: now + firstDelayMs, now });
   if (!inserted) return null;
   try {
@@ -27,28 +28,23 @@ async function createDelivery(
     console.error(JSON.stringify({ event: "webhook.enqueue_error", delivery_id: id, error: String(error) }));
   }
   // The sweeper's alarm stays armed while deliveries are pending; arming is idempotent.
-  await sweeperStub(env)
-    .ensureArmed()
-    .catch((error: unknown) => console.error(JSON.stringify({ event: "sweeper.arm_error", error: String(error) })));
+  await armSweeper(env);
   return getDelivery(env.DB, id);
 }
 
-function suitesOf(run: RunRow, probes: Awaited<ReturnType<typeof listProbes>> | null): SuiteAggregate[] {
-  if (run.resultsJson) return JSON.parse(run.resultsJson) as SuiteAggregate[];
+async function suitesOf(env: Env, run: RunRow): Promise<SuiteAggregate[]> {
   // A cancelled run has no stored aggregates: summarise what was scored before it stopped.
-  return aggregateSuites(recipesOf(run), (probes ?? []).map(settledProbeOf));
+  return run.results ?? aggregateSuites(run.suites, await listProbes(env.DB, run.id));
 }
 
 /** Queues the run's final event (run.succeeded / run.failed / run.cancelled) if it has a webhook. */
 export async function emitRunEvent(env: Env, runId: string, now = Date.now()): Promise<WebhookDeliveryRow | null> {
-  const db = database(env.DB);
-  const run = await getRun(db, runId);
+  const run = await getRun(env.DB, runId);
   if (!run?.webhookUrl) return null;
   const type = runEventType(run.status);
   if (!type) return null;
-  const probes = run.resultsJson ? null : await listProbes(db, runId);
-  const payload = runEventPayload(type, run, suitesOf(run, probes), linkOrigin(env.PUBLIC_ORIGIN, run));
-  return createDelivery(env, { runId, msgId: randomId("msg"), eventType: type, payload: JSON.stringify(payload), manual: false, redeliveryOf: null }, now);
+  const payload = runEventPayload(type, run, await suitesOf(env, run), linkOrigin(env.PUBLIC_ORIGIN, run));
+  return createDelivery(env, { runId, msgId: newId("msg", 20), eventType: type, payload: JSON.stringify(payload), manual: false, redeliveryOf: null }, now);
 }
 
 /** emitRunEvent for callers that must not fail because of a webhook (finalization, cancellation). */
@@ -62,7 +58,7 @@ export async function emitRunEventSafely(env: Env, runId: string): Promise<void>
 
 export async function createPing(env: Env, run: RunRow, now = Date.now()): Promise<WebhookDeliveryRow> {
   const payload = pingPayload(run, linkOrigin(env.PUBLIC_ORIGIN, run), now);
-  const delivery = await createDelivery(env, { runId: run.id, msgId: randomId("msg"), eventType: PING_EVENT_TYPE, payload: JSON.stringify(payload), manual: true, redeliveryOf: null }, now);
+  const delivery = await createDelivery(env, { runId: run.id, msgId: newId("msg", 20), eventType: PING_EVENT_TYPE, payload: JSON.stringify(payload), manual: true, redeliveryOf: null }, now);
   return delivery!;
 }
 

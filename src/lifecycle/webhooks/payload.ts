@@ -1,6 +1,7 @@
 // Event payloads (Standard Webhooks shape: type, timestamp, data). Thin on purpose — a run summary
 // and links, well under the spec's 20 kB advice — and built once per event: the stored bytes are what
 // every attempt and redelivery sends and signs.
+import { iso } from "../../common/time";
 import type { RunRow } from "../../db/schema";
 import type { SuiteAggregate } from "../../probes/suites/aggregate";
 import type { PingEventPayload, RunEventPayload } from "../../contract/webhooks";
@@ -32,7 +33,6 @@ export function runLinks(origin: string, runId: string) {
   return { run: `${origin}/v1/runs/${runId}`, page: `${origin}/runs/${runId}` };
 }
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAggregate[], origin: string): RunEventPayload {
   const needle = suites.find((s) => s.type === "needle" && s.effective_context_length);
@@ -40,7 +40,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
   return {
     type,
     // When the event occurred, so every attempt and redelivery carries the same bytes.
-    timestamp: iso(run.finishedAt ?? run.lastProgressAt)!,
+    timestamp: iso(run.finishedAt ?? run.lastProgressAt),
     data: {
       run_id: run.id,
       status: run.status as RunEventPayload["data"]["status"],
@@ -61,7 +61,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
           : {}),
       })),
       effective_context_length: ecl ? { length: ecl.length, low: ecl.low, high: ecl.high, suite: needle!.index } : null,
-      regression: run.regressionJson ? (JSON.parse(run.regressionJson) as unknown) : null,
+      regression: run.regression,
       error: run.error,
       created_at: iso(run.createdAt),
       finished_at: iso(run.finishedAt),

@@ -1,12 +1,8 @@
 // D1 access for webhook deliveries. Every state change is a conditional UPDATE, so duplicated queue
 // messages, the sweeper and a redelivery can race without a delivery ever being sent twice at once.
-import type { WebhookAttemptRow, WebhookDeliveryRow } from "../../db/schema";
-
-export function randomId(prefix: string): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  // Letters and digits only: Standard Webhooks ids may not contain "." (they are part of the signed text).
-  return `${prefix}_${Date.now().toString(36)}${[...bytes].map((b) => b.toString(36).padStart(2, "0")).join("").slice(0, 20)}`;
-}
+import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { database } from "../../db/database";
+import { webhookAttempts, webhookDeliveries, type WebhookAttemptRow, type WebhookDeliveryRow } from "../../db/schema";
 
 export interface NewDelivery {
   id: string;
@@ -36,79 +32,15 @@ export async function insertDelivery(d1: D1Database, d: NewDelivery): Promise<bo
   return result.meta.changes === 1;
 }
 
-interface DeliverySql {
-  id: string;
-  run_id: string;
-  msg_id: string;
-  event_type: string;
-  payload: string;
-  status: WebhookDeliveryRow["status"];
-  manual: number;
-  redelivery_of: string | null;
-  attempts: number;
-  next_attempt_at: number | null;
-  claim_token: string | null;
-  claimed_until: number | null;
-  last_http_status: number | null;
-  last_error: string | null;
-  created_at: number;
-  updated_at: number;
-  finished_at: number | null;
-}
-
-function deliveryOf(r: DeliverySql): WebhookDeliveryRow {
-  return {
-    id: r.id,
-    runId: r.run_id,
-    msgId: r.msg_id,
-    eventType: r.event_type,
-    payload: r.payload,
-    status: r.status,
-    manual: r.manual,
-    redeliveryOf: r.redelivery_of,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    claimToken: r.claim_token,
-    claimedUntil: r.claimed_until,
-    lastHttpStatus: r.last_http_status,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    finishedAt: r.finished_at,
-  };
-}
-
 export async function getDelivery(d1: D1Database, id: string): Promise<WebhookDeliveryRow | null> {
-  const row = await d1.prepare(`SELECT * FROM webhook_deliveries WHERE id = ?`).bind(id).first<DeliverySql>();
-  return row ? deliveryOf(row) : null;
+  return (await database(d1).select().from(webhookDeliveries).where(eq(webhookDeliveries.id, id)).get()) ?? null;
 }
 
 /** A page of a run's deliveries, newest first, keyed by (created_at, id). */
 export async function pageDeliveries(d1: D1Database, runId: string, before: { c: number; i: string } | null, limit: number): Promise<WebhookDeliveryRow[]> {
-  const { results } = before
-    ? await d1
-        .prepare(
-          `SELECT * FROM webhook_deliveries WHERE run_id = ?1 AND (created_at < ?2 OR (created_at = ?2 AND id < ?3))
-           ORDER BY created_at DESC, id DESC LIMIT ?4`,
-        )
-        .bind(runId, before.c, before.i, limit)
-        .all<DeliverySql>()
-    : await d1.prepare(`SELECT * FROM webhook_deliveries WHERE run_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`).bind(runId, limit).all<DeliverySql>();
-  return results.map(deliveryOf);
-}
-
-interface AttemptSql {
-  delivery_id: string;
-  attempt: number;
-  outcome: WebhookAttemptRow["outcome"];
-  webhook_timestamp: number;
-  http_status: number | null;
-  error: string | null;
-  response_excerpt: string | null;
-  duration_ms: number | null;
-  started_at: number;
-  finished_at: number | null;
-  next_attempt_at: number | null;
+  const d = webhookDeliveries;
+  const after = before ? or(lt(d.createdAt, before.c), and(eq(d.createdAt, before.c), lt(d.id, before.i))) : undefined;
+  return database(d1).select().from(d).where(and(eq(d.runId, runId), after)).orderBy(desc(d.createdAt), desc(d.id)).limit(limit).all();
 }
 
 export async function attemptsOf(d1: D1Database, deliveryIds: string[]): Promise<Map<string, WebhookAttemptRow[]>> {
@@ -116,25 +48,8 @@ export async function attemptsOf(d1: D1Database, deliveryIds: string[]): Promise
   // D1 binds at most 100 parameters per statement.
   for (let i = 0; i < deliveryIds.length; i += 90) {
     const ids = deliveryIds.slice(i, i + 90);
-    const { results } = await d1
-      .prepare(`SELECT * FROM webhook_attempts WHERE delivery_id IN (${ids.map(() => "?").join(", ")}) ORDER BY delivery_id, attempt`)
-      .bind(...ids)
-      .all<AttemptSql>();
-    for (const r of results) {
-      out.get(r.delivery_id)?.push({
-        deliveryId: r.delivery_id,
-        attempt: r.attempt,
-        outcome: r.outcome,
-        webhookTimestamp: r.webhook_timestamp,
-        httpStatus: r.http_status,
-        error: r.error,
-        responseExcerpt: r.response_excerpt,
-        durationMs: r.duration_ms,
-        startedAt: r.started_at,
-        finishedAt: r.finished_at,
-        nextAttemptAt: r.next_attempt_at,
-      });
-    }
+    const rows = await database(d1).select().from(webhookAttempts).where(inArray(webhookAttempts.deliveryId, ids)).orderBy(asc(webhookAttempts.deliveryId), asc(webhookAttempts.attempt)).all();
+    for (const row of rows) out.get(row.deliveryId)?.push(row);
   }
   return out;
 }

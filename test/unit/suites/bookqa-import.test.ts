@@ -1,52 +1,8 @@
-// The pieces of a streamed dataset import: incremental SHA-256, the JSON-lines splitter, and the
-// InfiniteBench line parser.
+// The pieces of a streamed dataset import: the JSON-lines splitter and the InfiniteBench line
+// parser. (Its streaming SHA-256 is workerd's crypto.DigestStream: test/worker/streaming-hash.test.ts.)
 import { describe, expect, it } from "vitest";
 import { ndjsonLines, type NdjsonLine } from "../../../src/catalog/ndjson";
-import { Sha256 } from "../../../src/catalog/sha256";
 import { parseInfiniteBenchLine } from "../../../src/probes/suites/infinitebench";
-
-async function subtleHex(bytes: Uint8Array): Promise<string> {
-  return Buffer.from(await crypto.subtle.digest("SHA-256", bytes)).toString("hex");
-}
-
-function pseudoRandomBytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let state = seed;
-  for (let i = 0; i < length; i++) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    out[i] = state >>> 24;
-  }
-  return out;
-}
-
-describe("Sha256 (incremental)", () => {
-  it("equals crypto.subtle for every length around the block and padding boundaries", async () => {
-    for (const length of [0, 1, 3, 55, 56, 57, 63, 64, 65, 119, 120, 127, 128, 129, 1000, 4096]) {
-      const bytes = pseudoRandomBytes(length, length + 1);
-      expect(new Sha256().update(bytes).hex(), `length ${length}`).toBe(await subtleHex(bytes));
-    }
-  });
-
-  it("does not depend on how the input is chunked", async () => {
-    const bytes = pseudoRandomBytes(100_003, 7);
-    const expected = await subtleHex(bytes);
-    for (const chunk of [1, 7, 63, 64, 65, 1000, 65_536]) {
-      const hash = new Sha256();
-      for (let i = 0; i < bytes.length; i += chunk) hash.update(bytes.subarray(i, i + chunk));
-      expect(hash.hex(), `chunks of ${chunk}`).toBe(expected);
-    }
-  });
-
-  it("hashes UTF-8 text as WebCrypto does (known vector)", () => {
-    expect(new Sha256().update(new TextEncoder().encode("abc")).hex()).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  });
-
-  it("refuses use after digest", () => {
-    const hash = new Sha256();
-    hash.hex();
-    expect(() => hash.update(new Uint8Array(1))).toThrow();
-  });
-});
 
 function streamOf(chunks: (string | Uint8Array)[]): ReadableStream<Uint8Array> {
   const encoded = chunks.map((c) => (typeof c === "string" ? new TextEncoder().encode(c) : c));

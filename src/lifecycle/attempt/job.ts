@@ -1,0 +1,96 @@
+// What one consumer invocation works on: probe jobs, the runs they belong to (each read from D1
+// and its model parsed once per invocation), and the verdict each job ends with.
+import type { RunRow } from "../../db/schema";
+import type { SuiteRecipe } from "../../probes/suites";
+import type { Fetcher } from "../endpoint/client";
+import { limiterFor } from "../limiter/limiter";
+import type { ProbeMessage } from "../messages";
+import { storedModel, type StoredModel } from "../run-model";
+import type { BegunProbe } from "../store/attempts";
+import { getRun } from "../store/runs";
+import type { Permit } from "./permit";
+
+export interface ConsumerDeps {
+  /** Transport for runs whose endpoint is this Worker's own /reference/v1. */
+  internalFetcher: Fetcher;
+  /** Transport for everything else. */
+  externalFetcher?: Fetcher;
+}
+
+/** A probe whose endpoint permit is held and whose attempt has begun. */
+export interface Claimed {
+  permit: Permit;
+  begun: BegunProbe;
+}
+
+/** A probe to process in this invocation: a delivered message, or a probe claimed inline. */
+export interface ProbeJob {
+  runId: string;
+  idx: number;
+  /** The message's delivery count; 0 for a probe claimed inline. */
+  deliveries: number;
+  message?: Message<ProbeMessage>;
+  /** A probe claimed inline arrives with its endpoint permit held and its attempt begun. */
+  ready?: Claimed;
+}
+
+export type Verdict =
+  /**
+   * Settled, a duplicate, or its run is over. `next`: probes claimed with the freed credit, not sent
+   * yet; `inline`: one of them, already holding a permit and begun, for the lane to run itself.
+   */
+  | { kind: "ack"; next: number[]; inline?: ProbeJob; runActive: boolean }
+  | { kind: "retry"; delaySeconds: number }
+  /** Refused a permit: the endpoint's limiter re-sends it when one frees. */
+  | { kind: "waiting" };
+
+export const ACK: Verdict = { kind: "ack", next: [], runActive: false };
+
+/** A run as its probes' attempts need it. */
+export interface RunContext {
+  run: RunRow;
+  model: StoredModel;
+  recipes: SuiteRecipe[];
+  limiter: ReturnType<typeof limiterFor>;
+  /** The transport to the run's endpoint. */
+  fetcher: Fetcher;
+}
+
+/** How many probes a lane may still chain inline (src/lifecycle/lanes.ts). */
+export interface ChainBudget {
+  take(context: RunContext): boolean;
+}
+
+export const isActive = (run: Pick<RunRow, "status">) => run.status === "queued" || run.status === "running";
+
+/** The runs of one invocation, each read once however many of its probes the lanes take. */
+export class RunContexts {
+  private readonly pending = new Map<string, Promise<RunContext | null>>();
+  private readonly loaded = new Map<string, RunContext | null>();
+
+  constructor(
+    private readonly env: Env,
+    private readonly deps: ConsumerDeps,
+  ) {}
+
+  get(runId: string): Promise<RunContext | null> {
+    let context = this.pending.get(runId);
+    if (!context) {
+      context = getRun(this.env.DB, runId).then((run) => (run ? this.contextOf(run) : null));
+      context.then((c) => this.loaded.set(runId, c), () => this.pending.delete(runId));
+      this.pending.set(runId, context);
+    }
+    return context;
+  }
+
+  /** The run if it was read already (the error path must not read D1 again). */
+  known(runId: string): RunContext | null | undefined {
+    return this.loaded.get(runId);
+  }
+
+  private contextOf(run: RunRow): RunContext {
+    const model = storedModel(run);
+    const fetcher = run.internalEndpoint ? this.deps.internalFetcher : (this.deps.externalFetcher ?? ((request: Request) => fetch(request)));
+    return { run, model, recipes: run.suites, limiter: limiterFor(this.env, model.base_url, model.model), fetcher };
+  }
+}

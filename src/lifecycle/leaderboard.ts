@@ -1,0 +1,117 @@
+// The leaderboard: one row per public succeeded run (built here once, for the API and the page
+// alike), optionally with the numbers reported in the paper as rows marked `reported`, never mixed
+// silently with measured ones.
+import { iso } from "../common/time";
+import type { LeaderboardRow } from "../contract/leaderboard";
+import type { ScoreMap } from "../probes/suites/suite";
+import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
+import { storedModel } from "./run-model";
+import { leaderboardRuns } from "./store/runs";
+
+/** A measured row with what the page draws beside it. */
+export interface BoardEntry {
+  row: LeaderboardRow;
+  /** The first needle suite's means per length (the page's sparkline). */
+  needleByLength: Record<string, ScoreMap>;
+  /** Prompt tokens the endpoint reported for the run. */
+  promptTokens: number;
+}
+
+/** Public succeeded runs, newest finished first (at most 1,000). */
+export async function boardEntries(env: Env): Promise<BoardEntry[]> {
+  return (await leaderboardRuns(env.DB, 1000)).map((run) => {
+    const suites = run.results ?? [];
+    const byType: Record<string, ScoreMap> = {};
+    for (const s of suites) byType[s.type] ??= s.scores;
+    const needle = suites.find((s) => s.type === "needle");
+    const effective = needle?.effective_context_length;
+    const row: LeaderboardRow = {
+      run_id: run.id,
+      model: storedModel(run),
+      reference: run.reference === 1,
+      series: run.series,
+      step: run.step,
+      reported: false,
+      source: null,
+      tokens_processed: run.promptTokens + run.completionTokens,
+      suites: byType,
+      effective_context_length: effective?.length ?? null,
+      effective_context_length_interval: effective ? [effective.low, effective.high] : null,
+      finished_at: iso(run.finishedAt),
+    };
+    return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens };
+  });
+}
+
+/** The paper's Tables 3–4 as rows marked `reported`. */
+export function reportedRows(): LeaderboardRow[] {
+  return REPORTED_ROWS.map((r) => ({
+    run_id: null,
+    model: { name: r.name, ...(r.contextWindow ? { context_window: r.contextWindow } : {}) },
+    reference: false,
+    series: null,
+    step: null,
+    reported: true,
+    source: REPORTED_SOURCE,
+    tokens_processed: null,
+    suites: {
+      ...(r.needlePaper !== null ? { needle: { paper: r.needlePaper } } : {}),
+      ...(r.bookqaPaperRecall !== null ? { bookqa: { paper_recall: r.bookqaPaperRecall } } : {}),
+    },
+    effective_context_length: null,
+    effective_context_length_interval: null,
+    finished_at: null,
+  }));
+}
+
+type SortValue = string | number | null;
+
+/**
+ * Orders items by `value` in `dir`; items without a value always come last, and `tieBreak` (if
+ * given) orders equal values. Stable: equal items keep their order (newest finished first).
+ */
+export function orderBy<T>(items: T[], value: (item: T) => SortValue, dir: "asc" | "desc", tieBreak?: (a: T, b: T) => number): T[] {
+  const sign = dir === "asc" ? 1 : -1;
+  const compare = (x: SortValue, y: SortValue) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : sign * (x < y ? -1 : 1));
+  return [...items].sort((a, b) => compare(value(a), value(b)) || (tieBreak?.(a, b) ?? 0));
+}
+
+export const LEADERBOARD_SORT_KEYS = ["needle.paper", "needle.contains", "needle.rouge1", "bookqa.infinitebench", "bookqa.paper_recall", "effective_context_length", "tokens_processed", "finished_at"] as const;
+export type LeaderboardSortKey = (typeof LEADERBOARD_SORT_KEYS)[number];
+
+export function rowValue(row: LeaderboardRow, key: LeaderboardSortKey): SortValue {
+  if (key === "effective_context_length") return row.effective_context_length;
+  if (key === "tokens_processed") return row.tokens_processed;
+  if (key === "finished_at") return row.finished_at;
+  const [suite, metric] = key.split(".") as [string, string];
+  return row.suites[suite]?.[metric] ?? null;
+}
+
+export interface LeaderboardQuery {
+  limit: number;
+  sort: LeaderboardSortKey;
+  dir: "asc" | "desc";
+  suite?: "needle" | "bookqa";
+  series?: string;
+  reference?: "only" | "hide";
+  min_length?: number;
+  group: "run" | "model";
+  include?: "reported";
+}
+
+/** The API's leaderboard: filtered, with the reported rows if asked, ordered, one per model if grouped. */
+export async function leaderboardRows(env: Env, query: LeaderboardQuery): Promise<LeaderboardRow[]> {
+  let rows = (await boardEntries(env)).map((e) => e.row);
+  if (query.reference === "only") rows = rows.filter((r) => r.reference);
+  if (query.reference === "hide") rows = rows.filter((r) => !r.reference);
+  if (query.min_length !== undefined) rows = rows.filter((r) => (r.effective_context_length ?? -1) >= query.min_length!);
+  if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined) rows.push(...reportedRows());
+  if (query.suite) rows = rows.filter((r) => query.suite! in r.suites);
+  if (query.series) rows = rows.filter((r) => r.series === query.series);
+  rows = orderBy(rows, (r) => rowValue(r, query.sort), query.dir);
+  if (query.group === "model") {
+    const seen = new Set<string>();
+    rows = rows.filter((r) => !seen.has(r.model.name) && seen.add(r.model.name) !== undefined);
+  }
+  return rows.slice(0, query.limit);
+}

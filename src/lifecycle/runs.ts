@@ -1,0 +1,130 @@
+// Runs as a caller reads and changes them: status, pages of runs and probes, one probe and its
+// rebuilt prompt, the needle heatmap, cancellation, the endpoint's limiter. Each operation checks
+// what the caller may see (./access.ts) and answers in the contract's shapes (./views.ts).
+import { canManage, canSee, type Principal } from "../accounts/principal";
+import { suiteContext } from "../catalog/corpora";
+import { DomainError, notFound } from "../common/errors";
+import type { EndpointLimit } from "../contract/limits";
+import type { Heatmap, Probe, ProbePrompt, Run } from "../contract/run";
+import type { ProbeRow, RunRow } from "../db/schema";
+import { promptSha256 } from "../probes/prompt-hash";
+import { SUITES, suiteOf, type BuiltProbe } from "../probes/suites";
+import { needleHeatmap } from "../probes/suites/aggregate";
+import { EndpointBuildMissingError } from "../probes/suites/needle";
+import { managedRun, visibleRun } from "./access";
+import { forgetRunAtLimiter } from "./limiter/limiter";
+import { limiterFor } from "./limiter/limiter";
+import { storedModel } from "./run-model";
+import { getProbe, listProbes, pageProbes } from "./store/probes";
+import { cancelRun, getRun, pageRuns, runProgress, type RunProgress } from "./store/runs";
+import { emitRunEventSafely } from "./webhooks/events";
+import { probeView, runView } from "./views";
+
+export type { RunProgress } from "./store/runs";
+
+/** A run's counters, if the viewer may see it: cheap enough to poll every second (no JSON columns). */
+export async function visibleProgress(env: Env, viewer: Principal | null, id: string): Promise<RunProgress | null> {
+  const progress = await runProgress(env.DB, id);
+  return progress && canSee(viewer, progress) ? progress : null;
+}
+
+/** A run's counters (for a stream the viewer was already allowed to open). */
+export async function runCounters(env: Env, id: string): Promise<RunProgress | undefined> {
+  return runProgress(env.DB, id);
+}
+
+/** A run with its progress and scores (a live run is aggregated from its probes so far). */
+export async function runStatus(env: Env, viewer: Principal | null, id: string): Promise<Run> {
+  const run = await visibleRun(env, viewer, id);
+  return runView(run, run.results ? undefined : await listProbes(env.DB, id), { manages: canManage(viewer, run) });
+}
+
+/** Runs newest first: public ones plus the viewer's own; `limit + 1` are read to tell whether more follow. */
+export async function runsPage(env: Env, viewer: Principal | null, after: { createdAt: number; id: string } | null, limit: number) {
+  const rows = await pageRuns(env.DB, after, limit + 1, viewer);
+  const page = rows.slice(0, limit);
+  const last = rows.length > limit ? page.at(-1) : undefined;
+  return { runs: page.map((r) => runView(r, [], { manages: canManage(viewer, r) })), next: last ? { createdAt: last.createdAt, id: last.id } : null };
+}
+
+/** A run's probes in idx order after `afterIdx`. */
+export async function probesPage(env: Env, viewer: Principal | null, id: string, afterIdx: number, limit: number) {
+  await visibleRun(env, viewer, id);
+  const rows = await pageProbes(env.DB, id, afterIdx, limit + 1);
+  const page = rows.slice(0, limit);
+  const last = rows.length > limit ? page.at(-1) : undefined;
+  return { probes: page.map(probeView), next: last ? last.idx : null };
+}
+
+/** A visible run and one of its probes. */
+export async function findProbe(env: Env, viewer: Principal | null, id: string, idx: number): Promise<{ run: RunRow; probe: ProbeRow }> {
+  const run = await visibleRun(env, viewer, id);
+  const probe = await getProbe(env.DB, id, idx);
+  if (!probe) throw notFound(`run ${id} has no probe ${idx}`);
+  return { run, probe };
+}
+
+export async function probeOf(env: Env, viewer: Principal | null, id: string, idx: number): Promise<Probe> {
+  return probeView((await findProbe(env, viewer, id, idx)).probe);
+}
+
+/**
+ * The probe's exact prompt, rebuilt from the run's stored recipe (endpoint-tokenized probes from
+ * their stored cuts: the endpoint is never called here). Its SHA-256 equals the probe's.
+ */
+export async function rebuildPrompt(env: Env, run: RunRow, probe: ProbeRow): Promise<BuiltProbe> {
+  const recipe = run.suites.find((r) => r.index === probe.suiteIndex);
+  if (!recipe) throw new Error(`run ${run.id} has no suite ${probe.suiteIndex}`);
+  try {
+    return await suiteOf(recipe).build(recipe as never, probe, suiteContext(env));
+  } catch (error) {
+    if (error instanceof EndpointBuildMissingError) throw new DomainError("conflict", "probe-not-built", error.message);
+    throw error;
+  }
+}
+
+export async function probePrompt(env: Env, viewer: Principal | null, id: string, idx: number): Promise<ProbePrompt> {
+  const { run, probe } = await findProbe(env, viewer, id, idx);
+  const built = await rebuildPrompt(env, run, probe);
+  const text = built.prompt.api === "chat" ? { messages: built.prompt.messages } : { prompt: built.prompt.prompt };
+  return { run_id: id, idx, api: built.prompt.api, ...text, prompt_sha256: await promptSha256(built.prompt), constructed_tokens: built.constructedTokens, max_tokens: built.maxTokens };
+}
+
+/** The needle heatmap of a suite (default: the run's first needle suite) on one metric. */
+export async function runHeatmap(env: Env, viewer: Principal | null, id: string, metric: string, suite?: number): Promise<Heatmap> {
+  const run = await visibleRun(env, viewer, id);
+  const needles = run.suites.filter((r) => r.type === "needle");
+  const recipe = suite === undefined ? needles[0] : needles.find((r) => r.index === suite);
+  if (!recipe) {
+    throw new DomainError("invalid", "validation-failed", "this run has no needle suite" + (suite === undefined ? "" : ` at index ${suite}`), {
+      fields: [{ pointer: "/suite", detail: "no needle suite here", in: "query" }],
+    });
+  }
+  const metrics = SUITES.needle.metrics;
+  if (!metrics.includes(metric)) {
+    throw new DomainError("invalid", "validation-failed", `unknown metric "${metric}"; use one of ${metrics.join(", ")}`, {
+      fields: [{ pointer: "/metric", detail: `one of ${metrics.join(", ")}`, in: "query" }],
+    });
+  }
+  return { run_id: id, suite: recipe.index, metric, ...needleHeatmap(recipe, await listProbes(env.DB, id), metric) };
+}
+
+/** Stops a queued or running run: its pending probes are cancelled and no further calls are made. */
+export async function cancelRunAs(env: Env, principal: Principal, id: string): Promise<Run> {
+  await managedRun(env, principal, id);
+  const won = await cancelRun(env.DB, id, Date.now());
+  const run = await getRun(env.DB, id);
+  if (!run) throw notFound(`no run with id ${id}`);
+  if (!won) throw new DomainError("conflict", "run-not-cancellable", `run ${id} is already ${run.status}`);
+  // This request won the cancellation, so it alone emits run.cancelled.
+  await emitRunEventSafely(env, id);
+  await forgetRunAtLimiter(env, run);
+  return runView(run, await listProbes(env.DB, id), { manages: true });
+}
+
+/** The limiter of the endpoint the run calls (shared with every other run on that endpoint). */
+export async function endpointLimit(env: Env, viewer: Principal | null, id: string): Promise<EndpointLimit> {
+  const model = storedModel(await visibleRun(env, viewer, id));
+  const limiter = limiterFor(env, model.base_url, model.model);
+  return { ...(await limiter.stub.status()), endpoint: limiter.endpoint };
+}

@@ -1,0 +1,64 @@
+// D1 access to probes: reading them, and the cuts an endpoint-tokenized probe fixes once. (How a
+// probe is claimed, attempted and settled is ./attempts.ts.)
+import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { database } from "../../db/database";
+import { probes, runs, type ProbeRow } from "../../db/schema";
+import type { EndpointBuild } from "../../probes/needle/endpoint-build";
+
+/** The columns that make a probe's cell: a probe row is a ProbePoint as it stands. */
+export const POINT_COLUMNS = {
+  suiteIndex: probes.suiteIndex,
+  suiteType: probes.suiteType,
+  contextLength: probes.contextLength,
+  depthPercent: probes.depthPercent,
+  item: probes.item,
+  build: probes.build,
+} as const;
+
+export async function getProbe(d1: D1Database, runId: string, idx: number): Promise<ProbeRow | undefined> {
+  return database(d1).select().from(probes).where(and(eq(probes.runId, runId), eq(probes.idx, idx))).get();
+}
+
+export async function listProbes(d1: D1Database, runId: string): Promise<ProbeRow[]> {
+  return database(d1).select().from(probes).where(eq(probes.runId, runId)).orderBy(asc(probes.idx)).all();
+}
+
+export async function pageProbes(d1: D1Database, runId: string, afterIdx: number, limit: number): Promise<ProbeRow[]> {
+  return database(d1)
+    .select()
+    .from(probes)
+    .where(and(eq(probes.runId, runId), gt(probes.idx, afterIdx)))
+    .orderBy(asc(probes.idx))
+    .limit(limit)
+    .all();
+}
+
+/** The probe's cuts as stored by its first build, or null before it. */
+export async function storedBuild(d1: D1Database, runId: string, idx: number): Promise<EndpointBuild | null> {
+  const row = await database(d1).select({ build: probes.build }).from(probes).where(and(eq(probes.runId, runId), eq(probes.idx, idx))).get();
+  return row?.build ?? null;
+}
+
+/** Stores the probe's cuts unless an earlier delivery did, and returns the ones that stand (the first writer wins). */
+export async function keepBuild(d1: D1Database, runId: string, idx: number, build: EndpointBuild): Promise<EndpointBuild> {
+  await database(d1).update(probes).set({ build }).where(and(eq(probes.runId, runId), eq(probes.idx, idx), isNull(probes.build)));
+  return (await storedBuild(d1, runId, idx)) ?? build;
+}
+
+/** (prompt tokens, latency) of scored probes of this endpoint and model in its most recent runs. */
+export async function latencySamples(d1: D1Database, baseUrl: string, model: string, limit: number): Promise<{ tokens: number; latencyMs: number }[]> {
+  const db = database(d1);
+  const recentRuns = db
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(sql`json_extract(${runs.model}, '$.base_url') = ${baseUrl}`, sql`json_extract(${runs.model}, '$.model') = ${model}`))
+    .orderBy(desc(runs.createdAt))
+    .limit(20);
+  const rows = await db
+    .select({ tokens: probes.expectedPromptTokens, latencyMs: probes.latencyMs })
+    .from(probes)
+    .where(and(inArray(probes.runId, recentRuns), eq(probes.status, "scored"), sql`${probes.latencyMs} IS NOT NULL`, sql`${probes.expectedPromptTokens} IS NOT NULL`))
+    .limit(limit)
+    .all();
+  return rows.map((r) => ({ tokens: r.tokens!, latencyMs: r.latencyMs! }));
+}
