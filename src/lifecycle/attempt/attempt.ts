@@ -7,7 +7,8 @@
 // A retryable failure goes back to the queue with backoff instead (retryLater); the permit is
 // returned exactly once on every way out.
 import { openRunApiKey } from "../../accounts/secrets";
-import { releaseReservation, releaseOutcomeOf } from "./permit";
+import { reservationOf } from "../limiter/limiter";
+import { releaseOutcomeOf } from "./permit";
 import { buildPrompt, PROBE_MAX_ATTEMPTS } from "./build";
 import { callModel } from "./call";
 import { claimAttempt } from "./claim";
@@ -49,4 +50,14 @@ async function attempt(job: ProbeJob, { permit, begun }: Claimed, context: RunCo
 
   const settlement = scoreOutcome(context, begun, build.built, build.promptSha256, outcome, attempt);
   return settleAttempt(env, context, job.idx, settlement, nextPermit);
+}
+
+/**
+ * This message may have been re-sent by the limiter with a permit reserved for it: give that back
+ * now rather than let it block the endpoint until it lapses (releasing an unknown id is a no-op).
+ */
+async function releaseReservation(context: RunContext, idx: number): Promise<void> {
+  await context.limiter.stub.release(reservationOf(context.run.id, idx), { kind: "unused" }).catch((error: unknown) => {
+    console.error(JSON.stringify({ event: "limiter.release_error", run_id: context.run.id, error: String(error) }));
+  });
 }

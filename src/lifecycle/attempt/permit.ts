@@ -1,10 +1,9 @@
 // A permit of the endpoint's limiter (src/lifecycle/limiter), held while a probe's call is out and
 // returned exactly once: right after the call, or on any way out of the attempt.
 import type { CallOutcome } from "../endpoint/client";
-import { reservationOf, type AcquireRequest, type ReleaseOutcome } from "../limiter/limiter";
-import type { RunContext } from "./job";
+import type { AcquireRequest, limiterFor, ReleaseOutcome } from "../limiter/limiter";
 
-type LimiterStub = RunContext["limiter"]["stub"];
+type LimiterStub = ReturnType<typeof limiterFor>["stub"];
 
 export class Permit {
   private released = false;
@@ -34,14 +33,4 @@ export function releaseOutcomeOf(outcome: CallOutcome): ReleaseOutcome {
   if (outcome.kind === "ok") return { kind: "ok" };
   if (outcome.kind === "retry" && outcome.throttled) return { kind: "throttled", retryAfterS: outcome.retryAfterS };
   return { kind: "other" };
-}
-
-/**
- * This message may have been re-sent by the limiter with a permit reserved for it: give that back
- * now rather than let it block the endpoint until it lapses (releasing an unknown id is a no-op).
- */
-export async function releaseReservation(context: RunContext, idx: number): Promise<void> {
-  await context.limiter.stub.release(reservationOf(context.run.id, idx), { kind: "unused" }).catch((error: unknown) => {
-    console.error(JSON.stringify({ event: "limiter.release_error", run_id: context.run.id, error: String(error) }));
-  });
 }

@@ -13,6 +13,7 @@
 // straight on with its run's next probe swaps its permit for the next one in the same call.
 import { DurableObject } from "cloudflare:workers";
 import { effectiveLimit, initialAimd, isPaused, onSuccess, onThrottle, type AimdState } from "./aimd";
+import { endpointKey } from "../endpoint/key";
 import { probeMessage } from "../messages";
 import { storedModel } from "../run-model";
 import type { RunRow } from "../../db/schema";
@@ -78,12 +79,6 @@ export interface LimiterStatus {
 const keyOf = (runId: string, idx: number) => `${runId}:${idx}`;
 /** The id of the permit reserved for a woken waiter. */
 export const reservationOf = (runId: string, idx: number) => `r:${keyOf(runId, idx)}`;
-
-/** `scheme://host[:port]/path` without trailing slashes, lower-cased where URLs are case-insensitive. */
-export function endpointKey(baseUrl: string, model: string): string {
-  const url = new URL(baseUrl);
-  return `${url.origin}${url.pathname.replace(/\/+$/, "")}#${model}`;
-}
 
 export function limiterFor(env: Env, baseUrl: string, model: string) {
   const endpoint = endpointKey(baseUrl, model);
