@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { corpusInfo, listCorpora, uploadCorpus } from "../catalog/catalog";
 import { CorpusInfo, CorpusUpload } from "../contract/catalog";
-import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED } from "../http/auth";
 import { problem, problemResponse } from "../http/problem";
 import { createRouter, problemResponses } from "./router";
 
@@ -31,7 +31,7 @@ corporaApi.openapi(
     },
   }),
   async (c) => {
-    const corpus = await uploadCorpus(c.env, c.req.valid("json"));
+    const corpus = await uploadCorpus(c.env, requirePrincipal(c), c.req.valid("json"));
     c.header("Location", `/v1/corpora/${corpus.id}`);
     return c.json(corpus, 201);
   },
@@ -42,9 +42,11 @@ corporaApi.openapi(
     method: "get",
     path: "/v1/corpora",
     summary: "Built-in and uploaded corpora",
+    description: "Built-ins, public uploads and, with a token, the account's own private ones (the admin sees all).",
+    security: TOKEN_OPTIONAL,
     responses: { 200: { description: "Corpora", content: { "application/json": { schema: z.object({ data: z.array(CorpusInfo) }) } } } },
   }),
-  async (c) => c.json({ data: await listCorpora(c.env) }, 200),
+  async (c) => c.json({ data: await listCorpora(c.env, c.get("principal")) }, 200),
 );
 
 corporaApi.openapi(
@@ -52,8 +54,10 @@ corporaApi.openapi(
     method: "get",
     path: "/v1/corpora/{id}",
     summary: "One corpus",
+    description: "A private upload of another account answers 404, as an unknown id.",
+    security: TOKEN_OPTIONAL,
     request: { params: z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" } }) }) },
     responses: { 200: { description: "The corpus", content: { "application/json": { schema: CorpusInfo } } }, ...problemResponses(404) },
   }),
-  async (c) => c.json(await corpusInfo(c.env, c.req.valid("param").id), 200),
+  async (c) => c.json(await corpusInfo(c.env, c.get("principal"), c.req.valid("param").id), 200),
 );

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { datasetInfo, importDatasetFile, listDatasets } from "../catalog/catalog";
 import { MAX_DATASET_QUESTIONS } from "../catalog/dataset-import";
 import { DatasetInfo } from "../contract/catalog";
-import { tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED } from "../http/auth";
 import { problem, ProblemError } from "../http/problem";
 import { BOOKQA_TASKS } from "../probes/bookqa";
 import { createRouter, problemResponses } from "./router";
@@ -34,6 +34,7 @@ datasetsApi.openapi(
       query: z.object({
         task: z.enum(BOOKQA_TASKS).openapi({ description: "longbook_qa_eng (short answer, En.QA) or longbook_choice_eng (multiple choice, En.MC)." }),
         name: z.string().trim().min(1).max(100).optional().openapi({ description: "A label; default the task name.", example: "infinitebench-en-qa" }),
+        public: z.enum(["true", "false"]).optional().openapi({ description: "true: every account may use it; default only the importing account (and the admin)." }),
       }),
       body: {
         content: { [NDJSON]: { schema: z.string().openapi({ format: "binary", description: "JSON lines" }) } },
@@ -46,7 +47,7 @@ datasetsApi.openapi(
     },
   }),
   async (c) => {
-    const { task, name } = c.req.valid("query");
+    const { task, name, public: isPublic } = c.req.valid("query");
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     if (!JSON_LINES_TYPES.includes(type)) {
       throw new ProblemError(
@@ -55,7 +56,7 @@ datasetsApi.openapi(
     }
     const body = c.req.raw.body;
     if (!body) throw new ProblemError(problem("validation-failed", 422, "the body is empty; send the JSON-lines file", { errors: [{ pointer: "/lines", detail: "no lines", in: "body" }] }));
-    const dataset = await importDatasetFile(c.env, { task, name: name ?? task, body });
+    const dataset = await importDatasetFile(c.env, requirePrincipal(c), { task, name: name ?? task, public: isPublic === "true", body });
     c.header("Location", `/v1/datasets/${dataset.id}`);
     return c.json(dataset, 201);
   },
@@ -66,9 +67,11 @@ datasetsApi.openapi(
     method: "get",
     path: "/v1/datasets",
     summary: "Built-in and imported book QA datasets",
+    description: "Built-ins, public uploads and, with a token, the account's own private ones (the admin sees all).",
+    security: TOKEN_OPTIONAL,
     responses: { 200: { description: "Datasets, built-in first, then imports newest first", content: { "application/json": { schema: z.object({ data: z.array(DatasetInfo) }) } } } },
   }),
-  async (c) => c.json({ data: await listDatasets(c.env) }, 200),
+  async (c) => c.json({ data: await listDatasets(c.env, c.get("principal")) }, 200),
 );
 
 datasetsApi.openapi(
@@ -76,8 +79,10 @@ datasetsApi.openapi(
     method: "get",
     path: "/v1/datasets/{id}",
     summary: "One dataset",
+    description: "A private upload of another account answers 404, as an unknown id.",
+    security: TOKEN_OPTIONAL,
     request: { params: DatasetIdParam },
     responses: { 200: { description: "The dataset", content: { "application/json": { schema: DatasetInfo } } }, ...problemResponses(404) },
   }),
-  async (c) => c.json(await datasetInfo(c.env, c.req.valid("param").id), 200),
+  async (c) => c.json(await datasetInfo(c.env, c.get("principal"), c.req.valid("param").id), 200),
 );

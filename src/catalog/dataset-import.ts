@@ -115,6 +115,9 @@ class QuestionCollector {
 export interface DatasetImport {
   task: BookQaTask;
   name: string;
+  /** The importing account, and whether every account may use the dataset. */
+  accountId: string;
+  public: boolean;
   body: ReadableStream<Uint8Array>;
   /** Stop reading and refuse the upload past this many bytes. */
   maxBytes: number;
@@ -139,7 +142,18 @@ export async function importDataset(env: Env, upload: DatasetImport, now = Date.
     if (collector.invalidLines === 0 && collector.questions.length === 0) collector.note(0, "the file holds no questions");
     if (collector.invalidLines > 0) throw new DatasetImportError(collector.errors, collector.invalidLines);
     const { questions } = collector;
-    const row: BookQaDatasetRow = { id: newId("ds", 12), name: upload.name, task: upload.task, revision: await hash.hex(), questions: questions.length, books: collector.books.count, bytes, createdAt: now };
+    const row: BookQaDatasetRow = {
+      id: newId("ds", 12),
+      name: upload.name,
+      task: upload.task,
+      revision: await hash.hex(),
+      questions: questions.length,
+      books: collector.books.count,
+      bytes,
+      createdAt: now,
+      accountId: upload.accountId,
+      public: upload.public ? 1 : 0,
+    };
     await insertDataset(env.DB, row, questions);
     return row;
   } catch (error) {

@@ -11,6 +11,7 @@ import {
   type BookQaItem,
   type LoadedBookQaDataset,
 } from "../probes/suites/bookqa-datasets";
+import { canUse, type Owner, type Viewer } from "./access";
 import { datasetQuestions, getDatasetRow, listDatasetRows } from "./store";
 
 
@@ -24,15 +25,16 @@ export function importedInfo(row: BookQaDatasetRow): BookQaDatasetInfo {
     questions: row.questions,
     books: row.books,
     bytes: row.bytes,
+    public: row.public === 1,
     description: null,
     created_at: row.createdAt,
   };
 }
 
 const MAX_CACHED_DATASETS = 16;
-const datasets = new Map<string, LoadedBookQaDataset>();
+const datasets = new Map<string, LoadedBookQaDataset & { owner: Owner }>();
 
-async function loadImported(env: Env, id: string): Promise<LoadedBookQaDataset | null> {
+async function loadImported(env: Env, id: string): Promise<(LoadedBookQaDataset & { owner: Owner }) | null> {
   const cached = datasets.get(id);
   if (cached) return cached;
   const row = await getDatasetRow(env.DB, id);
@@ -45,17 +47,17 @@ async function loadImported(env: Env, id: string): Promise<LoadedBookQaDataset |
     book: q.bookKey,
     book_chars: q.bookChars,
   }));
-  const loaded = { info: importedInfo(row), items };
+  const loaded = { info: importedInfo(row), items, owner: row };
   datasets.set(id, loaded);
   if (datasets.size > MAX_CACHED_DATASETS) datasets.delete(datasets.keys().next().value!);
   return loaded;
 }
 
-/** A dataset with its first `limit` questions (all by default), or null. */
-export async function loadBookQaDataset(env: Env, id: string, limit?: number): Promise<LoadedBookQaDataset | null> {
+/** A dataset the viewer may use with its first `limit` questions (all by default), or null. */
+export async function loadBookQaDataset(env: Env, id: string, viewer: Viewer, limit?: number): Promise<LoadedBookQaDataset | null> {
   if (isBuiltinBookQaDatasetId(id)) return builtinBookQaDataset(id, limit);
   const loaded = await loadImported(env, id);
-  if (!loaded) return null;
+  if (!loaded || !canUse(viewer, loaded.owner)) return null;
   return limit === undefined ? loaded : { info: loaded.info, items: loaded.items.slice(0, limit) };
 }
 
@@ -83,12 +85,13 @@ export function builtinDatasetInfos(): BookQaDatasetInfo[] {
   return BUILTIN_BOOKQA_DATASETS.map((d) => builtinBookQaDataset(d.id)!.info);
 }
 
-export async function listImportedDatasets(env: Env): Promise<BookQaDatasetRow[]> {
-  return listDatasetRows(env.DB);
+export async function listImportedDatasets(env: Env, viewer: Viewer): Promise<BookQaDatasetRow[]> {
+  return listDatasetRows(env.DB, viewer);
 }
 
-export async function getDatasetInfo(env: Env, id: string): Promise<BookQaDatasetInfo | null> {
+/** The dataset's description if the viewer may use it. */
+export async function getDatasetInfo(env: Env, id: string, viewer: Viewer): Promise<BookQaDatasetInfo | null> {
   if (isBuiltinBookQaDatasetId(id)) return builtinBookQaDataset(id, 0)!.info;
   const row = await getDatasetRow(env.DB, id);
-  return row ? importedInfo(row) : null;
+  return row && canUse(viewer, row) ? importedInfo(row) : null;
 }

@@ -1,6 +1,7 @@
 // D1 access to the catalog: uploaded corpora (their text lives in R2) and imported book QA datasets
 // with their questions (their books live in R2, shared by content hash).
-import { asc, desc, eq } from "drizzle-orm";
+import { asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
+import type { Viewer } from "./access";
 import { database } from "../db/database";
 import { bookqaDatasets, bookqaQuestions, corpora, type BookQaDatasetRow, type BookQaQuestionRow, type CorpusRow } from "../db/schema";
 
@@ -12,16 +13,32 @@ export async function getCorpusRow(d1: D1Database, id: string): Promise<CorpusRo
   return database(d1).select().from(corpora).where(eq(corpora.id, id)).get();
 }
 
-export async function listCorpusRows(d1: D1Database): Promise<CorpusRow[]> {
-  return database(d1).select().from(corpora).orderBy(desc(corpora.createdAt)).limit(500).all();
+/** Rows a viewer may use: public ones and the viewer's own (the admin: all). */
+function visibleTo(viewer: Viewer, table: typeof corpora | typeof bookqaDatasets): SQL | undefined {
+  if (viewer?.admin) return undefined;
+  return viewer ? or(eq(table.public, 1), eq(table.accountId, viewer.accountId)) : eq(table.public, 1);
+}
+
+export async function listCorpusRows(d1: D1Database, viewer: Viewer): Promise<CorpusRow[]> {
+  return database(d1).select().from(corpora).where(visibleTo(viewer, corpora)).orderBy(desc(corpora.createdAt)).limit(500).all();
 }
 
 export async function getDatasetRow(d1: D1Database, id: string): Promise<BookQaDatasetRow | undefined> {
   return database(d1).select().from(bookqaDatasets).where(eq(bookqaDatasets.id, id)).get();
 }
 
-export async function listDatasetRows(d1: D1Database): Promise<BookQaDatasetRow[]> {
-  return database(d1).select().from(bookqaDatasets).orderBy(desc(bookqaDatasets.createdAt)).limit(500).all();
+export async function listDatasetRows(d1: D1Database, viewer: Viewer): Promise<BookQaDatasetRow[]> {
+  return database(d1).select().from(bookqaDatasets).where(visibleTo(viewer, bookqaDatasets)).orderBy(desc(bookqaDatasets.createdAt)).limit(500).all();
+}
+
+/** What an account has stored: its corpora's characters plus its datasets' file bytes. */
+export async function storedBytes(d1: D1Database, accountId: string): Promise<number> {
+  const db = database(d1);
+  const [corpusChars, datasetBytes] = await db.batch([
+    db.select({ n: sql<number>`coalesce(sum(${corpora.characters}), 0)` }).from(corpora).where(eq(corpora.accountId, accountId)),
+    db.select({ n: sql<number>`coalesce(sum(${bookqaDatasets.bytes}), 0)` }).from(bookqaDatasets).where(eq(bookqaDatasets.accountId, accountId)),
+  ]);
+  return (corpusChars[0]?.n ?? 0) + (datasetBytes[0]?.n ?? 0);
 }
 
 /** The dataset's questions in file order. */
@@ -75,8 +92,8 @@ function questionChunks(questions: NewQuestion[]): string[] {
 export async function insertDataset(d1: D1Database, row: BookQaDatasetRow, questions: NewQuestion[]): Promise<void> {
   await d1.batch([
     d1
-      .prepare("INSERT INTO bookqa_datasets (id, name, task, revision, questions, books, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(row.id, row.name, row.task, row.revision, row.questions, row.books, row.bytes, row.createdAt),
+      .prepare("INSERT INTO bookqa_datasets (id, name, task, revision, questions, books, bytes, created_at, account_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind(row.id, row.name, row.task, row.revision, row.questions, row.books, row.bytes, row.createdAt, row.accountId, row.public),
     ...questionChunks(questions).map((chunk) => d1.prepare(INSERT_QUESTIONS).bind(row.id, chunk)),
   ]);
 }

@@ -10,6 +10,7 @@ export const CorpusUpload = z
       .min(1)
       .max(10_000)
       .meta({ description: "UTF-8 text files; they are joined in file-name order with a blank line between them." }),
+    public: z.boolean().default(false).meta({ description: "Visible to every account; by default only the uploading account (and the admin) sees and uses it." }),
   })
   .superRefine((upload, ctx) => {
     const seen = new Map<string, number>();
@@ -28,6 +29,7 @@ export const CorpusInfo = z
     version: z.string(),
     files: z.int().nullable(),
     characters: z.int(),
+    public: z.boolean().meta({ description: "Visible to every account; a private upload only to its account and the admin. Built-ins are public." }),
     description: z.string().nullable(),
     created_at: z.string().nullable(),
   })
@@ -43,6 +45,7 @@ export const DatasetInfo = z
     builtin: z.boolean(),
     revision: z.string().meta({ description: "SHA-256 of the imported file (two versions of En.QA are in circulation); the built-in set's content version." }),
     bytes: z.int().nullable().meta({ description: "Size of the imported file." }),
+    public: z.boolean().meta({ description: "Visible to every account; a private import only to its account and the admin. Built-ins are public." }),
     description: z.string().nullable(),
     created_at: z.string().nullable(),
   })

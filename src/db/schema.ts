@@ -72,6 +72,11 @@ export const runs = sqliteTable(
      * calibration against usage.prompt_tokens (lengths approximate). Written once, by the first probe.
      */
     tokenization: text("tokenization_json", { mode: "json" }).$type<RunTokenization>(),
+    /**
+     * Whose calls these are, for the endpoint's limiter: a hash of the run's API key, or the account
+     * for a keyless endpoint. One credential's 429 pauses only that credential's calls.
+     */
+    credential: text("credential"),
   },
   (t) => [
     index("runs_status_progress").on(t.status, t.lastProgressAt),
@@ -127,6 +132,8 @@ export const probes = sqliteTable(
     build: text("build_json", { mode: "json" }).$type<EndpointBuild>(),
     error: text("error"),
     settledAt: integer("settled_at"),
+    /** 1 when the endpoint reported usage numbers that cannot be true (negative, fractional, absurdly large): they were dropped. */
+    usageDropped: integer("usage_dropped").notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.idx] }),
@@ -148,6 +155,10 @@ export const corpora = sqliteTable("corpora", {
   characters: integer("characters").notNull(),
   r2Key: text("r2_key").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** The uploading account; only it (and the admin) sees a private corpus. */
+  accountId: text("account_id"),
+  /** 1: visible to every account; 0 (default): the uploader's only. */
+  public: integer("public").notNull().default(0),
 });
 
 export type CorpusRow = typeof corpora.$inferSelect;
@@ -167,6 +178,10 @@ export const bookqaDatasets = sqliteTable("bookqa_datasets", {
   books: integer("books").notNull(),
   bytes: integer("bytes").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** The importing account; only it (and the admin) sees a private dataset. */
+  accountId: text("account_id"),
+  /** 1: visible to every account; 0 (default): the importer's only. */
+  public: integer("public").notNull().default(0),
 });
 
 /** One question of an imported dataset, in file order; its book lives in R2 under `bookKey`. */

@@ -2,6 +2,9 @@
 // rebuilt prompt, the needle heatmap, cancellation, the endpoint's limiter. Each operation checks
 // what the caller may see (./access.ts) and answers in the contract's shapes (./views.ts).
 import { canManage, canSee, type Principal } from "../accounts/principal";
+import { ADMIN_ACCOUNT_ID } from "../accounts/principal";
+import { runOwner } from "../catalog/access";
+import { requireUsable } from "../catalog/catalog";
 import { suiteContext } from "../catalog/corpora";
 import { DomainError, notFound } from "../common/errors";
 import type { EndpointLimit } from "../contract/limits";
@@ -12,8 +15,7 @@ import { SUITES, suiteOf, type BuiltProbe } from "../probes/suites";
 import { needleHeatmap } from "../probes/suites/aggregate";
 import { EndpointBuildMissingError } from "../probes/suites/needle";
 import { managedRun, visibleRun } from "./access";
-import { forgetRunAtLimiter } from "./limiter/limiter";
-import { limiterFor } from "./limiter/limiter";
+import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
 import { storedModel } from "./run-model";
 import { getProbe, listProbes, pageProbes } from "./store/probes";
 import { cancelRun, getRun, pageRuns, runProgress, type RunProgress } from "./store/runs";
@@ -72,11 +74,14 @@ export async function probeOf(env: Env, viewer: Principal | null, id: string, id
  * The probe's exact prompt, rebuilt from the run's stored recipe (endpoint-tokenized probes from
  * their stored cuts: the endpoint is never called here). Its SHA-256 equals the probe's.
  */
-export async function rebuildPrompt(env: Env, run: RunRow, probe: ProbeRow): Promise<BuiltProbe> {
+export async function rebuildPrompt(env: Env, viewer: Principal | null, run: RunRow, probe: ProbeRow): Promise<BuiltProbe> {
   const recipe = run.suites.find((r) => r.index === probe.suiteIndex);
   if (!recipe) throw new Error(`run ${run.id} has no suite ${probe.suiteIndex}`);
+  const suite = suiteOf(recipe);
+  // The prompt holds the corpus or book text: only for those who may see what it was made from.
+  await requireUsable(env, viewer, suite.storedData(recipe as never));
   try {
-    return await suiteOf(recipe).build(recipe as never, probe, suiteContext(env));
+    return await suite.build(recipe as never, probe, suiteContext(env, runOwner(run, ADMIN_ACCOUNT_ID)));
   } catch (error) {
     if (error instanceof EndpointBuildMissingError) throw new DomainError("conflict", "probe-not-built", error.message);
     throw error;
@@ -85,7 +90,7 @@ export async function rebuildPrompt(env: Env, run: RunRow, probe: ProbeRow): Pro
 
 export async function probePrompt(env: Env, viewer: Principal | null, id: string, idx: number): Promise<ProbePrompt> {
   const { run, probe } = await findProbe(env, viewer, id, idx);
-  const built = await rebuildPrompt(env, run, probe);
+  const built = await rebuildPrompt(env, viewer, run, probe);
   const text = built.prompt.api === "chat" ? { messages: built.prompt.messages } : { prompt: built.prompt.prompt };
   return { run_id: id, idx, api: built.prompt.api, ...text, prompt_sha256: await promptSha256(built.prompt), constructed_tokens: built.constructedTokens, max_tokens: built.maxTokens };
 }
@@ -124,7 +129,6 @@ export async function cancelRunAs(env: Env, principal: Principal, id: string): P
 
 /** The limiter of the endpoint the run calls (shared with every other run on that endpoint). */
 export async function endpointLimit(env: Env, viewer: Principal | null, id: string): Promise<EndpointLimit> {
-  const model = storedModel(await visibleRun(env, viewer, id));
-  const limiter = limiterFor(env, model.base_url, model.model);
+  const limiter = limiterOfRun(env, await visibleRun(env, viewer, id));
   return { ...(await limiter.stub.status()), endpoint: limiter.endpoint };
 }

@@ -17,7 +17,7 @@ import { dispatchRun } from "./dispatch";
 import { costUsd, endpointLatencyModel, estimateWallSeconds } from "./estimate";
 import { planRun, type RunPlan } from "./plan";
 import { listProbes } from "./store/probes";
-import { getRun, insertRun, runByIdempotencyKey } from "./store/runs";
+import { getRun, insertRun, runByIdempotencyKey, seriesOfAnother } from "./store/runs";
 import { accountDefaultWebhook, checkConcurrency, checkUrls, isOwnReferenceUrl, quotaExceeded, requireSecretsStorage, type AccountWebhook } from "./submit-checks";
 import { armSweeper } from "./sweeper-stub";
 import { runView } from "./views";
@@ -43,7 +43,7 @@ export async function submitRun(env: Env, submission: Submission): Promise<Submi
   // Without a `webhook` (undefined, not null) the run takes its account's default webhook.
   const accountDefault = request.webhook === undefined ? await accountDefaultWebhook(env, principal.accountId) : null;
   checkUrls(env, request, internal, accountDefault);
-  const plan = await planRun(request, caps.maxProbes, suiteContext(env), caps.maxContextLength);
+  const plan = await planRun(request, caps.maxProbes, suiteContext(env, principal), caps.maxContextLength);
   // After every input check (bad input is refused as such, never a 5xx): a key that cannot be
   // sealed is not accepted, not even for the plan of a run that could not be submitted.
   if (request.model.api_key !== undefined) await requireSecretsStorage(env, "endpoint API keys");
@@ -95,6 +95,22 @@ async function runWebhook(env: Env, runId: string, request: CreateRunRequest, ac
   }
 }
 
+/**
+ * Whose calls a run makes, for its endpoint's limiter: the same API key is one credential whoever
+ * submits it (its 429s pause only that key's calls); a keyless endpoint is called per account. A
+ * truncated hash, never the key: it is not shown anywhere.
+ */
+async function credentialOf(apiKey: string | undefined, accountId: string): Promise<string> {
+  return apiKey === undefined ? `account:${accountId}` : `key:${(await sha256Hex(`ctxprobe limiter credential\n${apiKey}`)).slice(0, 32)}`;
+}
+
+/** A series is its first submitter's: nobody else may add steps to its trend. */
+async function requireOwnSeries(env: Env, series: string | undefined, accountId: string): Promise<void> {
+  if (series !== undefined && (await seriesOfAnother(env.DB, series, accountId))) {
+    throw new DomainError("forbidden", "series-owned", `series ${series} belongs to another account; choose another name`, { fields: [{ pointer: "/series", detail: "belongs to another account", in: "body" }] });
+  }
+}
+
 interface Planned {
   plan: RunPlan;
   internal: boolean;
@@ -105,7 +121,8 @@ interface Planned {
 /** Stores the run and its probes (within the daily quota), dispatches its first probes, arms the sweeper. */
 async function storeRun(env: Env, submission: Submission, planned: Planned): Promise<Run> {
   const { request, principal } = submission;
-  // Checked here to refuse early, and again atomically with the insert below.
+  // Both checked here to refuse early, and again atomically with the insert below.
+  await requireOwnSeries(env, request.series, principal.accountId);
   const usage = await dailyRunUsage(env, principal.accountId);
   if (usage.limit !== null && usage.used >= usage.limit) throw quotaExceeded(usage);
   const { api_key: apiKey, ...model } = request.model;
@@ -116,6 +133,7 @@ async function storeRun(env: Env, submission: Submission, planned: Planned): Pro
     id,
     model,
     apiKeySealed: apiKey === undefined ? null : await sealRunApiKey(env, id, apiKey),
+    credential: await credentialOf(apiKey, principal.accountId),
     accountId: principal.accountId,
     internalEndpoint: planned.internal,
     reference: planned.internal && getReferenceModel(request.model.model) !== undefined,
@@ -131,7 +149,11 @@ async function storeRun(env: Env, submission: Submission, planned: Planned): Pro
     webhook,
     dailyCap: usage.limit === null ? null : { limit: usage.limit, since: now - DAY_MS },
   });
-  if (!inserted) throw quotaExceeded(await dailyRunUsage(env, principal.accountId)); // parallel submissions took the last slots
+  if (!inserted) {
+    // A parallel submission took the series, or the last slots of the daily cap.
+    await requireOwnSeries(env, request.series, principal.accountId);
+    throw quotaExceeded(await dailyRunUsage(env, principal.accountId));
+  }
   const run = (await getRun(env.DB, id))!;
   await dispatchRun(env, run, now);
   submission.defer(armSweeper(env)); // the sweeper repairs lost work

@@ -7,6 +7,7 @@
 // Private runs answer 404 on every page, exactly like unknown ones, unless the request carries the
 // run's account token or the admin token. The pages read through the same domain calls as the API.
 import { Hono, type Context } from "hono";
+import type { Principal } from "../accounts/principal";
 import { DomainError } from "../common/errors";
 import type { AppEnv } from "../http/app-env";
 import { visibleRun } from "../lifecycle/access";
@@ -76,13 +77,13 @@ webRoutes.get("/runs/:id/probes/:idx{[0-9]+}", async (c) => {
   const idx = Number(c.req.param("idx"));
   const found = await orMissing(findProbe(c.env, c.get("principal"), id, idx));
   if (!found) return notFound(c, `There is no probe ${idx} in a public run ${id}.`);
-  return c.html(<ProbePage run={found.run} probe={probeView(found.probe)} excerpt={await excerptOf(c.env, found)} />);
+  return c.html(<ProbePage run={found.run} probe={probeView(found.probe)} excerpt={await excerptOf(c.env, c.get("principal"), found)} />);
 });
 
 /** The probe's prompt rebuilt from the run's recipe (as GET …/prompt does), cut to an excerpt; or why it cannot be. */
-async function excerptOf(env: Env, { run, probe }: Awaited<ReturnType<typeof findProbe>>): Promise<PromptExcerpt | string> {
+async function excerptOf(env: Env, viewer: Principal | null, { run, probe }: Awaited<ReturnType<typeof findProbe>>): Promise<PromptExcerpt | string> {
   try {
-    return promptExcerpt(promptText((await rebuildPrompt(env, run, probe)).prompt));
+    return promptExcerpt(promptText((await rebuildPrompt(env, viewer, run, probe)).prompt));
   } catch (error) {
     return String(error instanceof Error ? error.message : error);
   }

@@ -211,10 +211,10 @@ describe("endpoint API keys at rest", { timeout: 30_000 }, () => {
     // A run written straight to D1 (not dispatched) with the donor's sealed key: the consumer must
     // refuse to open it, because the key is bound to the donor's run id.
     const id = `run_swapped_${Date.now()}`;
-    const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: [1000], depth_percents: [50] }, { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 }, 0, suiteContext(env));
+    const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: [1000], depth_percents: [50] }, { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 }, 0, suiteContext(env, null));
     const model = needleRun().model;
     await insertRun(env.DB, {
-      id, model: { ...model, name: "swapped" } as never, apiKeySealed: sealed, accountId: "admin", internalEndpoint: false, reference: false,
+      id, model: { ...model, name: "swapped" } as never, apiKeySealed: sealed, credential: "account:admin", accountId: "admin", internalEndpoint: false, reference: false,
       recipes: [recipe], points: SUITES.needle.plan(recipe), public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
     });
     const calls = upstream.length;

@@ -135,11 +135,11 @@ describe("importing InfiniteBench files", () => {
     const bytes = new TextEncoder().encode(lines);
     const [objectsBefore, datasetsBefore, questionsBefore] = [await bookObjects(), await datasetRows(), await questionRows()];
     const cap = Math.floor(bytes.length / 2);
-    await expect(importDataset(env, { task: "longbook_qa_eng", name: "too-big", body: chunkedStream(bytes), maxBytes: cap })).rejects.toThrow(DatasetTooLargeError);
+    await expect(importDataset(env, { task: "longbook_qa_eng", name: "too-big", accountId: "admin", public: false, body: chunkedStream(bytes), maxBytes: cap })).rejects.toThrow(DatasetTooLargeError);
     expect(await bookObjects()).toEqual(objectsBefore);
     expect([await datasetRows(), await questionRows()]).toEqual([datasetsBefore, questionsBefore]);
     // The same file under a cap it fits.
-    const row = await importDataset(env, { task: "longbook_qa_eng", name: "fits", body: chunkedStream(bytes), maxBytes: bytes.length });
+    const row = await importDataset(env, { task: "longbook_qa_eng", name: "fits", accountId: "admin", public: false, body: chunkedStream(bytes), maxBytes: bytes.length });
     expect(row.bytes).toBe(bytes.length);
   });
 

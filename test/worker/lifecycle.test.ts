@@ -32,10 +32,10 @@ let counter = 0;
 /** A run written straight to D1 (not dispatched), so each test drives the consumer itself. */
 async function seedRun(lengths = [1000], depths = [0, 50, 100], model = MODEL) {
   const id = `run_test_${++counter}_${Date.now()}`;
-  const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: model.api, tokenizer: model.tokenizer, contextWindow: model.context_window }, 0, suiteContext(env));
+  const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: model.api, tokenizer: model.tokenizer, contextWindow: model.context_window }, 0, suiteContext(env, null));
   const points = SUITES.needle.plan(recipe);
   await insertRun(env.DB, {
-    id, model, apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
+    id, model, apiKeySealed: null, credential: "account:admin", accountId: "admin", internalEndpoint: false, reference: false,
     recipes: [recipe], points, public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
   });
   return { id, total: points.length };

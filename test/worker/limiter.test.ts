@@ -48,10 +48,10 @@ let counter = 0;
 async function seedRun(model: Record<string, unknown>, lengths: number[], depths: number[]) {
   const id = `run_limit_${++counter}_${Date.now()}`;
   const full = { name: "limits", base_url: "https://models.example.com/v1", api: "completions", tokenizer: "cl100k_base", context_window: 131072, request_timeout_s: 10, ...model };
-  const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 }, 0, suiteContext(env));
+  const recipe = await SUITES.needle.resolve({ type: "needle", corpus: "sotu", context_lengths: lengths, depth_percents: depths }, { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 }, 0, suiteContext(env, null));
   const points = SUITES.needle.plan(recipe);
   await insertRun(env.DB, {
-    id, model: full as never, apiKeySealed: null, accountId: "admin", internalEndpoint: false, reference: false,
+    id, model: full as never, apiKeySealed: null, credential: "account:admin", accountId: "admin", internalEndpoint: false, reference: false,
     recipes: [recipe], points, public: true, now: Date.now(), idempotencyKey: null, requestSha256: null,
   });
   return { id, total: points.length };
@@ -85,12 +85,12 @@ describe("one limiter per endpoint", () => {
     expect(seen.overlapped).toBe(true); // both runs had calls out at once, and still never more than 3
     expect(seen.calls).toBe(12);
     for (const probe of [...(await probeRows(a.id)), ...(await probeRows(b.id))]) expect(probe).toMatchObject({ status: "scored", attempts: 1 });
-    const status = await limiterFor(env, "https://models.example.com/v1", "shared-served").stub.status();
+    const status = await limiterFor(env, "https://models.example.com/v1", "shared-served", "account:admin").stub.status();
     expect(status).toMatchObject({ ceiling: 3, limit: 3, in_flight: 0, waiting: 0, throttles: 0 });
   });
 
   it("takes the smallest max_concurrency of the runs using an endpoint as its ceiling", async () => {
-    const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1/", "ceiling-served");
+    const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1/", "ceiling-served", "account:admin");
     expect(endpoint).toBe("https://models.example.com/v1#ceiling-served"); // trailing slash normalized
     expect(await stub.acquire({ endpoint, runId: "run_big", idx: 0, ceiling: 8, holdMs: 60_000 })).toMatchObject({ granted: true, limit: 8 });
     expect(await stub.acquire({ endpoint, runId: "run_small", idx: 0, ceiling: 2, holdMs: 60_000 })).toMatchObject({ granted: true, limit: 2 });
@@ -102,7 +102,7 @@ describe("one limiter per endpoint", () => {
 
 describe("a cancelled run", () => {
   it("leaves the line at once: its waiters go and their reserved permits pass to other runs", async () => {
-    const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1", "forget-served");
+    const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1", "forget-served", "account:admin");
     const held = await stub.acquire({ endpoint, runId: "run_keep", idx: 0, ceiling: 1, holdMs: 60_000 });
     expect(held).toMatchObject({ granted: true });
     // Two probes of the doomed run and one of another run wait behind the held permit, in that order.

@@ -41,7 +41,7 @@ export async function buildPrompt(env: Env, context: RunContext, begun: BegunPro
   let built: BuiltProbe;
   try {
     const point = endpointTokenized && key.ok ? await endpointPoint(env, context, begun, recipe as NeedleRecipe, key.apiKey) : begun.point;
-    built = await suiteOf(recipe).build(recipe as never, point, suiteContext(env));
+    built = await suiteOf(recipe).build(recipe as never, point, suiteContext(env, context.owner));
   } catch (error) {
     if (error instanceof TokenizeCallError && error.throttle && attempt < PROBE_MAX_ATTEMPTS) {
       // The endpoint throttled its tokenize route (or a calibration call): handled like a throttled completion.
@@ -63,7 +63,7 @@ export async function buildPrompt(env: Env, context: RunContext, begun: BegunPro
  */
 async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, recipe: NeedleRecipe, apiKey: string | null): Promise<ProbePoint> {
   const { run, model, fetcher } = context;
-  const corpus = await loadCorpus(env, recipe.corpus);
+  const corpus = await loadCorpus(env, recipe.corpus, context.owner);
   if (!corpus) throw new Error(`corpus ${recipe.corpus} of this run no longer exists`);
   const urlPolicy = { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) };
   const deps: EndpointNeedleDeps = {

@@ -1,9 +1,11 @@
 // What one consumer invocation works on: probe jobs, the runs they belong to (each read from D1
 // and its model parsed once per invocation), and the verdict each job ends with.
+import { ADMIN_ACCOUNT_ID } from "../../accounts/principal";
+import { runOwner, type Viewer } from "../../catalog/access";
 import type { RunRow } from "../../db/schema";
 import type { SuiteRecipe } from "../../probes/suites";
 import type { Fetcher } from "../endpoint/client";
-import { limiterFor } from "../limiter/limiter";
+import { limiterOfRun, type limiterFor } from "../limiter/limiter";
 import type { ProbeMessage } from "../messages";
 import { storedModel, type StoredModel } from "../run-model";
 import type { BegunProbe } from "../store/attempts";
@@ -54,6 +56,8 @@ export interface RunContext {
   limiter: ReturnType<typeof limiterFor>;
   /** The transport to the run's endpoint. */
   fetcher: Fetcher;
+  /** Whom the run's work acts for: its account (the corpora and datasets it may use). */
+  owner: Viewer;
 }
 
 /** How many probes a lane may still chain inline (src/lifecycle/lanes.ts). */
@@ -91,6 +95,6 @@ export class RunContexts {
   private contextOf(run: RunRow): RunContext {
     const model = storedModel(run);
     const fetcher = run.internalEndpoint ? this.deps.internalFetcher : (this.deps.externalFetcher ?? ((request: Request) => fetch(request)));
-    return { run, model, recipes: run.suites, limiter: limiterFor(this.env, model.base_url, model.model), fetcher };
+    return { run, model, recipes: run.suites, limiter: limiterOfRun(this.env, run), fetcher, owner: runOwner(run, ADMIN_ACCOUNT_ID) };
   }
 }

@@ -80,16 +80,30 @@ const keyOf = (runId: string, idx: number) => `${runId}:${idx}`;
 /** The id of the permit reserved for a woken waiter. */
 export const reservationOf = (runId: string, idx: number) => `r:${keyOf(runId, idx)}`;
 
-export function limiterFor(env: Env, baseUrl: string, model: string) {
+/**
+ * The limiter of an endpoint as called with one credential. `endpoint` (base_url#model) is what the
+ * status view shows; the credential is part of the limiter's identity, never shown.
+ */
+export function limiterFor(env: Env, baseUrl: string, model: string, credential: string) {
   const endpoint = endpointKey(baseUrl, model);
-  return { endpoint, stub: env.LIMITER.get(env.LIMITER.idFromName(endpoint)) };
+  return { endpoint, stub: env.LIMITER.get(env.LIMITER.idFromName(`${endpoint}|${credential}`)) };
+}
+
+/** Whose calls a run makes: its stored credential (runs stored before credentials: its account). */
+export function runCredential(run: Pick<RunRow, "credential" | "accountId">): string {
+  return run.credential ?? `account:${run.accountId ?? "none"}`;
+}
+
+/** The limiter a run's calls go through. */
+export function limiterOfRun(env: Env, run: Pick<RunRow, "model" | "credential" | "accountId">) {
+  const model = storedModel(run);
+  return limiterFor(env, model.base_url, model.model, runCredential(run));
 }
 
 /** Best effort: a cancelled run's waiters and reservations free the endpoint for other runs now. */
 export async function forgetRunAtLimiter(env: Env, run: RunRow): Promise<void> {
-  const model = storedModel(run);
   try {
-    await limiterFor(env, model.base_url, model.model).stub.forgetRun(run.id);
+    await limiterOfRun(env, run).stub.forgetRun(run.id);
   } catch (error) {
     console.error(JSON.stringify({ event: "limiter.forget_error", run_id: run.id, error: String(error) }));
   }
@@ -217,9 +231,10 @@ export class EndpointLimiter extends DurableObject<Env> {
     return { granted: true, permit, limit: this.limit() };
   }
 
+  /** What the runs calling now may have out together: each run's own max_concurrency (credits cap each run). */
   private ceiling(): number | null {
     const values = Object.values(this.state.ceilings).map((c) => c.ceiling);
-    return values.length ? Math.min(...values) : null;
+    return values.length ? values.reduce((a, b) => a + b, 0) : null;
   }
 
   private limit(): number {

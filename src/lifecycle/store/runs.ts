@@ -15,6 +15,8 @@ export interface NewRun {
   model: Partial<StoredModel> & { name: string };
   /** The endpoint API key, already sealed (src/accounts/secrets.ts); never plaintext. */
   apiKeySealed: string | null;
+  /** Whose calls these are, for the endpoint's limiter (a hash of the key, or the account). */
+  credential: string;
   /** The submitting account. */
   accountId: string;
   internalEndpoint: boolean;
@@ -41,22 +43,27 @@ export interface NewRun {
 // D1 binds at most 100 parameters per statement: 7 per probe row → 14 rows (+ the run id) per statement.
 const PROBE_ROWS_PER_INSERT = 14;
 
-/** Stores the run and its pending probes in one atomic batch; false when the daily cap refused it (nothing stored). */
+/**
+ * Stores the run and its pending probes in one atomic batch; false (nothing stored) when the daily
+ * cap refused it, or its series belongs to another account (a series is its first submitter's).
+ */
 export async function insertRun(d1: D1Database, run: NewRun): Promise<boolean> {
   const statements: D1PreparedStatement[] = [
     d1
       .prepare(
         `INSERT INTO runs (id, status, model_name, model_json, api_key_sealed, internal_endpoint, reference, suites_json,
            public, total, created_at, last_progress_at, idempotency_key, request_sha256, series, step, tokens_trained,
-           webhook_url, webhook_secret, webhook_origin, webhook_status, account_id)
-         SELECT ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-         WHERE ? IS NULL OR (SELECT count(*) FROM runs WHERE account_id = ? AND created_at > ?) < ?`,
+           webhook_url, webhook_secret, webhook_origin, webhook_status, account_id, credential)
+         SELECT ?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
+         WHERE (? IS NULL OR (SELECT count(*) FROM runs WHERE account_id = ? AND created_at > ?) < ?)
+           AND (? IS NULL OR NOT EXISTS (SELECT 1 FROM runs WHERE series = ? AND account_id IS NOT ?))`,
       )
       .bind(
         ...[run.id, run.model.name, JSON.stringify(run.model), run.apiKeySealed, run.internalEndpoint ? 1 : 0, run.reference ? 1 : 0, JSON.stringify(run.recipes)],
         ...[run.public ? 1 : 0, run.points.length, run.now, run.now, run.idempotencyKey, run.requestSha256, run.series ?? null, run.step ?? null, run.tokensTrained ?? null],
-        ...[run.webhook?.url ?? null, run.webhook?.secretSealed ?? null, run.webhook?.origin ?? null, run.webhook ? "enabled" : null, run.accountId],
+        ...[run.webhook?.url ?? null, run.webhook?.secretSealed ?? null, run.webhook?.origin ?? null, run.webhook ? "enabled" : null, run.accountId, run.credential],
         ...[run.dailyCap?.limit ?? null, run.accountId, run.dailyCap?.since ?? 0, run.dailyCap?.limit ?? 0],
+        ...[run.series ?? null, run.series ?? null, run.accountId],
       ),
   ];
   for (let start = 0; start < run.points.length; start += PROBE_ROWS_PER_INSERT) {
@@ -164,6 +171,17 @@ export async function keepTokenization(d1: D1Database, runId: string, decided: R
 export async function storedTokenization(d1: D1Database, runId: string): Promise<RunTokenization | null> {
   const row = await database(d1).select({ tokenization: runs.tokenization }).from(runs).where(eq(runs.id, runId)).get();
   return row?.tokenization ?? null;
+}
+
+/** Whether a run of another account already stands in this series (a series belongs to its first submitter). */
+export async function seriesOfAnother(d1: D1Database, series: string, accountId: string): Promise<boolean> {
+  const row = await database(d1)
+    .select({ id: runs.id })
+    .from(runs)
+    .where(and(eq(runs.series, series), sql`${runs.accountId} IS NOT ${accountId}`))
+    .limit(1)
+    .get();
+  return row !== undefined;
 }
 
 /** The account's latest succeeded run of the series before `run`'s position (its step, else its training tokens). */

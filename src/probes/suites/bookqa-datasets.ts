@@ -26,6 +26,8 @@ export interface BookQaDatasetInfo {
   books: number;
   /** Size of the imported file; null for built-in sets. */
   bytes: number | null;
+  /** Visible to every account (built-in sets always are). */
+  public: boolean;
   description: string | null;
   created_at: number | null;
 }
@@ -84,6 +86,7 @@ export function builtinBookQaDataset(id: string, limit = Infinity): LoadedBookQa
       questions: examples.length,
       books: 1,
       bytes: null,
+      public: true,
       description: entry.description,
       created_at: null,
     },

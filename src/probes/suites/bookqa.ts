@@ -197,5 +197,9 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
       question_ids: recipe.questions.map((q) => q.id),
     };
   },
+
+  storedData(recipe) {
+    return { datasets: [recipe.dataset] };
+  },
 };
 

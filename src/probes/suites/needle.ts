@@ -186,6 +186,10 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
   aggregate(recipe, probes) {
     return needleAggregate(recipe, probes);
   },
+
+  storedData(recipe) {
+    return { corpora: [recipe.corpus] };
+  },
 };
 
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;

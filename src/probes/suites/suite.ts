@@ -110,6 +110,8 @@ export interface SuiteDefinition<Spec, Recipe extends { type: string; index: num
   score(recipe: Recipe, point: ProbePoint, response: string): ProbeScores;
   /** The suite's own figures of the run aggregate, beside the common counts and metric means. */
   aggregate(recipe: Recipe, probes: SettledProbe[]): Partial<SuiteAggregate>;
+  /** The stored corpora and datasets its prompts are made from (who may rebuild them depends on who may see these). */
+  storedData(recipe: Recipe): { corpora?: string[]; datasets?: string[] };
 }
 
 /**

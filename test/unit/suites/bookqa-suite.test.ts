@@ -12,7 +12,7 @@ import { loadTokenizer } from "../../../src/probes/tokenizers";
 
 const IMPORTED_BOOK = `THE LIGHT\n\nThe keeper was Marta Velde. ${"Waves broke on the rocks all night. ".repeat(30)}The cat was called Pilot.\n`;
 const imported: LoadedBookQaDataset = {
-  info: { id: "ds_test", name: "test", task: "longbook_qa_eng", revision: "f".repeat(64), builtin: false, questions: 3, books: 1, bytes: 1, description: null, created_at: 0 },
+  info: { id: "ds_test", name: "test", task: "longbook_qa_eng", revision: "f".repeat(64), builtin: false, questions: 3, books: 1, bytes: 1, public: false, description: null, created_at: 0 },
   items: ["Who kept the light?", "What was the cat called?", "What broke on the rocks?"].map((input, i) => ({
     id: String(i),
     input,
