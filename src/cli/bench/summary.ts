@@ -1,0 +1,14 @@
+// The tables `npm run bench` prints after writing bench/results.json.
+type Results = Record<string, unknown>;
+
+const rows = (value: unknown) => (value as Record<string, unknown>[]).map((row) => ({ ...row }));
+
+export function printSummary(results: Results): void {
+  if (results.prompt_build) console.table(rows(results.prompt_build));
+  if (results.boundary_cache) console.table(rows(results.boundary_cache));
+  if (["dispatch", "throughput", "prefix_cache", "overhead"].some((s) => results[s] !== undefined)) {
+    console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
+    const byCapacity = (results.prefix_cache as { by_capacity?: object[] } | undefined)?.by_capacity;
+    if (byCapacity) console.table(rows(byCapacity)); // cached ratio per order and cache size
+  }
+}
