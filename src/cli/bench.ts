@@ -1,5 +1,6 @@
 // `npm run bench`: measures what ctxprobe promises about speed and writes bench/results.json.
-// The sections live in src/cli/bench/: probes.ts (prompt_build, boundary_cache, in this process),
+// The sections live in src/cli/bench/: tokenizers.ts (tokenizers), probes.ts (prompt_build,
+// boundary_cache), all in this process;
 // service.ts and prefix-cache.ts (dispatch, throughput, prefix_cache, overhead, through the local
 // service). Figures are medians of one run on this machine; it is shared and noisy, so compare ratios.
 // `--only dispatch,overhead` measures only the named sections (the others keep their figures in
@@ -10,9 +11,11 @@ import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
 import { dispatch, overhead, throughput, withServiceBench, type ServiceBench } from "./bench/service";
 import { printSummary } from "./bench/summary";
+import { tokenizers } from "./bench/tokenizers";
 
 /** Sections that run in this process, in the order they run. */
 const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
+  tokenizers: () => tokenizers(),
   prompt_build: async () => {
     console.error("prompt_build: tokenizing the corpus and timing 128K-token builds (llama2's naive path takes seconds per probe)…");
     return [await promptBuild("cl100k_base", 128_000, 21, 5), await promptBuild("llama2", 128_000, 21, 3)];

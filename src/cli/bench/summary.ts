@@ -4,6 +4,11 @@ type Results = Record<string, unknown>;
 const rows = (value: unknown) => (value as Record<string, unknown>[]).map((row) => ({ ...row }));
 
 export function printSummary(results: Results): void {
+  const tokenizers = results.tokenizers as { load_all_ms_p50: number; encode: unknown } | undefined;
+  if (tokenizers) {
+    console.log(`tokenizers: all loaded in a fresh process in ${tokenizers.load_all_ms_p50} ms (p50)`);
+    console.table(rows(tokenizers.encode));
+  }
   if (results.prompt_build) console.table(rows(results.prompt_build));
   if (results.boundary_cache) console.table(rows(results.boundary_cache));
   if (["dispatch", "throughput", "prefix_cache", "overhead"].some((s) => results[s] !== undefined)) {
