@@ -7,6 +7,7 @@
 // bench/results.json); `--repeat N` runs the dispatch measurement N times (default 3) and reports
 // the median (the first run also pays the fresh isolate's cold start: tokenizer load, first D1/DO use).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { haystackBuild } from "./bench/haystack";
 import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
 import { dispatch, overhead, throughput, withServiceBench, type ServiceBench } from "./bench/service";
@@ -24,6 +25,7 @@ const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
     console.error("boundary_cache: a 128K-token haystack, cold tokenization vs a boundary-cache load…");
     return [await boundaryCache("cl100k_base", 128_000, 5), await boundaryCache("llama2", 128_000, 3)];
   },
+  haystack_build: () => haystackBuild(),
 };
 
 /** Sections that need the local service, in the order they run. */
