@@ -7,6 +7,7 @@
 // bench/results.json); `--repeat N` runs the dispatch measurement N times (default 3) and reports
 // the median (the first run also pays the fresh isolate's cold start: tokenizer load, first D1/DO use).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { bookQaPrompt } from "./bench/bookqa";
 import { haystackBuild } from "./bench/haystack";
 import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
@@ -26,6 +27,7 @@ const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
     return [await boundaryCache("cl100k_base", 128_000, 5), await boundaryCache("llama2", 128_000, 3)];
   },
   haystack_build: () => haystackBuild(),
+  bookqa_prompt: () => bookQaPrompt(),
 };
 
 /** Sections that need the local service, in the order they run. */
