@@ -12,6 +12,7 @@ import { haystackBuild } from "./bench/haystack";
 import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
 import { dispatch, overhead, throughput, withServiceBench, type ServiceBench } from "./bench/service";
+import { referenceAnswer } from "./bench/reference";
 import { printSummary } from "./bench/summary";
 import { tokenizers } from "./bench/tokenizers";
 
@@ -28,6 +29,7 @@ const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
   },
   haystack_build: () => haystackBuild(),
   bookqa_prompt: () => bookQaPrompt(),
+  reference_answer: () => referenceAnswer(),
 };
 
 /** Sections that need the local service, in the order they run. */

@@ -12,6 +12,7 @@ export function printSummary(results: Results): void {
   if (results.prompt_build) console.table(rows(results.prompt_build));
   if (results.boundary_cache) console.table(rows(results.boundary_cache));
   if (results.haystack_build) console.table(rows(results.haystack_build));
+  if (results.reference_answer) console.table(rows(results.reference_answer));
   const bookQa = results.bookqa_prompt as { ms_per_probe_p50: number; target_ms_per_probe: number; meets_target: boolean } | undefined;
   if (bookQa) console.log(`bookqa_prompt: ${bookQa.ms_per_probe_p50} ms per cached probe (target < ${bookQa.target_ms_per_probe} ms: ${bookQa.meets_target ? "met" : "MISSED"})`);
   if (["dispatch", "throughput", "prefix_cache", "overhead"].some((s) => results[s] !== undefined)) {
