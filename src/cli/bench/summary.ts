@@ -15,9 +15,11 @@ export function printSummary(results: Results): void {
   if (results.reference_answer) console.table(rows(results.reference_answer));
   const bookQa = results.bookqa_prompt as { ms_per_probe_p50: number; target_ms_per_probe: number; meets_target: boolean } | undefined;
   if (bookQa) console.log(`bookqa_prompt: ${bookQa.ms_per_probe_p50} ms per cached probe (target < ${bookQa.target_ms_per_probe} ms: ${bookQa.meets_target ? "met" : "MISSED"})`);
-  if (["dispatch", "throughput", "prefix_cache", "overhead"].some((s) => results[s] !== undefined)) {
-    console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
+  const service = Object.fromEntries(["dispatch", "throughput", "prefix_cache", "overhead"].filter((s) => results[s] !== undefined).map((s) => [s, results[s]]));
+  if (Object.keys(service).length > 0) {
+    console.table(service);
     const byCapacity = (results.prefix_cache as { by_capacity?: object[] } | undefined)?.by_capacity;
     if (byCapacity) console.table(rows(byCapacity)); // cached ratio per order and cache size
   }
+  if (results.bookqa_service) console.table(results.bookqa_service as Record<string, object>);
 }
