@@ -24,11 +24,8 @@ describe("tokenizer registry", () => {
 });
 
 describe("every built-in tokenizer", () => {
-  beforeAll(async () => {
-    const started = performance.now();
-    await loadTokenizers();
-    console.log(`loaded all ${TOKENIZER_NAMES.length} tokenizers in ${(performance.now() - started).toFixed(0)} ms`);
-  }, 60_000);
+  // Load and encode speed are measured by `npm run bench` (section `tokenizers`).
+  beforeAll(() => loadTokenizers(), 60_000);
 
   it.each(TOKENIZER_NAMES)("%s: no BOS/EOS, special-token text is plain text, exact round trip", (name) => {
     const tokenizer = getTokenizer(name);
@@ -72,17 +69,4 @@ describe("every built-in tokenizer", () => {
     expect(getTokenizer("llama2").encode(text)).toEqual(llamaTokenizer.encode(text, false, false));
     expect(getTokenizer("mistral").encode(text)).toEqual(mistralTokenizer.encode(text, false, false));
   });
-
-  it("encode speed on ~500 KB of text (logged, not asserted)", () => {
-    const text = loadBuiltinCorpus("sotu").text.slice(0, 500_000);
-    const rows: string[] = [];
-    for (const name of TOKENIZER_NAMES) {
-      const tokenizer = getTokenizer(name);
-      const started = performance.now();
-      const ids = tokenizer.encode(text);
-      const ms = performance.now() - started;
-      rows.push(`${name.padEnd(12)} ${String(ids.length).padStart(7)} tokens  ${ms.toFixed(0).padStart(5)} ms  ${(text.length / 1024 / (ms / 1000)).toFixed(0).padStart(5)} KB/s`);
-    }
-    console.log(`encode ${text.length} chars:\n${rows.join("\n")}`);
-  }, 60_000);
 });

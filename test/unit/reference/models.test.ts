@@ -149,20 +149,13 @@ describe("OpenAI-like generation limits and usage", () => {
   });
 });
 
-describe("performance", () => {
-  it("answers a ~128K-token prompt quickly (logged, not asserted)", () => {
+// How fast they answer it is measured by `npm run bench`, section `reference_answer`.
+describe("a ~128K-token prompt", () => {
+  it("fits the window, and both models answer it", () => {
     const prompt = needleCompletionPrompt(insertNeedle(corpusText("sotu", 650_000), 50));
     const tokens = countTextTokens(prompt);
     expect(tokens).toBeGreaterThan(120_000);
     expect(tokens).toBeLessThanOrEqual(131_072);
-    for (const model of ["extractive-128k", "extractive-4k"]) {
-      const timings: number[] = [];
-      for (let run = 0; run < 3; run++) {
-        const start = performance.now();
-        completeText(model, prompt, { max_tokens: 100 });
-        timings.push(Math.round(performance.now() - start));
-      }
-      console.log(`${model}: ${tokens}-token prompt (${prompt.length} chars) answered in ${timings.join(" / ")} ms`);
-    }
+    for (const model of ["extractive-128k", "extractive-4k"]) completeText(model, prompt, { max_tokens: 100 });
   });
 });

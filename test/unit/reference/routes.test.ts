@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { parseLatencyMs } from "../../../src/reference/latency";
 import { referenceRoutes } from "../../../src/reference/routes";
 import { countTextTokens } from "../../../src/reference/tokens";
@@ -280,21 +280,41 @@ describe("streaming (SSE)", () => {
 });
 
 describe("simulated latency", () => {
+  // The delay is observed on a fake clock, not measured: still pending just before it ends.
+  afterEach(() => vi.useRealTimers());
+  /** The response, and whether it has arrived yet. */
+  function tracked(request: Response | Promise<Response>) {
+    const call = { settled: false, response: Promise.resolve(request) };
+    call.response = call.response.then((r) => {
+      call.settled = true;
+      return r;
+    });
+    return call;
+  }
+
   it("delays the response by x-reference-latency-ms", async () => {
-    const start = performance.now();
-    const response = await post("/completions", { model: "extractive-4k", prompt: SMALL_PROMPT }, { "x-reference-latency-ms": "150" });
+    vi.useFakeTimers();
+    const call = tracked(post("/completions", { model: "extractive-4k", prompt: SMALL_PROMPT }, { "x-reference-latency-ms": "150" }));
+    await vi.advanceTimersByTimeAsync(145);
+    expect(call.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(10);
+    const response = await call.response;
     expect(response.status).toBe(200);
-    expect(performance.now() - start).toBeGreaterThanOrEqual(145);
   });
 
   it("also reads the latency_ms query parameter", async () => {
-    const start = performance.now();
-    await app.request(`${BASE}/chat/completions?latency_ms=120`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "extractive-4k", messages: [{ role: "user", content: "Hi?" }] }),
-    });
-    expect(performance.now() - start).toBeGreaterThanOrEqual(115);
+    vi.useFakeTimers();
+    const call = tracked(
+      app.request(`${BASE}/chat/completions?latency_ms=120`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "extractive-4k", messages: [{ role: "user", content: "Hi?" }] }),
+      }),
+    );
+    await vi.advanceTimersByTimeAsync(115);
+    expect(call.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(10);
+    await call.response;
   });
 
   it("rejects a non-numeric value with 400", async () => {

@@ -37,19 +37,14 @@ describe("fittedBookQaPrompt equals buildTruncatedBookQaPrompt", () => {
     }
   }, 120_000);
 
-  it("on the whole built-in book at the paper's 128K window (cl100k_base), and fast once cached", () => {
+  // Its speed once cached (target < 250 ms per probe) is measured by `npm run bench`, section `bookqa_prompt`.
+  it("on the whole built-in book at the paper's 128K window (cl100k_base)", () => {
     const tokenizer = tokenizers.get("cl100k_base")!;
     const book = { key: "moby", text: dataset.book };
     for (const api of ["completions", "chat"] as const) {
       const expected = buildTruncatedBookQaPrompt(qa, api, { book: book.text }, tokenizer, 128_000);
       expect(fittedBookQaPrompt(qa, api, book, tokenizer, 128_000)).toEqual(expected);
     }
-    const started = performance.now();
-    const others = dataset.examples.filter((e) => e.task === "longbook_qa_eng").slice(1, 6);
-    for (const example of others) fittedBookQaPrompt(example, "completions", book, tokenizer, 128_000);
-    const perProbe = (performance.now() - started) / others.length;
-    console.log(`cached completions prompt, 128K window, cl100k_base: ${perProbe.toFixed(0)} ms per probe`);
-    expect(perProbe).toBeLessThan(250);
   }, 60_000);
 });
 
