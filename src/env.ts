@@ -1,6 +1,8 @@
 // Bindings and configuration of the Worker (see wrangler.toml).
 import type { ProbeMessage } from "./lifecycle/messages";
 import type { WebhookMessage } from "./lifecycle/webhooks/messages";
+import { sharedDohResolver } from "./security/dns";
+import { type OutboundGuard, outboundGuardOf } from "./security/resolved";
 
 export interface Env {
   DB: D1Database;
@@ -12,6 +14,8 @@ export interface Env {
   /** One per upstream endpoint: its concurrency limit, 429 pauses and waiting probes (src/lifecycle/limiter/limiter.ts). */
   LIMITER: DurableObjectNamespace<import("./lifecycle/limiter/limiter").EndpointLimiter>;
   ALLOW_LOOPBACK_ENDPOINTS?: string;
+  /** DNS-over-HTTPS JSON endpoint the SSRF guard resolves user host names with (default https://cloudflare-dns.com/dns-query). */
+  DNS_RESOLVER_URL?: string;
   SWEEP_INTERVAL_SECONDS?: string;
   MAX_PROBES_PER_RUN?: string;
   /** Largest book QA dataset upload in bytes (default 1 GiB). */
@@ -43,4 +47,13 @@ export function envNumber(value: string | undefined, fallback: number): number {
 
 export function envFlag(value: string | undefined): boolean {
   return value === "true" || value === "1";
+}
+
+/**
+ * The SSRF guard for user-supplied URLs under this Worker's configuration: loopback only with
+ * ALLOW_LOOPBACK_ENDPOINTS, host names resolved with DNS_RESOLVER_URL. The resolver (and its TTL
+ * cache) is one per isolate, so building a guard per request or per batch is cheap.
+ */
+export function outboundGuard(env: Pick<Env, "ALLOW_LOOPBACK_ENDPOINTS" | "DNS_RESOLVER_URL">): OutboundGuard {
+  return outboundGuardOf({ allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) }, sharedDohResolver(env.DNS_RESOLVER_URL));
 }

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { sweep, sweeperStub } from "../../src/lifecycle/sweeper";
 import { deliverAttempt } from "../../src/lifecycle/webhooks/deliver";
 import { insertDelivery } from "../../src/lifecycle/webhooks/store";
+import { answerStubDoh } from "../dns-stub";
 import { api, completionBody, needleRun, ORIGIN, waitForStatus } from "./helpers";
 
 interface HookCall {
@@ -35,6 +36,8 @@ beforeEach(() => {
   upstream = okCompletion;
   vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
+    const dns = answerStubDoh(request); // the SSRF guard's DNS lookups (test/dns-stub.ts)
+    if (dns) return dns;
     const host = new URL(request.url).hostname;
     if (host === "models.example.com") return upstream();
     if (host !== "hooks.example.com") throw new Error(`unexpected outbound fetch to ${request.url}`);
