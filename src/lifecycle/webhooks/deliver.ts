@@ -2,9 +2,10 @@
 // D1 (so a delivery is never sent twice at once), signs it, POSTs it without following redirects and
 // with a timeout, logs the attempt and schedules the next one. It never throws: messages are acked.
 import type { Env } from "../../env";
-import { envFlag, envNumber } from "../../env";
+import { envNumber, outboundGuard } from "../../env";
+import type { OutboundGuard } from "../../security/resolved";
 import { openSecret, SecretOpenError } from "../../security/secrets";
-import { checkOutboundUrl, FETCH_SAFETY } from "../../security/ssrf";
+import { FETCH_SAFETY } from "../../security/ssrf";
 import { parseRetryAfter } from "../endpoint/client";
 import { isWebhookMessage, webhookMessage, type WebhookMessage } from "./messages";
 import { nextDelayMs, parseRetrySchedule } from "./schedule";
@@ -16,6 +17,8 @@ export type Fetcher = (request: Request) => Promise<Response>;
 export interface WebhookDeps {
   fetcher?: Fetcher;
   random?: () => number;
+  /** The SSRF guard checking the URL before each attempt (default: outboundGuard(env)). */
+  guard?: OutboundGuard;
 }
 
 export const DEFAULT_TIMEOUT_S = 15;
@@ -85,11 +88,25 @@ async function send(fetcher: Fetcher, url: string, headers: Record<string, strin
   return { outcome: "failed", httpStatus: status, error, responseExcerpt: excerpt, retryAfterS: parseRetryAfter(response.headers.get("retry-after")) };
 }
 
-/** Makes attempt `message.attempt` of its delivery, if it is still due and nobody else is making it. */
-export async function deliverAttempt(env: Env, message: WebhookMessage, deps: WebhookDeps = {}): Promise<AttemptOutcome> {
+type Delivery = NonNullable<Awaited<ReturnType<typeof getDelivery>>>;
+interface WebhookRun {
+  webhook_url: string;
+  webhook_secret: string;
+  webhook_status: string | null;
+}
+/** Everything an attempt that is due needs; the URL check's failure, if retryable, becomes the attempt's error. */
+interface DueAttempt {
+  delivery: Delivery;
+  run: WebhookRun;
+  schedule: number[];
+  secret: string;
+  urlError: string | null;
+}
+
+/** The checks before an attempt: an outcome when none is to be made, else what the attempt needs. */
+async function dueAttempt(env: Env, message: WebhookMessage, deps: WebhookDeps, now: number): Promise<DueAttempt | AttemptOutcome> {
   const delivery = await getDelivery(env.DB, message.delivery_id);
   if (!delivery || delivery.status !== "pending" || message.attempt !== delivery.attempts + 1) return "stale";
-  const now = Date.now();
   if ((delivery.nextAttemptAt ?? 0) > now + 1000) {
     // Arrived early (clock skew, or a copy re-enqueued by the sweeper): come back when it is due.
     await enqueueAttempt(env, delivery.id, message.attempt, delivery.nextAttemptAt! - now);
@@ -98,34 +115,35 @@ export async function deliverAttempt(env: Env, message: WebhookMessage, deps: We
   const run = await env.DB.prepare(`SELECT webhook_url, webhook_secret, webhook_status, webhook_disabled_reason FROM runs WHERE id = ?`)
     .bind(delivery.runId)
     .first<{ webhook_url: string | null; webhook_secret: string | null; webhook_status: string | null; webhook_disabled_reason: string | null }>();
-  if (!run?.webhook_url || !run.webhook_secret) {
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", "the run has no webhook", now);
-    return "failed";
-  }
+  const settle = async (status: "failed" | "disabled", reason: string) => (await settleWithoutAttempt(env.DB, delivery.id, status, reason, now), status);
+  if (!run?.webhook_url || !run.webhook_secret) return settle("failed", "the run has no webhook");
   if (run.webhook_status === "disabled" && delivery.manual !== 1) {
-    await settleWithoutAttempt(env.DB, delivery.id, "disabled", `not sent: the webhook is disabled (${run.webhook_disabled_reason ?? "410 Gone"})`, now);
-    return "disabled";
+    return settle("disabled", `not sent: the webhook is disabled (${run.webhook_disabled_reason ?? "410 Gone"})`);
   }
   const schedule = parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_S);
-  if (delivery.attempts >= schedule.length) {
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", `retry schedule exhausted after ${delivery.attempts} attempts`, now);
-    return "failed";
-  }
-  // The URL was checked at submission; check again before every call, as for inference endpoints.
-  const verdict = checkOutboundUrl(run.webhook_url, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
-  if (!verdict.ok) {
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", `the webhook URL is not allowed: ${verdict.reason}`, now);
-    return "failed";
-  }
+  if (delivery.attempts >= schedule.length) return settle("failed", `retry schedule exhausted after ${delivery.attempts} attempts`);
+  // Checked at submission; checked again before every attempt, name resolved (DNS can change). A
+  // refused URL settles the delivery; a resolver that failed costs this attempt, and the schedule goes on.
+  const verdict = await (deps.guard ?? outboundGuard(env)).check(run.webhook_url);
+  if (!verdict.ok && !verdict.retryable) return settle("failed", `the webhook URL is not allowed: ${verdict.reason}`);
   let secret: string;
   try {
     secret = await openSecret(env.SECRETS_KEYS, run.webhook_secret, webhookSecretContext(delivery.runId));
   } catch (error) {
     // A missing key ring is configuration (throw: retried later); a secret that no longer opens is final.
     if (!(error instanceof SecretOpenError)) throw error;
-    await settleWithoutAttempt(env.DB, delivery.id, "failed", `the signing secret cannot be opened: ${error.message}`, now);
-    return "failed";
+    return settle("failed", `the signing secret cannot be opened: ${error.message}`);
   }
+  const urlError = verdict.ok ? null : `the webhook URL could not be checked, so it was not called: ${verdict.reason}`;
+  return { delivery, run: { webhook_url: run.webhook_url, webhook_secret: run.webhook_secret, webhook_status: run.webhook_status }, schedule, secret, urlError };
+}
+
+/** Makes attempt `message.attempt` of its delivery, if it is still due and nobody else is making it. */
+export async function deliverAttempt(env: Env, message: WebhookMessage, deps: WebhookDeps = {}): Promise<AttemptOutcome> {
+  const now = Date.now();
+  const due = await dueAttempt(env, message, deps, now);
+  if (typeof due === "string") return due;
+  const { delivery, run } = due;
 
   const timeoutMs = envNumber(env.WEBHOOK_TIMEOUT_S, DEFAULT_TIMEOUT_S) * 1000;
   const token = randomId("clm");
@@ -135,12 +153,19 @@ export async function deliverAttempt(env: Env, message: WebhookMessage, deps: We
   const headers = {
     "content-type": "application/json",
     "user-agent": USER_AGENT,
-    ...(await signedHeaders(secret, delivery.msgId, timestampS, delivery.payload)),
+    ...(await signedHeaders(due.secret, delivery.msgId, timestampS, delivery.payload)),
   };
   const started = Date.now();
-  const sent = await send(deps.fetcher ?? ((r) => fetch(r)), run.webhook_url, headers, delivery.payload, timeoutMs);
-  const finishedAt = Date.now();
+  const sent: SendResult = due.urlError
+    ? { outcome: "failed", httpStatus: null, error: due.urlError, responseExcerpt: null, retryAfterS: null }
+    : await send(deps.fetcher ?? ((r) => fetch(r)), run.webhook_url, headers, delivery.payload, timeoutMs);
+  return recordAttempt(env, due, message.attempt, token, sent, started, deps);
+}
 
+/** Logs the attempt's result, moves the delivery on and, if it is to be retried, enqueues the next attempt. */
+async function recordAttempt(env: Env, due: DueAttempt, attempt: number, token: string, sent: SendResult, started: number, deps: WebhookDeps): Promise<AttemptOutcome> {
+  const { delivery, run } = due;
+  const finishedAt = Date.now();
   let delayMs: number | null = null;
   let deliveryStatus: AttemptResult["deliveryStatus"];
   let webhook: Parameters<typeof finishAttempt>[5] = null;
@@ -152,35 +177,27 @@ export async function deliverAttempt(env: Env, message: WebhookMessage, deps: We
     deliveryStatus = "disabled";
     webhook = { status: "disabled", reason: `the receiver answered 410 Gone to delivery ${delivery.id} at ${new Date(finishedAt).toISOString()}` };
   } else {
-    delayMs = nextDelayMs(schedule, message.attempt, sent.retryAfterS, deps.random);
+    delayMs = nextDelayMs(due.schedule, attempt, sent.retryAfterS, deps.random);
     deliveryStatus = delayMs === null ? "failed" : "pending";
   }
   const nextAttemptAt = delayMs === null ? null : finishedAt + delayMs;
+  const { outcome, httpStatus, error, responseExcerpt } = sent;
   const recorded = await finishAttempt(
     env.DB,
     delivery,
-    message.attempt,
+    attempt,
     token,
-    {
-      outcome: sent.outcome,
-      httpStatus: sent.httpStatus,
-      error: sent.error,
-      responseExcerpt: sent.responseExcerpt,
-      durationMs: finishedAt - started,
-      finishedAt,
-      nextAttemptAt,
-      deliveryStatus,
-    },
+    { outcome, httpStatus, error, responseExcerpt, durationMs: finishedAt - started, finishedAt, nextAttemptAt, deliveryStatus },
     webhook,
   );
   console.log(
-    JSON.stringify({ event: "webhook.attempt", delivery_id: delivery.id, type: delivery.eventType, attempt: message.attempt, outcome: sent.outcome, http_status: sent.httpStatus, next_attempt_at: nextAttemptAt }),
+    JSON.stringify({ event: "webhook.attempt", delivery_id: delivery.id, type: delivery.eventType, attempt, outcome, http_status: httpStatus, next_attempt_at: nextAttemptAt }),
   );
   if (!recorded) return "stale"; // our claim ran out mid-call and someone else took over
   if (delayMs !== null) {
     // If this send fails, the sweeper re-enqueues the delivery once it is overdue.
-    await enqueueAttempt(env, delivery.id, message.attempt + 1, delayMs).catch((error) =>
-      console.error(JSON.stringify({ event: "webhook.enqueue_error", delivery_id: delivery.id, error: String(error) })),
+    await enqueueAttempt(env, delivery.id, attempt + 1, delayMs).catch((e) =>
+      console.error(JSON.stringify({ event: "webhook.enqueue_error", delivery_id: delivery.id, error: String(e) })),
     );
     return "retrying";
   }
