@@ -6,8 +6,10 @@
 // Node with a stub and the Worker passes global fetch. Failures are answers, never exceptions: the
 // guard refuses ("fails closed") whenever a lookup is not a clean answer.
 //
-// Answers are cached per isolate for their TTL (capped), in a bounded map, and concurrent lookups of
-// one name share one query: a run's many probes to one endpoint resolve its name once per TTL.
+// Answers are cached per isolate for their TTL (capped), in a bounded map: a run's many probes to one
+// endpoint resolve its name about once per TTL. Lookups still in flight are deliberately not shared:
+// in workerd a promise driven by one request's I/O must not be awaited from another request, so only
+// finished answers (plain data) are shared. Concurrent first checks of a name may each ask.
 
 import { formatIpv4, formatIpv6, parseIpv4, parseIpv6 } from "./ip";
 
@@ -182,7 +184,6 @@ export class DohResolver implements DnsResolver {
   private readonly maxEntries: number;
   private readonly maxTtlS: number;
   private readonly cache = new Map<string, CacheEntry>();
-  private readonly pending = new Map<string, Promise<DnsLookup>>();
 
   constructor(options: DohResolverOptions = {}) {
     this.url = options.url ?? DEFAULT_DNS_RESOLVER_URL;
@@ -203,11 +204,7 @@ export class DohResolver implements DnsResolver {
       return { ok: true, answer: hit.answer, cached: true };
     }
     if (hit) this.cache.delete(name);
-    const inFlight = this.pending.get(name);
-    if (inFlight) return inFlight;
-    const lookup = this.lookup(name).finally(() => this.pending.delete(name));
-    this.pending.set(name, lookup);
-    return lookup;
+    return this.lookup(name);
   }
 
   /** Forgets every cached answer (tests; a resolver change). */
