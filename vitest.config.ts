@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { answerStubDoh, TEST_DNS_RESOLVER_URL } from "./test/dns-stub";
 
 // Three projects:
 // - unit:   pure probe science and helpers, plain Node (fast, no Cloudflare runtime).
@@ -32,9 +33,13 @@ export default defineConfig({
                 ADMIN_TOKEN: "ctp_test_admin_token",
                 // Webhook retries in seconds rather than hours, so delivery tests can watch a schedule run out.
                 WEBHOOK_RETRY_SCHEDULE_S: "0,1,1",
+                // The SSRF guard resolves host names with this stub DoH resolver (test/dns-stub.ts).
+                DNS_RESOLVER_URL: TEST_DNS_RESOLVER_URL,
               },
-              // Safety net: no test may reach the network; tests stub the endpoints they call.
-              outboundService: () => new Response("outbound network is disabled in tests", { status: 502 }),
+              // Safety net: no test may reach the network; tests stub the endpoints they call. The one
+              // exception answered here is the stub DNS resolver, so a Worker-side lookup works even
+              // where a test has not stubbed fetch.
+              outboundService: (request: Request) => answerStubDoh(request) ?? new Response("outbound network is disabled in tests", { status: 502 }),
               // Deliver queued probes promptly; production waits up to max_batch_timeout.
               queueConsumers: { "ctxprobe-probes": { maxBatchTimeout: 0.05 }, "ctxprobe-probes-dlq": { maxBatchTimeout: 0.05 }, "ctxprobe-webhooks": { maxBatchTimeout: 0.05 } },
             },

@@ -3,12 +3,11 @@
 // each run). Answers in the contract's shapes (./views.ts).
 import { DomainError, notFound } from "../common/errors";
 import { newId } from "../common/ids";
-import { envFlag } from "../config";
+import { outboundGuard } from "../config";
 import type { Account, ApiToken } from "../contract/accounts";
 import type { WebhookSpec } from "../contract/run-request";
 import type { ApiTokenRow } from "../db/schema";
 import { openSecret, sealSecret, SecretsConfigError } from "../security/secrets";
-import { checkOutboundUrl } from "../security/ssrf";
 import { generateWebhookSecret } from "../security/webhook-secret";
 import { dailyRunUsage } from "./caps";
 import type { Principal } from "./principal";
@@ -58,9 +57,9 @@ export async function whoAmI(env: Env, principal: Principal) {
   return { account: accountView(account), admin: principal.admin, token_id: principal.tokenId, runs_last_24h: usage.used, runs_per_day: usage.limit };
 }
 
-/** Sets the account's default webhook after the SSRF guard; a generated secret is shown only in this answer. */
+/** Sets the account's default webhook after the SSRF guard (host resolved); a generated secret is shown only in this answer. */
 export async function setDefaultWebhook(env: Env, principal: Principal, spec: WebhookSpec): Promise<Account> {
-  const verdict = checkOutboundUrl(spec.url, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
+  const verdict = await outboundGuard(env).check(spec.url);
   if (!verdict.ok) throw new DomainError("invalid", "validation-failed", `/url: ${verdict.reason}`, { fields: [{ pointer: "/url", detail: verdict.reason, in: "body" }] });
   const generated = spec.secret === undefined ? generateWebhookSecret() : undefined;
   let secretSealed: string;

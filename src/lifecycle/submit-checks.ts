@@ -3,10 +3,9 @@
 import { openDefaultWebhook } from "../accounts/accounts";
 import type { DailyUsage, RunCaps } from "../accounts/caps";
 import { DomainError, invalid, type FieldIssue } from "../common/errors";
-import { envFlag } from "../config";
+import { outboundGuard } from "../config";
 import type { CreateRunRequest } from "../contract/run-request";
 import { keyRing, SecretsConfigError } from "../security/secrets";
-import { checkOutboundUrl } from "../security/ssrf";
 
 export type AccountWebhook = { url: string; secret: string };
 
@@ -23,18 +22,21 @@ export function isOwnReferenceUrl(baseUrl: string, origin: string, publicOrigin?
   return origins.includes(url.origin) && /^\/reference\/v1\/?$/.test(url.pathname);
 }
 
-/** Every user-supplied URL passes the same SSRF guard, dry runs included; all refusals are listed. */
-export function checkUrls(env: Env, request: CreateRunRequest, internal: boolean, accountDefault: AccountWebhook | null): void {
-  const policy = { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) };
+/**
+ * Every user-supplied URL passes the same SSRF guard (host names resolved), dry runs included; all
+ * refusals are listed. A resolver that fails refuses too (fail closed), saying so.
+ */
+export async function checkUrls(env: Env, request: CreateRunRequest, internal: boolean, accountDefault: AccountWebhook | null): Promise<void> {
+  const guard = outboundGuard(env);
   const refused: FieldIssue[] = [];
-  const check = (url: string, pointer: string, detail = (reason: string) => reason) => {
-    const verdict = checkOutboundUrl(url, policy);
+  const check = async (url: string, pointer: string, detail = (reason: string) => reason) => {
+    const verdict = await guard.check(url);
     if (!verdict.ok) refused.push({ pointer, detail: detail(verdict.reason), in: "body" });
   };
-  if (!internal) check(request.model.base_url, "/model/base_url");
-  if (request.webhook) check(request.webhook.url, "/webhook/url");
-  // The account's default webhook, checked again: the policy may have changed since it was set.
-  if (accountDefault) check(accountDefault.url, "/webhook", (reason) => `the account's default webhook is refused: ${reason}; set another or send "webhook": null`);
+  if (!internal) await check(request.model.base_url, "/model/base_url");
+  if (request.webhook) await check(request.webhook.url, "/webhook/url");
+  // The account's default webhook, checked again: the policy (and DNS) may have changed since it was set.
+  if (accountDefault) await check(accountDefault.url, "/webhook", (reason) => `the account's default webhook is refused: ${reason}; set another or send "webhook": null`);
   if (refused.length) throw invalid(refused, (n) => `${n} URLs are not allowed; see errors[]`, "endpoint-rejected-url");
 }
 

@@ -42,7 +42,7 @@ export async function submitRun(env: Env, submission: Submission): Promise<Submi
   const internal = isOwnReferenceUrl(request.model.base_url, submission.origin, env.PUBLIC_ORIGIN);
   // Without a `webhook` (undefined, not null) the run takes its account's default webhook.
   const accountDefault = request.webhook === undefined ? await accountDefaultWebhook(env, principal.accountId) : null;
-  checkUrls(env, request, internal, accountDefault);
+  await checkUrls(env, request, internal, accountDefault);
   const plan = await planRun(request, caps.maxProbes, suiteContext(env, principal), caps.maxContextLength);
   // After every input check (bad input is refused as such, never a 5xx): a key that cannot be
   // sealed is not accepted, not even for the plan of a run that could not be submitted.

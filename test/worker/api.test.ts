@@ -85,6 +85,21 @@ describe("validation", () => {
     }
   });
 
+  it("refuses host names that resolve inside, or do not resolve, naming the host", async () => {
+    for (const [base_url, reason] of [
+      ["https://169.254.169.254.nip.io/v1", "host 169.254.169.254.nip.io resolves to 169.254.169.254, a cloud metadata address"],
+      ["https://chain.example.net/v1", "host chain.example.net resolves (via CNAME hop.example.net → inside.example.net) to 10.0.0.5, a private (RFC 1918) address"],
+      ["https://nowhere.example.net/v1", "could not resolve nowhere.example.net: no such name (NXDOMAIN)"],
+    ]) {
+      const res = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun({ webhook: { url: base_url } }, { base_url }) });
+      expect(res.status, base_url).toBe(422);
+      expect((await problemOf(res)).errors, base_url).toEqual([
+        expect.objectContaining({ pointer: "/model/base_url", detail: reason }),
+        expect.objectContaining({ pointer: "/webhook/url", detail: reason }),
+      ]);
+    }
+  });
+
   it("refuses oversized bodies with 413", async () => {
     const res = await api("/v1/runs", { method: "POST", json: needleRun({}, { name: "x".repeat(300_000) }) });
     expect(res.status).toBe(413);

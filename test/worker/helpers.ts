@@ -1,5 +1,6 @@
 // Shared helpers for tests that run inside workerd against the real Worker and local D1/Queues.
 import { env, exports } from "cloudflare:workers";
+import { answerStubDoh } from "../dns-stub";
 
 export const ORIGIN = "http://ctxprobe.test";
 export const REFERENCE_URL = `${ORIGIN}/reference/v1`;
@@ -72,13 +73,17 @@ export interface UpstreamCall {
 
 /**
  * Stands in for a user's endpoint at https://models.example.com: the Worker's outbound fetch runs
- * in this isolate, so a spy on fetch intercepts it and no traffic leaves the machine.
+ * in this isolate, so a spy on fetch intercepts it and no traffic leaves the machine. The SSRF
+ * guard's DNS-over-HTTPS lookups (DNS_RESOLVER_URL in vitest.config.ts) go through the same global
+ * fetch; they are answered from the stub zone in test/dns-stub.ts.
  */
 export function fakeUpstream(vi: typeof import("vitest").vi, handler: (call: UpstreamCall) => Response | Promise<Response>): UpstreamCall[] {
   const calls: UpstreamCall[] = [];
   // stubGlobal rather than spyOn: a spy would track rejected promises and report them unhandled.
   vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
+    const dns = answerStubDoh(request);
+    if (dns) return dns;
     if (new URL(request.url).hostname !== "models.example.com") throw new Error(`unexpected outbound fetch to ${request.url}`);
     const call = { url: request.url, signal: request.signal, headers: request.headers, body: (await request.json()) as UpstreamCall["body"] };
     calls.push(call);

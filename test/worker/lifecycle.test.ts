@@ -185,6 +185,28 @@ describe("finalizer", () => {
   });
 });
 
+describe("the endpoint URL's DNS check before each call", () => {
+  it("fails a probe whose endpoint name now resolves inside, without calling it", async () => {
+    const calls = fakeUpstream(vi, ok);
+    const { id } = await seedRun([1000], [0], { ...MODEL, base_url: "https://169.254.169.254.nip.io/v1" });
+    await deliver(id, [0]);
+    const [probe] = await probeRows(id);
+    expect(probe).toMatchObject({ status: "failed" });
+    expect(probe!.error).toBe("the endpoint URL is not allowed: host 169.254.169.254.nip.io resolves to 169.254.169.254, a cloud metadata address");
+    expect(calls).toEqual([]);
+  });
+
+  it("retries a probe later when the resolver fails", async () => {
+    const calls = fakeUpstream(vi, ok);
+    const { id } = await seedRun([1000], [0], { ...MODEL, base_url: "https://servfail.example.net/v1" });
+    const { retries } = await deliver(id, [0]);
+    expect(retries).toHaveLength(1);
+    const [probe] = await probeRows(id);
+    expect(probe).toMatchObject({ status: "pending", error: "attempt 1: could not resolve servfail.example.net: the resolver answered SERVFAIL" });
+    expect(calls).toEqual([]);
+  });
+});
+
 describe("dead letters", () => {
   it("settle probes that exhausted their retries as failed, so the run finishes", async () => {
     fakeUpstream(vi, () => new Response("down", { status: 502 }));

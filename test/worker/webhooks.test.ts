@@ -9,6 +9,10 @@ import { sweep } from "../../src/lifecycle/sweeper";
 import { sweeperStub } from "../../src/lifecycle/sweeper-stub";
 import { deliverAttempt } from "../../src/lifecycle/webhooks/deliver";
 import { insertDelivery } from "../../src/lifecycle/webhooks/store";
+import { sharedDohResolver } from "../../src/security/dns";
+import { outboundGuardOf } from "../../src/security/resolved";
+import { PRODUCTION_POLICY } from "../../src/security/ssrf";
+import { answerStubDoh } from "../dns-stub";
 import { api, completionBody, needleRun, ORIGIN, waitForStatus } from "./helpers";
 
 interface HookCall {
@@ -36,6 +40,8 @@ beforeEach(() => {
   upstream = okCompletion;
   vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = new Request(input, init);
+    const dns = answerStubDoh(request); // the SSRF guard's DNS lookups (test/dns-stub.ts)
+    if (dns) return dns;
     const host = new URL(request.url).hostname;
     if (host === "models.example.com") return upstream();
     if (host !== "hooks.example.com") throw new Error(`unexpected outbound fetch to ${request.url}`);
@@ -144,6 +150,9 @@ describe("an account's default webhook", () => {
     const other = (await json(await api("/v1/accounts", { method: "POST", json: { name: "bystander" } }))).token.token as string;
 
     // Refused like any outbound URL, with the field at fault; a malformed secret too.
+    const resolvesInside = await api("/v1/account/webhook", { method: "PUT", json: { url: "https://10.0.0.5.nip.io/hook" }, token });
+    expect(resolvesInside.status).toBe(422);
+    expect((await json(resolvesInside)).errors).toEqual([expect.objectContaining({ pointer: "/url", detail: "host 10.0.0.5.nip.io resolves to 10.0.0.5, a private (RFC 1918) address" })]);
     const refused = await api("/v1/account/webhook", { method: "PUT", json: { url: "http://169.254.169.254/latest" }, token });
     expect(refused.status).toBe(422);
     expect((await json(refused)).errors).toEqual([expect.objectContaining({ pointer: "/url" })]);
@@ -337,6 +346,59 @@ describe("the deliveries API", () => {
     const sent = Object.values(doc.webhooks ?? {}) as any[];
     expect(sent.map((w) => w.post.requestBody.content["application/json"].schema.$ref).sort()).toEqual(["#/components/schemas/PingEvent", "#/components/schemas/RunEvent"]);
     expect(sent[0].post.parameters.map((p: any) => p.name)).toEqual(["webhook-id", "webhook-timestamp", "webhook-signature"]);
+  });
+});
+
+describe("the webhook URL's DNS check before each attempt", () => {
+  /** A run whose webhook was fine at submission; its URL is then changed behind the API's back, as if DNS had changed. */
+  async function runWithHookNowAt(url: string): Promise<string> {
+    const run = (await json(await api("/v1/runs", { method: "POST", json: needleRun({ webhook: { url: HOOK, secret: SECRET } }) }))) as { id: string };
+    await waitForStatus(run.id, ["succeeded"]);
+    await waitForDelivery(run.id, settled);
+    await env.DB.prepare("UPDATE runs SET webhook_url = ? WHERE id = ?").bind(url, run.id).run();
+    hookCalls = [];
+    return run.id;
+  }
+
+  it("refuses a name that resolves to 127.0.0.1 when loopback is not allowed, and records the reason", async () => {
+    const runId = await runWithHookNowAt("https://127.0.0.1.nip.io/ctxprobe");
+    const now = Date.now();
+    await insertDelivery(env.DB, { id: "dlv_dns_lo", runId, msgId: "msg_dns_lo", eventType: "webhook.ping", payload: "{}", manual: true, redeliveryOf: null, nextAttemptAt: now, now });
+    // The worker tests allow loopback (ALLOW_LOOPBACK_ENDPOINTS=true); production does not.
+    const production = outboundGuardOf(PRODUCTION_POLICY, sharedDohResolver(env.DNS_RESOLVER_URL));
+    expect(await deliverAttempt(env, { v: 1, delivery_id: "dlv_dns_lo", attempt: 1 }, { guard: production })).toBe("failed");
+    const delivery = (await deliveries(runId)).find((d) => d.id === "dlv_dns_lo");
+    expect(delivery).toMatchObject({
+      status: "failed",
+      attempts_made: 0,
+      attempts: [],
+      last_error: "the webhook URL is not allowed: host 127.0.0.1.nip.io resolves to 127.0.0.1, a loopback address",
+    });
+    expect(hookCalls).toEqual([]);
+  });
+
+  it("refuses a name that resolves to the metadata address even in local development", async () => {
+    const runId = await runWithHookNowAt("https://169.254.169.254.nip.io/latest");
+    const ping = await api(`/v1/runs/${runId}/webhook-deliveries/ping`, { method: "POST" });
+    expect(ping.status).toBe(202);
+    const pingId = (await json(ping)).id;
+    const delivery = await waitForDelivery(runId, (d) => d.id === pingId && settled(d));
+    expect(delivery).toMatchObject({
+      status: "failed",
+      attempts: [],
+      last_error: "the webhook URL is not allowed: host 169.254.169.254.nip.io resolves to 169.254.169.254, a cloud metadata address",
+    });
+    expect(hookCalls).toEqual([]);
+  });
+
+  it("does not call a URL whose name cannot be resolved: each attempt fails with the reason and the schedule goes on", async () => {
+    const runId = await runWithHookNowAt("https://servfail.example.net/ctxprobe");
+    const pingId = (await json(await api(`/v1/runs/${runId}/webhook-deliveries/ping`, { method: "POST" }))).id;
+    const delivery = await waitForDelivery(runId, (d) => d.id === pingId && settled(d));
+    const reason = "the webhook URL could not be checked, so it was not called: could not resolve servfail.example.net: the resolver answered SERVFAIL";
+    expect(delivery).toMatchObject({ status: "failed", last_error: reason });
+    expect(delivery.attempts.map((a: any) => [a.outcome, a.error])).toEqual([["failed", reason], ["failed", reason], ["failed", reason]]);
+    expect(hookCalls).toEqual([]);
   });
 });
 

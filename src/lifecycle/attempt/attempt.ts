@@ -1,7 +1,7 @@
 // One attempt of one probe, top to bottom:
 //   claim  — a permit of the endpoint's limiter, then the attempt begun in D1   (./claim.ts)
 //   build  — the exact prompt, rebuilt from the run's recipe, and its SHA-256  (./build.ts)
-//   call   — the endpoint, once                                               (./call.ts)
+//   call   — the endpoint's URL checked again, then the endpoint, once       (./call.ts)
 //   score  — the reply scored by its suite, with the token accounting          (./score.ts)
 //   settle — counted once in D1; the freed credit claims the next probe       (./settle.ts)
 // A retryable failure goes back to the queue with backoff instead (retryLater); the permit is
@@ -9,8 +9,8 @@
 import { openRunApiKey } from "../../accounts/secrets";
 import { reservationOf } from "../limiter/limiter";
 import { releaseOutcomeOf } from "./permit";
-import { buildPrompt, PROBE_MAX_ATTEMPTS } from "./build";
-import { callModel } from "./call";
+import { buildPrompt, PROBE_MAX_ATTEMPTS, type Detour } from "./build";
+import { callModel, checkCallTarget } from "./call";
 import { claimAttempt } from "./claim";
 import { ACK, isActive, type ChainBudget, type Claimed, type ProbeJob, type RunContext, type RunContexts, type Verdict } from "./job";
 import { scoreOutcome } from "./score";
@@ -36,9 +36,13 @@ export async function processProbe(job: ProbeJob, env: Env, runs: RunContexts, b
 
 async function attempt(job: ProbeJob, { permit, begun }: Claimed, context: RunContext, env: Env, budget: ChainBudget): Promise<Verdict> {
   const attempt = Math.max(job.deliveries, begun.attempts);
+  // A probe that cannot be built, or whose endpoint may not be called now, leaves before the call.
+  const leave = (detour: Detour) =>
+    detour.kind === "retry" ? retryLater(env, context, job.idx, permit, attempt, detour) : settleWithoutCall(env, context, job.idx, permit, detour.settlement);
   const build = await buildPrompt(env, context, begun, await openRunApiKey(env, context.run), attempt);
-  if (build.kind === "retry") return retryLater(env, context, job.idx, permit, attempt, build);
-  if (build.kind === "settle") return settleWithoutCall(env, context, job.idx, permit, build.settlement);
+  if (build.kind !== "built") return leave(build);
+  const refused = await checkCallTarget(context, build.built, build.promptSha256, attempt);
+  if (refused) return leave(refused);
 
   const outcome = await callModel(context, build.built, build.apiKey);
   if (outcome.kind === "retry" && attempt < PROBE_MAX_ATTEMPTS) return retryLater(env, context, job.idx, permit, attempt, { release: releaseOutcomeOf(outcome), retryAfterS: outcome.retryAfterS, reason: outcome.reason });

@@ -4,14 +4,12 @@
 import type { OpenedKey } from "../../accounts/secrets";
 import { r2BoundaryStore } from "../../catalog/boundary-store";
 import { loadCorpus, suiteContext } from "../../catalog/corpora";
-import { envFlag } from "../../config";
 import { WindowTooSmallError } from "../../probes/bookqa/truncate";
 import { NeedlePlacementError } from "../../probes/needle/haystack";
 import { promptSha256 } from "../../probes/prompt-hash";
 import { SuiteSpecError, suiteOf, type BuiltProbe, type ProbePoint } from "../../probes/suites";
 import type { NeedleRecipe } from "../../probes/suites/needle";
 import { PieceAlignmentError } from "../../probes/tokenizers/pieces";
-import { checkOutboundUrl } from "../../security/ssrf";
 import { prepareEndpointPoint } from "../endpoint/needle";
 import type { EndpointNeedleDeps } from "../endpoint/tokenization";
 import { TokenizeCallError } from "../endpoint/tokenize-route";
@@ -25,12 +23,12 @@ import type { RunContext } from "./job";
  */
 export const PROBE_MAX_ATTEMPTS = 9;
 
-export type BuildResult =
-  | { kind: "built"; built: BuiltProbe; promptSha256: string; apiKey: string | null }
-  /** Nothing to call: settle the probe now. */
+/** A way out of an attempt before its call: settle the probe now, or try again later. */
+export type Detour =
   | { kind: "settle"; settlement: Settlement }
-  /** Worth another attempt later (the endpoint throttled its tokenize route). */
   | { kind: "retry"; release: ReleaseOutcome; retryAfterS: number | null; reason: string };
+
+export type BuildResult = { kind: "built"; built: BuiltProbe; promptSha256: string; apiKey: string | null } | Detour;
 
 export async function buildPrompt(env: Env, context: RunContext, begun: BegunProbe, key: OpenedKey, attempt: number): Promise<BuildResult> {
   const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex);
@@ -62,23 +60,20 @@ export async function buildPrompt(env: Env, context: RunContext, begun: BegunPro
  * to the same endpoint under the permit this probe holds, with its key and timeout.
  */
 async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, recipe: NeedleRecipe, apiKey: string | null): Promise<ProbePoint> {
-  const { run, model, fetcher } = context;
+  const { model, fetcher, guard } = context;
   const corpus = await loadCorpus(env, recipe.corpus, context.owner);
   if (!corpus) throw new Error(`corpus ${recipe.corpus} of this run no longer exists`);
-  const urlPolicy = { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) };
   const deps: EndpointNeedleDeps = {
     fetcher,
-    checkUrl: run.internalEndpoint
-      ? undefined
-      : (url) => {
-          const verdict = checkOutboundUrl(url, urlPolicy);
-          return verdict.ok ? null : verdict.reason;
-        },
+    checkUrl: guard ? async (url) => {
+      const verdict = await guard.check(url);
+      return verdict.ok ? null : verdict.reason;
+    } : undefined,
     target: { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000 },
     store: r2BoundaryStore(env.BLOBS),
     contextWindow: model.context_window,
   };
-  return prepareEndpointPoint(env.DB, { run, idx: begun.idx, recipe, point: begun.point, corpus }, deps);
+  return prepareEndpointPoint(env.DB, { run: context.run, idx: begun.idx, recipe, point: begun.point, corpus }, deps);
 }
 
 /** Errors of the probe science that the same probe will raise on every attempt. */

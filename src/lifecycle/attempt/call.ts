@@ -1,7 +1,20 @@
 // Step 3 of an attempt: the one call to the endpoint, streamed where the endpoint allows it.
 import type { BuiltProbe } from "../../probes/suites";
-import { callEndpoint, type CallOutcome } from "../endpoint/client";
+import { callEndpoint, endpointUrl, type CallOutcome } from "../endpoint/client";
+import { PROBE_MAX_ATTEMPTS, type Detour } from "./build";
 import type { RunContext } from "./job";
+
+/**
+ * The endpoint's URL, checked again right before the call (host resolved: DNS may have changed
+ * since submission). Refused: the probe fails without a call; the resolver failed: retried later.
+ */
+export async function checkCallTarget(context: RunContext, built: BuiltProbe, promptSha256: string, attempt: number): Promise<Detour | null> {
+  if (!context.guard) return null;
+  const verdict = await context.guard.check(endpointUrl(context.model.base_url, built.prompt.api));
+  if (verdict.ok) return null;
+  if (verdict.retryable && attempt < PROBE_MAX_ATTEMPTS) return { kind: "retry", release: { kind: "unused" }, retryAfterS: null, reason: verdict.reason };
+  return { kind: "settle", settlement: { status: "failed", error: `the endpoint URL is not allowed: ${verdict.reason}`, promptSha256 } };
+}
 
 // Endpoints that refused `stream: true`; asked without it from then on (per isolate).
 const refusesStreaming = new Set<string>();

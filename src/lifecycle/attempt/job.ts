@@ -2,7 +2,9 @@
 // and its model parsed once per invocation), and the verdict each job ends with.
 import { ADMIN_ACCOUNT_ID } from "../../accounts/principal";
 import { runOwner, type Viewer } from "../../catalog/access";
+import { outboundGuard } from "../../config";
 import type { RunRow } from "../../db/schema";
+import { guardedFetcher, type OutboundGuard } from "../../security/resolved";
 import type { SuiteRecipe } from "../../probes/suites";
 import type { Fetcher } from "../endpoint/client";
 import { limiterOfRun, type limiterFor } from "../limiter/limiter";
@@ -54,8 +56,10 @@ export interface RunContext {
   model: StoredModel;
   recipes: SuiteRecipe[];
   limiter: ReturnType<typeof limiterFor>;
-  /** The transport to the run's endpoint. */
+  /** The transport to the run's endpoint: for a user's endpoint, every request checked (host resolved) right before it is sent. */
   fetcher: Fetcher;
+  /** The SSRF guard of a user's endpoint; null for this Worker's own reference models. */
+  guard: OutboundGuard | null;
   /** Whom the run's work acts for: its account (the corpora and datasets it may use). */
   owner: Viewer;
 }
@@ -94,7 +98,9 @@ export class RunContexts {
 
   private contextOf(run: RunRow): RunContext {
     const model = storedModel(run);
-    const fetcher = run.internalEndpoint ? this.deps.internalFetcher : (this.deps.externalFetcher ?? ((request: Request) => fetch(request)));
-    return { run, model, recipes: run.suites, limiter: limiterOfRun(this.env, run), fetcher, owner: runOwner(run, ADMIN_ACCOUNT_ID) };
+    const guard = run.internalEndpoint ? null : outboundGuard(this.env);
+    const transport = run.internalEndpoint ? this.deps.internalFetcher : (this.deps.externalFetcher ?? ((request: Request) => fetch(request)));
+    const fetcher = guard ? guardedFetcher(transport, guard) : transport;
+    return { run, model, recipes: run.suites, limiter: limiterOfRun(this.env, run), fetcher, guard, owner: runOwner(run, ADMIN_ACCOUNT_ID) };
   }
 }

@@ -111,11 +111,11 @@ const NOT_HERE = new Set([400, 404, 405, 422, 501]);
 export interface TokenizerClientDeps {
   fetcher: Fetcher;
   /** The SSRF guard for a URL derived from base_url; null when allowed. Skipped for internal endpoints. */
-  checkUrl?: (url: string) => string | null;
+  checkUrl?: (url: string) => string | null | Promise<string | null>;
 }
 
 async function post(url: string, body: unknown, target: TokenizerTarget, deps: TokenizerClientDeps): Promise<{ status: number; json: unknown; retryAfter: string | null }> {
-  const refused = deps.checkUrl?.(url);
+  const refused = await deps.checkUrl?.(url);
   if (refused) throw new Error(`tokenize URL ${url} refused: ${refused}`);
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;

@@ -1,10 +1,11 @@
 // The webhook consumer: one queue message = one attempt of one delivery. It claims the attempt in
 // D1 (so a delivery is never sent twice at once), signs it, POSTs it without following redirects and
 // with a timeout, logs the attempt and schedules the next one. It never throws: messages are acked.
-import { envFlag, envNumber } from "../../config";
+import { envNumber, outboundGuard } from "../../config";
+import type { OutboundGuard } from "../../security/resolved";
 import { webhookSecretContext } from "../../accounts/secrets";
 import { openSecret, SecretOpenError } from "../../security/secrets";
-import { checkOutboundUrl, FETCH_SAFETY } from "../../security/ssrf";
+import { FETCH_SAFETY } from "../../security/ssrf";
 import { parseRetryAfter } from "../endpoint/client";
 import { isWebhookMessage, webhookMessage, type WebhookMessage } from "./messages";
 import { nextDelayMs, parseRetrySchedule } from "./schedule";
@@ -19,6 +20,8 @@ export type Fetcher = (request: Request) => Promise<Response>;
 export interface WebhookDeps {
   fetcher?: Fetcher;
   random?: () => number;
+  /** The SSRF guard checking the URL before each attempt (default: outboundGuard(env)). */
+  guard?: OutboundGuard;
 }
 
 export const DEFAULT_TIMEOUT_S = 15;
@@ -84,22 +87,30 @@ async function send(fetcher: Fetcher, url: string, headers: Record<string, strin
   return { outcome: "failed", httpStatus: status, error, responseExcerpt: excerpt, retryAfterS: parseRetryAfter(response.headers.get("retry-after")) };
 }
 
-/** Why a due delivery is not sent (it settles without an attempt), or the URL and opened secret to send with. */
-type Readiness = { send: false; status: "failed" | "disabled"; reason: string } | { send: true; url: string; secret: string; disabled: boolean };
+/**
+ * Why a due delivery is not sent (it settles without an attempt), or the URL and opened secret to
+ * send with; `urlError`: the URL could not be checked this time, so this attempt fails without a call.
+ */
+type Readiness =
+  | { send: false; status: "failed" | "disabled"; reason: string }
+  | { send: true; url: string; secret: string; disabled: boolean; urlError: string | null };
 
 /** The checks before an attempt: the run still has a usable webhook, the schedule has room, the URL is allowed. */
-async function readiness(env: Env, delivery: WebhookDeliveryRow): Promise<Readiness> {
+async function readiness(env: Env, delivery: WebhookDeliveryRow, guard: OutboundGuard): Promise<Readiness> {
   const run = await runWebhook(env.DB, delivery.runId);
   if (!run?.webhookUrl || !run.webhookSecret) return { send: false, status: "failed", reason: "the run has no webhook" };
   const disabled = run.webhookStatus === "disabled";
   if (disabled && delivery.manual !== 1) return { send: false, status: "disabled", reason: `not sent: the webhook is disabled (${run.webhookDisabledReason ?? "410 Gone"})` };
   const schedule = parseRetrySchedule(env.WEBHOOK_RETRY_SCHEDULE_S);
   if (delivery.attempts >= schedule.length) return { send: false, status: "failed", reason: `retry schedule exhausted after ${delivery.attempts} attempts` };
-  // The URL was checked at submission; check again before every call, as for inference endpoints.
-  const verdict = checkOutboundUrl(run.webhookUrl, { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) });
-  if (!verdict.ok) return { send: false, status: "failed", reason: `the webhook URL is not allowed: ${verdict.reason}` };
+  // Checked at submission; checked again before every attempt, its name resolved (DNS can change). A
+  // refused URL settles the delivery; a resolver that failed costs this attempt, and the schedule goes on.
+  const verdict = await guard.check(run.webhookUrl);
+  if (!verdict.ok && !verdict.retryable) return { send: false, status: "failed", reason: `the webhook URL is not allowed: ${verdict.reason}` };
+  const urlError = verdict.ok ? null : `the webhook URL could not be checked, so it was not called: ${verdict.reason}`;
   try {
-    return { send: true, url: run.webhookUrl, secret: await openSecret(env.SECRETS_KEYS, run.webhookSecret, webhookSecretContext(delivery.runId)), disabled };
+    const secret = await openSecret(env.SECRETS_KEYS, run.webhookSecret, webhookSecretContext(delivery.runId));
+    return { send: true, url: run.webhookUrl, secret, disabled, urlError };
   } catch (error) {
     // A missing key ring is configuration (throw: retried later); a secret that no longer opens is final.
     if (!(error instanceof SecretOpenError)) throw error;
@@ -131,7 +142,7 @@ export async function deliverAttempt(env: Env, message: WebhookMessage, deps: We
     await enqueueAttempt(env, delivery.id, message.attempt, delivery.nextAttemptAt! - now);
     return "early";
   }
-  const ready = await readiness(env, delivery);
+  const ready = await readiness(env, delivery, deps.guard ?? outboundGuard(env));
   if (!ready.send) {
     await settleWithoutAttempt(env.DB, delivery.id, ready.status, ready.reason, now);
     return ready.status;
@@ -144,7 +155,9 @@ export async function deliverAttempt(env: Env, message: WebhookMessage, deps: We
 
   const headers = { "content-type": "application/json", "user-agent": USER_AGENT, ...(await signedHeaders(ready.secret, delivery.msgId, timestampS, delivery.payload)) };
   const started = Date.now();
-  const sent = await send(deps.fetcher ?? ((r) => fetch(r)), ready.url, headers, delivery.payload, timeoutMs);
+  const sent: SendResult = ready.urlError
+    ? { outcome: "failed", httpStatus: null, error: ready.urlError, responseExcerpt: null, retryAfterS: null }
+    : await send(deps.fetcher ?? ((r) => fetch(r)), ready.url, headers, delivery.payload, timeoutMs);
   const finishedAt = Date.now();
   const { delayMs, deliveryStatus, webhook } = nextStep(env, sent, message.attempt, delivery.id, ready.disabled, finishedAt, deps.random);
   const nextAttemptAt = delayMs === null ? null : finishedAt + delayMs;
