@@ -66,9 +66,15 @@ const CSV_COLUMNS: [string, (row: Row) => unknown][] = [
   ["source", (r) => r.source],
 ];
 
-function csvCell(value: unknown): string {
+/**
+ * One CSV cell. A text that a spreadsheet would run as a formula (it begins with =, +, -, @, a tab
+ * or a carriage return: OWASP's CSV injection rule) is prefixed with an apostrophe so it is shown as
+ * text; numbers are written as they are (a negative score is a number, not a formula).
+ */
+export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return "";
-  const text = String(value);
+  const raw = String(value);
+  const text = typeof value === "string" && /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -166,6 +166,7 @@ export const Probe = z
       description: "The reported prompt_tokens differ from expected_prompt_tokens by more than 1 % (beyond a BOS token and chat framing): check the tokenizer.",
     }),
     completion_tokens: z.int().nullable(),
+    usage_dropped: z.boolean().meta({ description: "The endpoint reported usage that cannot be true (negative, fractional, more than 10 × what was sent); it was dropped, not counted." }),
     latency_ms: z.int().nullable(),
     ttft_ms: z.int().nullable().meta({ description: "Time to first token, when the reply was streamed." }),
     finish_reason: z.string().nullable(),

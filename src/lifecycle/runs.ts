@@ -10,6 +10,7 @@ import { DomainError, notFound } from "../common/errors";
 import type { EndpointLimit } from "../contract/limits";
 import type { Heatmap, Probe, ProbePrompt, Run } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
+import type { SuiteAggregate } from "../probes/suites/suite";
 import { promptSha256 } from "../probes/prompt-hash";
 import { SUITES, suiteOf, type BuiltProbe } from "../probes/suites";
 import { needleHeatmap } from "../probes/suites/aggregate";
@@ -17,10 +18,10 @@ import { EndpointBuildMissingError } from "../probes/suites/needle";
 import { managedRun, visibleRun } from "./access";
 import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
 import { storedModel } from "./run-model";
-import { getProbe, listProbes, pageProbes } from "./store/probes";
+import { getProbe, pageProbes, settledProbes } from "./store/probes";
 import { cancelRun, getRun, pageRuns, runProgress, type RunProgress } from "./store/runs";
 import { emitRunEventSafely } from "./webhooks/events";
-import { probeView, runView } from "./views";
+import { probeView, runView, suitesOf } from "./views";
 
 export type { RunProgress } from "./store/runs";
 
@@ -35,10 +36,28 @@ export async function runCounters(env: Env, id: string): Promise<RunProgress | u
   return runProgress(env.DB, id);
 }
 
-/** A run with its progress and scores (a live run is aggregated from its probes so far). */
+// Per isolate: a live run's aggregates, so a poller does not read every probe on every request.
+// Fresh while no probe settled since (same `done`), and for LIVE_AGGREGATE_TTL_MS in any case.
+const LIVE_AGGREGATE_TTL_MS = 2_000;
+const MAX_LIVE_AGGREGATES = 64;
+const liveAggregates = new Map<string, { done: number; at: number; suites: SuiteAggregate[] }>();
+
+/** A run's per-suite results: stored once it finished; for a live run, aggregated from the probes' score columns only, cached briefly. */
+export async function liveSuites(env: Env, run: RunRow, now = Date.now()): Promise<SuiteAggregate[]> {
+  if (run.results) return run.results;
+  const cached = liveAggregates.get(run.id);
+  if (cached && (cached.done === run.done || now - cached.at < LIVE_AGGREGATE_TTL_MS)) return cached.suites;
+  const suites = suitesOf(run, await settledProbes(env.DB, run.id));
+  liveAggregates.delete(run.id);
+  liveAggregates.set(run.id, { done: run.done, at: now, suites });
+  while (liveAggregates.size > MAX_LIVE_AGGREGATES) liveAggregates.delete(liveAggregates.keys().next().value!);
+  return suites;
+}
+
+/** A run with its progress and scores. */
 export async function runStatus(env: Env, viewer: Principal | null, id: string): Promise<Run> {
   const run = await visibleRun(env, viewer, id);
-  return runView(run, run.results ? undefined : await listProbes(env.DB, id), { manages: canManage(viewer, run) });
+  return runView(run, await liveSuites(env, run), { manages: canManage(viewer, run) });
 }
 
 /** Runs newest first: public ones plus the viewer's own; `limit + 1` are read to tell whether more follow. */
@@ -46,7 +65,7 @@ export async function runsPage(env: Env, viewer: Principal | null, after: { crea
   const rows = await pageRuns(env.DB, after, limit + 1, viewer);
   const page = rows.slice(0, limit);
   const last = rows.length > limit ? page.at(-1) : undefined;
-  return { runs: page.map((r) => runView(r, [], { manages: canManage(viewer, r) })), next: last ? { createdAt: last.createdAt, id: last.id } : null };
+  return { runs: page.map((r) => runView(r, suitesOf(r, []), { manages: canManage(viewer, r) })), next: last ? { createdAt: last.createdAt, id: last.id } : null };
 }
 
 /** A run's probes in idx order after `afterIdx`. */
@@ -111,7 +130,7 @@ export async function runHeatmap(env: Env, viewer: Principal | null, id: string,
       fields: [{ pointer: "/metric", detail: `one of ${metrics.join(", ")}`, in: "query" }],
     });
   }
-  return { run_id: id, suite: recipe.index, metric, ...needleHeatmap(recipe, await listProbes(env.DB, id), metric) };
+  return { run_id: id, suite: recipe.index, metric, ...needleHeatmap(recipe, await settledProbes(env.DB, id), metric) };
 }
 
 /** Stops a queued or running run: its pending probes are cancelled and no further calls are made. */
@@ -124,7 +143,7 @@ export async function cancelRunAs(env: Env, principal: Principal, id: string): P
   // This request won the cancellation, so it alone emits run.cancelled.
   await emitRunEventSafely(env, id);
   await forgetRunAtLimiter(env, run);
-  return runView(run, await listProbes(env.DB, id), { manages: true });
+  return runView(run, suitesOf(run, await settledProbes(env.DB, id)), { manages: true });
 }
 
 /** The limiter of the endpoint the run calls (shared with every other run on that endpoint). */

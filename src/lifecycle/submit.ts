@@ -16,11 +16,11 @@ import { generateWebhookSecret } from "../security/webhook-secret";
 import { dispatchRun } from "./dispatch";
 import { costUsd, endpointLatencyModel, estimateWallSeconds } from "./estimate";
 import { planRun, type RunPlan } from "./plan";
-import { listProbes } from "./store/probes";
 import { getRun, insertRun, runByIdempotencyKey, seriesOfAnother } from "./store/runs";
 import { accountDefaultWebhook, checkConcurrency, checkUrls, isOwnReferenceUrl, quotaExceeded, requireSecretsStorage, type AccountWebhook } from "./submit-checks";
 import { armSweeper } from "./sweeper-stub";
-import { runView } from "./views";
+import { liveSuites } from "./runs";
+import { runView, suitesOf } from "./views";
 
 export interface Submission {
   principal: Principal;
@@ -79,7 +79,7 @@ async function replayed(env: Env, principal: Principal, key: string, requestSha2
   const previous = await runByIdempotencyKey(env.DB, principal.accountId, key);
   if (!previous) return null;
   if (previous.requestSha256 !== requestSha256) throw new DomainError("invalid", "idempotency-key-reused", "this Idempotency-Key was used with a different request body");
-  return runView(previous, await listProbes(env.DB, previous.id), { manages: true });
+  return runView(previous, await liveSuites(env, previous), { manages: true });
 }
 
 /** The run's webhook, its secret sealed for this run; a generated secret is returned to be shown once. */
@@ -157,7 +157,7 @@ async function storeRun(env: Env, submission: Submission, planned: Planned): Pro
   const run = (await getRun(env.DB, id))!;
   await dispatchRun(env, run, now);
   submission.defer(armSweeper(env)); // the sweeper repairs lost work
-  const view = runView(run, [], { manages: true });
+  const view = runView(run, suitesOf(run, []), { manages: true });
   if (generated && view.webhook) view.webhook = { ...view.webhook, secret: generated };
   return view;
 }

@@ -5,6 +5,7 @@ import type { Probe, Run } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
 import { aggregateSuites } from "../probes/suites/aggregate";
+import type { SettledProbe, SuiteAggregate } from "../probes/suites/suite";
 import { costUsd } from "./estimate";
 import { storedModel } from "./run-model";
 
@@ -26,8 +27,13 @@ function webhookView(run: RunRow, viewer: RunViewer): Run["webhook"] {
   return { url: run.webhookUrl, secret_set: true, status: run.webhookStatus ?? "enabled", disabled_reason: run.webhookDisabledReason };
 }
 
-/** Finished runs carry stored aggregates; live runs are aggregated from their probes so far. */
-export function runView(run: RunRow, liveProbes: ProbeRow[] | undefined, viewer: RunViewer): Run {
+/** A run's per-suite results: stored once it finished, else aggregated from its probes so far. */
+export function suitesOf(run: RunRow, probes: SettledProbe[]): SuiteAggregate[] {
+  return run.results ?? aggregateSuites(run.suites, probes);
+}
+
+/** The run as shown; `suites` are its results (./runs.ts reads a live run's without scanning every probe each time). */
+export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer): Run {
   const model = storedModel(run);
   const webhook = webhookView(run, viewer);
   return {
@@ -43,7 +49,7 @@ export function runView(run: RunRow, liveProbes: ProbeRow[] | undefined, viewer:
     model,
     lengths_approximate: run.tokenization?.mode === "calibrated",
     tokenization: tokenizationView(run.tokenization),
-    suites: run.results ?? aggregateSuites(run.suites, liveProbes ?? []),
+    suites,
     usage: {
       prompt_tokens: run.promptTokens,
       completion_tokens: run.completionTokens,
@@ -82,6 +88,7 @@ export function probeView(row: ProbeRow): Probe {
     cached_tokens: row.cachedTokens,
     token_mismatch: row.tokenMismatch === 1,
     completion_tokens: row.completionTokens,
+    usage_dropped: row.usageDropped === 1,
     latency_ms: row.latencyMs,
     ttft_ms: row.ttftMs,
     finish_reason: row.finishReason,

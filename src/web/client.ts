@@ -114,3 +114,5 @@ if (root) {
 
 /** The script, wrapped so its names stay local. */
 export const RUN_PAGE_SCRIPT = `(() => {\n${constants}\n${body}\n})();`;
+/** Where the pages load it from: our own origin, so the CSP allows scripts from 'self' only. */
+export const RUN_PAGE_SCRIPT_PATH = "/assets/run-page.js";

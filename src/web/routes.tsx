@@ -15,9 +15,10 @@ import { boardEntries } from "../lifecycle/leaderboard";
 import { findProbe, rebuildPrompt, visibleProgress } from "../lifecycle/runs";
 import { seriesTrend } from "../lifecycle/series";
 import { listProbes } from "../lifecycle/store/probes";
-import { probeView, runView } from "../lifecycle/views";
+import { probeView, runView, suitesOf } from "../lifecycle/views";
 import { SUITES } from "../probes/suites";
 import type { NeedleRecipe } from "../probes/suites/needle";
+import { RUN_PAGE_SCRIPT, RUN_PAGE_SCRIPT_PATH } from "./client";
 import { streamRunEvents } from "./events";
 import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
 import { NotFoundPage } from "./layout";
@@ -40,6 +41,8 @@ async function orMissing<T>(pending: Promise<T>): Promise<T | undefined> {
   }
 }
 
+webRoutes.get(RUN_PAGE_SCRIPT_PATH, (c) => c.body(RUN_PAGE_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }));
+
 webRoutes.get("/", async (c) => {
   const query = parseBoardQuery(c.req.query());
   const rows = boardRows(await boardEntries(c.env));
@@ -55,7 +58,7 @@ webRoutes.get("/runs/:id", async (c) => {
   const asked = c.req.query("metric") ?? "";
   const metric = metrics.includes(asked) ? asked : metrics[0]!;
   const recipes = run.suites.filter((r): r is NeedleRecipe => r.type === "needle");
-  return c.html(<RunPage run={run} resource={runView(run, probes, { manages: false })} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
+  return c.html(<RunPage run={run} resource={runView(run, suitesOf(run, probes), { manages: false })} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
 });
 
 webRoutes.get("/series/:name", async (c) => {

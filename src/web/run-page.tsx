@@ -6,7 +6,7 @@ import type { Run, SuiteResult } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import { LineChart, type CurvePoint } from "./charts";
-import { RUN_PAGE_SCRIPT } from "./client";
+import { RUN_PAGE_SCRIPT_PATH } from "./client";
 import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
 import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, type HeatmapData } from "./heatmap";
 import { ReferenceBadge } from "./leaderboard";
@@ -235,7 +235,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, probes, metr
           </li>
         </ul>
       </div>
-      <script dangerouslySetInnerHTML={{ __html: RUN_PAGE_SCRIPT }} />
+      <script src={RUN_PAGE_SCRIPT_PATH} />
     </Layout>
   );
 };

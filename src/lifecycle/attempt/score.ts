@@ -6,15 +6,34 @@ import type { BegunProbe, Settlement } from "../store/attempts";
 import type { RunContext } from "./job";
 
 type Ok = Extract<CallOutcome, { kind: "ok" }>;
+type Usage = Ok["usage"];
 
-function answered(outcome: Ok, scores: Record<string, number>): Settlement {
+/** How many times what we sent (or allowed) a reported count may be before it cannot be true. */
+export const PLAUSIBLE_USAGE_FACTOR = 10;
+
+/**
+ * The endpoint's usage as far as it can be true: whole numbers from 0 to 10 × the prompt we sent
+ * (10 × max_tokens for the completion; cached tokens no more than the prompt's). A number outside
+ * (−1e16, 1e308, 2.5) is dropped, not stored, so it never reaches the run's totals or the
+ * leaderboard; `dropped` flags the probe.
+ */
+export function plausibleUsage(usage: Usage, built: BuiltProbe): { usage: Usage; dropped: boolean } {
+  const within = (n: number | null, max: number) => (n === null ? null : Number.isInteger(n) && n >= 0 && n <= max ? n : undefined);
+  const promptTokens = within(usage.promptTokens, PLAUSIBLE_USAGE_FACTOR * Math.max(1, built.expectedPromptTokens));
+  const completionTokens = within(usage.completionTokens, PLAUSIBLE_USAGE_FACTOR * Math.max(1, built.maxTokens));
+  const cachedTokens = within(usage.cachedTokens, promptTokens ?? 0);
+  const dropped = [promptTokens, completionTokens, cachedTokens].includes(undefined);
+  return { usage: { promptTokens: promptTokens ?? null, completionTokens: completionTokens ?? null, cachedTokens: cachedTokens ?? null }, dropped };
+}
+
+function answered(outcome: Ok, usage: Usage, scores: Record<string, number>): Settlement {
   // A reply cut by max_tokens before any answer says nothing about retrieval: unscorable, not wrong.
   const cutWithoutAnswer = outcome.finishReason === "length" && outcome.text.trim() === "";
   return {
     status: cutWithoutAnswer ? "unscorable" : "scored",
-    promptTokens: outcome.usage.promptTokens,
-    cachedTokens: outcome.usage.cachedTokens,
-    completionTokens: outcome.usage.completionTokens,
+    promptTokens: usage.promptTokens,
+    cachedTokens: usage.cachedTokens,
+    completionTokens: usage.completionTokens,
     latencyMs: outcome.latencyMs,
     ttftMs: outcome.ttftMs,
     finishReason: outcome.finishReason,
@@ -27,12 +46,13 @@ function answered(outcome: Ok, scores: Record<string, number>): Settlement {
 /** The settlement of a probe whose call ended (a retryable outcome here means the attempts ran out). */
 export function scoreOutcome(context: RunContext, begun: BegunProbe, built: BuiltProbe, promptSha256: string, outcome: CallOutcome, attempt: number): Settlement {
   const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex)!;
+  const { usage, dropped } = outcome.kind === "ok" ? plausibleUsage(outcome.usage, built) : { usage: null, dropped: false };
   const settlement: Settlement =
     outcome.kind === "ok"
-      ? answered(outcome, suiteOf(recipe).score(recipe as never, begun.point, outcome.text))
+      ? answered(outcome, usage!, suiteOf(recipe).score(recipe as never, begun.point, outcome.text))
       : outcome.kind === "retry"
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };
-  const tokenMismatch = outcome.kind === "ok" && tokenCountMismatch(built.prompt, built.expectedPromptTokens, outcome.usage.promptTokens);
-  return { ...settlement, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, promptSha256 };
+  const tokenMismatch = usage !== null && tokenCountMismatch(built.prompt, built.expectedPromptTokens, usage.promptTokens);
+  return { ...settlement, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, usageDropped: dropped, promptSha256 };
 }

@@ -101,6 +101,8 @@ export interface Settlement {
   constructedTokens?: number | null;
   expectedPromptTokens?: number | null;
   tokenMismatch?: boolean;
+  /** The endpoint's usage numbers could not be true and were dropped. */
+  usageDropped?: boolean;
   promptTokens?: number | null;
   cachedTokens?: number | null;
   completionTokens?: number | null;
@@ -149,6 +151,7 @@ function settleStatement(db: Db, runId: string, idx: number, s: Settlement, now:
       constructedTokens: keep(s.constructedTokens, probes.constructedTokens),
       expectedPromptTokens: keep(s.expectedPromptTokens, probes.expectedPromptTokens),
       tokenMismatch: s.tokenMismatch ? 1 : 0,
+      usageDropped: s.usageDropped ? 1 : 0,
       promptTokens: s.promptTokens ?? null,
       cachedTokens: s.cachedTokens ?? null,
       completionTokens: s.completionTokens ?? null,

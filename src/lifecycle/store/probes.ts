@@ -4,6 +4,7 @@ import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import { database } from "../../db/database";
 import { probes, runs, type ProbeRow } from "../../db/schema";
 import type { EndpointBuild } from "../../probes/needle/endpoint-build";
+import type { SettledProbe } from "../../probes/suites/suite";
 
 /** The columns that make a probe's cell: a probe row is a ProbePoint as it stands. */
 export const POINT_COLUMNS = {
@@ -21,6 +22,16 @@ export async function getProbe(d1: D1Database, runId: string, idx: number): Prom
 
 export async function listProbes(d1: D1Database, runId: string): Promise<ProbeRow[]> {
   return database(d1).select().from(probes).where(eq(probes.runId, runId)).orderBy(asc(probes.idx)).all();
+}
+
+/** What the aggregates need of a run's probes: their cells, statuses and scores — not their responses. */
+export async function settledProbes(d1: D1Database, runId: string): Promise<SettledProbe[]> {
+  return database(d1)
+    .select({ suiteIndex: probes.suiteIndex, status: probes.status, contextLength: probes.contextLength, depthPercent: probes.depthPercent, scores: probes.scores })
+    .from(probes)
+    .where(eq(probes.runId, runId))
+    .orderBy(asc(probes.idx))
+    .all();
 }
 
 export async function pageProbes(d1: D1Database, runId: string, afterIdx: number, limit: number): Promise<ProbeRow[]> {

@@ -3,7 +3,7 @@
 // sweeper finds the overdue delivery and enqueues it again.
 import type { RunRow, WebhookDeliveryRow } from "../../db/schema";
 import { aggregateSuites, type SuiteAggregate } from "../../probes/suites/aggregate";
-import { listProbes } from "../store/probes";
+import { settledProbes } from "../store/probes";
 import { getRun } from "../store/runs";
 import { armSweeper } from "../sweeper-stub";
 import { enqueueAttempt } from "./deliver";
@@ -34,7 +34,7 @@ async function createDelivery(
 
 async function suitesOf(env: Env, run: RunRow): Promise<SuiteAggregate[]> {
   // A cancelled run has no stored aggregates: summarise what was scored before it stopped.
-  return run.results ?? aggregateSuites(run.suites, await listProbes(env.DB, run.id));
+  return run.results ?? aggregateSuites(run.suites, await settledProbes(env.DB, run.id));
 }
 
 /** Queues the run's final event (run.succeeded / run.failed / run.cancelled) if it has a webhook. */
