@@ -16,6 +16,12 @@ export interface Env {
   MAX_PROBES_PER_RUN?: string;
   /** Largest book QA dataset upload in bytes (default 1 GiB). */
   MAX_DATASET_BYTES?: string;
+  /**
+   * Most bytes read of an endpoint's reply (default 2 MiB) and of its tokenize answers (default
+   * 16 MiB); past them the body is cancelled (src/lifecycle/endpoint/bounded-body.ts).
+   */
+  MAX_REPLY_BYTES?: string;
+  MAX_TOKENIZE_REPLY_BYTES?: string;
   /** Longest context length a run may test, in tokens (default 131072). */
   MAX_CONTEXT_LENGTH?: string;
   /** Highest max_concurrency a run may ask for (default 64). */

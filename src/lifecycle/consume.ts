@@ -10,6 +10,7 @@ import type { ProbePoint } from "../probes/suites";
 import { retryDelaySeconds } from "./backoff";
 import { openRunApiKey } from "../accounts/secrets";
 import { callEndpoint, type CallOutcome, type Fetcher } from "./endpoint/client";
+import { replyCaps } from "./endpoint/bounded-body";
 import { loadCorpus, suiteContext } from "../catalog/corpora";
 import { prepareEndpointPoint, type EndpointNeedleDeps } from "./endpoint/needle";
 import { TokenizeCallError } from "./endpoint/tokenize-route";
@@ -234,7 +235,7 @@ async function attemptProbe(
           const verdict = checkOutboundUrl(url, urlPolicy);
           return verdict.ok ? null : verdict.reason;
         },
-        target: { baseUrl: model.base_url, model: model.model, apiKey: key.apiKey, timeoutMs: model.request_timeout_s * 1000 },
+        target: { baseUrl: model.base_url, model: model.model, apiKey: key.apiKey, timeoutMs: model.request_timeout_s * 1000, ...replyCaps(env) },
         store: r2BoundaryStore(env.BLOBS),
       };
       buildPoint = await prepareEndpointPoint(env, run, idx, recipe, point, corpus, tokenizerDeps, fetcher, model.context_window);
@@ -264,7 +265,7 @@ async function attemptProbe(
     return settled(env, runId, result, null);
   }
   const outcome = await callEndpoint(
-    { baseUrl: model.base_url, model: model.model, apiKey: key.apiKey, timeoutMs: model.request_timeout_s * 1000 },
+    { baseUrl: model.base_url, model: model.model, apiKey: key.apiKey, timeoutMs: model.request_timeout_s * 1000, maxReplyBytes: replyCaps(env).maxReplyBytes },
     built.prompt,
     built.maxTokens,
     fetcher,

@@ -33,6 +33,10 @@ export interface TokenizerTarget {
   model: string;
   apiKey?: string | null;
   timeoutMs: number;
+  /** Most bytes of a tokenize answer read (default DEFAULT_MAX_TOKENIZE_REPLY_BYTES; the Worker passes MAX_TOKENIZE_REPLY_BYTES). */
+  maxTokenizeReplyBytes?: number;
+  /** Carried to the calibration calls, which are completions (see EndpointTarget). */
+  maxReplyBytes?: number;
 }
 
 export interface Tokenized {
