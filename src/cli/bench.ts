@@ -6,6 +6,7 @@
 //                  vs grouping by length, through a simulated cache the size of one GPU's
 //   overhead     — per-probe service time excluding the endpoint (instant endpoint, concurrency 1)
 //   boundary_cache — a 128K-token haystack: tokenizing it cold vs loading its boundary-cache entry
+//   sse_parse    — one 2 / 4 / 8 MB server-sent event in 16 KiB chunks: the linear parser vs the old reader
 // Figures are medians of one run on this machine; it is shared and noisy, so compare ratios.
 // `--only dispatch,overhead` measures only the named sections (the others keep their figures in
 // bench/results.json); `--repeat N` runs the dispatch measurement N times (default 3) and reports
@@ -27,6 +28,7 @@ import type { TokenizerName } from "../probes/types";
 import { startLocalService } from "./local-service";
 import { authHeaders } from "./run-audit";
 import { startBenchEndpoint, type BenchEndpoint } from "./bench-endpoint";
+import { readEventStream } from "../lifecycle/endpoint/client";
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -125,6 +127,73 @@ async function boundaryCache(tokenizerName: TokenizerName, contextTokens: number
   }
 }
 
+/**
+ * The event-stream reader before the linear parser, kept here only to compare: it appended each
+ * chunk to one string and searched it from the start for "\n\n", so one big event is quadratic.
+ */
+async function oldReadEventStream(body: ReadableStream<Uint8Array>): Promise<string> {
+  let text = "";
+  let buffer = "";
+  let done = false;
+  const decoder = new TextDecoder();
+  const reader = body.getReader();
+  const handleEvent = (event: string) => {
+    for (const line of event.split("\n")) {
+      if (!line.startsWith("data:")) continue;
+      const data = line.slice(5).trim();
+      if (data === "[DONE]") return void (done = true);
+      text += (JSON.parse(data) as { choices: { text: string }[] }).choices[0]!.text;
+    }
+  };
+  for (;;) {
+    const { value, done: ended } = await reader.read();
+    if (ended) break;
+    buffer += decoder.decode(value, { stream: true }).replaceAll("\r\n", "\n");
+    let boundary: number;
+    while ((boundary = buffer.indexOf("\n\n")) >= 0 && !done) {
+      handleEvent(buffer.slice(0, boundary));
+      buffer = buffer.slice(boundary + 2);
+    }
+    if (done) break;
+  }
+  return text;
+}
+
+/** One event of `megabytes` MB (then [DONE]) in 16 KiB chunks: each reader's median time, and the 8 MB / 2 MB ratio. */
+async function sseParse(sizesMb = [2, 4, 8], runs = 5, oldRuns = 3) {
+  const chunkBytes = 16 * 1024;
+  const streamOf = (bytes: Uint8Array) => {
+    let at = 0;
+    return new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(at, (at += chunkBytes)));
+      },
+    });
+  };
+  const time = async (read: () => Promise<unknown>, n: number) => {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const start = performance.now();
+      await read();
+      ms.push(performance.now() - start);
+    }
+    return median(ms);
+  };
+  const rows: { mb: number; new_ms_p50: number; old_ms_p50: number }[] = [];
+  for (const mb of sizesMb) {
+    const bytes = new TextEncoder().encode(`data: {"choices":[{"text":"${"a".repeat(mb * 1_000_000)}"}]}\n\ndata: [DONE]\n\n`);
+    const newMs = await time(async () => {
+      const outcome = await readEventStream(streamOf(bytes), Date.now(), bytes.length);
+      if (outcome.kind !== "ok") throw new Error(`sse_parse: ${JSON.stringify(outcome)}`);
+    }, runs);
+    const oldMs = await time(() => oldReadEventStream(streamOf(bytes)), oldRuns);
+    rows.push({ mb, new_ms_p50: round(newMs, 1), old_ms_p50: round(oldMs, 0) });
+  }
+  const ratio = (key: "new_ms_p50" | "old_ms_p50") => round(rows[rows.length - 1]![key] / rows[0]![key], 1);
+  return { chunk_bytes: chunkBytes, rows, new_ratio_8_2: ratio("new_ms_p50"), old_ratio_8_2: ratio("old_ms_p50"), note: "linear: the ratio stays near 4; quadratic: near 16" };
+}
+
 /** The local service's admin token, once it is started: submissions need a token. */
 let serviceToken: string | undefined;
 
@@ -200,7 +269,7 @@ async function prefixCache(base: string) {
   };
 }
 
-const SECTIONS = ["prompt_build", "dispatch", "throughput", "prefix_cache", "overhead", "boundary_cache"] as const;
+const SECTIONS = ["prompt_build", "dispatch", "throughput", "prefix_cache", "overhead", "boundary_cache", "sse_parse"] as const;
 /** Sections that need the local service (the others run in this process). */
 const SERVICE_SECTIONS = ["dispatch", "throughput", "prefix_cache", "overhead"];
 
@@ -228,12 +297,17 @@ async function main() {
     console.error("boundary_cache: a 128K-token haystack, cold tokenization vs a boundary-cache load…");
     results.boundary_cache = [await boundaryCache("cl100k_base", 128_000, 5), await boundaryCache("llama2", 128_000, 3)];
   }
+  if (only.has("sse_parse")) {
+    console.error("sse_parse: one 2 / 4 / 8 MB event through the linear parser and the old reader…");
+    results.sse_parse = await sseParse();
+  }
   if (SERVICE_SECTIONS.some((s) => only.has(s))) await serviceSections(only, repeat, results);
 
   mkdirSync("bench", { recursive: true });
   writeFileSync("bench/results.json", JSON.stringify(results, null, 2) + "\n");
   if (results.prompt_build) console.table((results.prompt_build as Record<string, unknown>[]).map((r) => ({ ...r })));
   if (results.boundary_cache) console.table((results.boundary_cache as Record<string, unknown>[]).map((r) => ({ ...r })));
+  if (results.sse_parse) console.table((results.sse_parse as { rows: object[] }).rows.map((r) => ({ ...r })));
   if (SERVICE_SECTIONS.some((s) => results[s] !== undefined)) {
     console.table({ dispatch: results.dispatch, throughput: results.throughput, prefix_cache: results.prefix_cache, overhead: results.overhead } as Record<string, object>);
     const byCapacity = (results.prefix_cache as { by_capacity?: object[] } | undefined)?.by_capacity;
