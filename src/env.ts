@@ -17,7 +17,7 @@ export interface Env {
   /** Largest book QA dataset upload in bytes (default 1 GiB). */
   MAX_DATASET_BYTES?: string;
   /**
-   * Most bytes read of an endpoint's reply (default 2 MiB) and of its tokenize answers (default
+   * Most bytes read of an endpoint's reply (default 1 MiB) and of its tokenize answers (default
    * 16 MiB); past them the body is cancelled (src/lifecycle/endpoint/bounded-body.ts).
    */
   MAX_REPLY_BYTES?: string;

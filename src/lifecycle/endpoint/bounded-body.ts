@@ -4,12 +4,13 @@
 import { envNumber } from "../../env";
 
 /**
- * Default cap of a completion reply (JSON or event stream): 2 MiB. The longest answer we ask for is
- * 300 tokens (needle chat); streamed as OpenAI-style events of ~300 bytes each that is ~90 KB, and a
- * JSON reply is a few KB. 2 MiB leaves a 20× margin (even a server echoing a 128K-token prompt,
- * ~0.6 MB as JSON, fits) while six lanes of one isolate hold at most 12 MiB of replies.
+ * Default cap of a completion reply (JSON or event stream): 1 MiB. The longest answer we ask for is
+ * 300 tokens (needle chat); streamed as OpenAI-style events (250–330 bytes each from vLLM and
+ * OpenAI) that is ~100 KB, and a JSON reply is a few KB. 1 MiB leaves a 10× margin (a server that
+ * echoed a 128K-token prompt, ~0.6 MB as JSON, would still fit), and every byte read costs: under
+ * wrangler dev, reading six 2 MiB replies held other requests up for seconds, 64 KiB ones did not.
  */
-export const DEFAULT_MAX_REPLY_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_MAX_REPLY_BYTES = 1024 * 1024;
 
 /**
  * Default cap of a tokenize answer: 16 MiB. A 128K run tokenizes 1 MiB characters of corpus with
