@@ -1,7 +1,8 @@
 // `npm run bench`: measures what ctxprobe promises about speed and writes bench/results.json.
 // Speed is measured here, never asserted in tests; each section is a module in src/cli/bench/:
 //   in this process — tokenizers.ts (tokenizers), probes.ts (prompt_build, boundary_cache),
-//     haystack.ts (haystack_build), bookqa.ts (bookqa_prompt), reference.ts (reference_answer);
+//     haystack.ts (haystack_build), bookqa.ts (bookqa_prompt), reference.ts (reference_answer),
+//     sse-parse.ts (sse_parse);
 //   through the local service — service.ts (dispatch, throughput, overhead), prefix-cache.ts
 //     (prefix_cache), bookqa-service.ts (bookqa_service).
 // Figures are medians of repeated runs on this machine; it is shared and noisy, so compare ratios.
@@ -17,6 +18,7 @@ import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
 import { dispatch, overhead, throughput, withServiceBench, type ServiceBench } from "./bench/service";
 import { referenceAnswer } from "./bench/reference";
+import { sseParse } from "./bench/sse-parse";
 import { printSummary } from "./bench/summary";
 import { tokenizers } from "./bench/tokenizers";
 
@@ -34,6 +36,10 @@ const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
   haystack_build: () => haystackBuild(),
   bookqa_prompt: () => bookQaPrompt(),
   reference_answer: () => referenceAnswer(),
+  sse_parse: () => {
+    console.error("sse_parse: one 2 / 4 / 8 MB event through the linear parser and the old reader…");
+    return sseParse();
+  },
 };
 
 /** Sections that need the local service, in the order they run. */

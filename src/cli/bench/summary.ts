@@ -13,6 +13,7 @@ export function printSummary(results: Results): void {
   if (results.boundary_cache) console.table(rows(results.boundary_cache));
   if (results.haystack_build) console.table(rows(results.haystack_build));
   if (results.reference_answer) console.table(rows(results.reference_answer));
+  if (results.sse_parse) console.table(rows((results.sse_parse as { rows: unknown }).rows));
   const bookQa = results.bookqa_prompt as { ms_per_probe_p50: number; target_ms_per_probe: number; meets_target: boolean } | undefined;
   if (bookQa) console.log(`bookqa_prompt: ${bookQa.ms_per_probe_p50} ms per cached probe (target < ${bookQa.target_ms_per_probe} ms: ${bookQa.meets_target ? "met" : "MISSED"})`);
   const service = Object.fromEntries(["dispatch", "throughput", "prefix_cache", "overhead"].filter((s) => results[s] !== undefined).map((s) => [s, results[s]]));

@@ -44,7 +44,7 @@ async function attempt(job: ProbeJob, { permit, begun }: Claimed, context: RunCo
   const refused = await checkCallTarget(context, build.built, build.promptSha256, attempt);
   if (refused) return leave(refused);
 
-  const outcome = await callModel(context, build.built, build.apiKey);
+  const outcome = await callModel(env, context, build.built, build.apiKey);
   if (outcome.kind === "retry" && attempt < PROBE_MAX_ATTEMPTS) return retryLater(env, context, job.idx, permit, attempt, { release: releaseOutcomeOf(outcome), retryAfterS: outcome.retryAfterS, reason: outcome.reason });
   // Free the permit before our own bookkeeping and, if this lane goes on with the run's next probe,
   // ask for that one's permit in the same call; its attempt then begins in the settling transaction.

@@ -10,6 +10,7 @@ import { promptSha256 } from "../../probes/prompt-hash";
 import { SuiteSpecError, suiteOf, type BuiltProbe, type ProbePoint } from "../../probes/suites";
 import type { NeedleRecipe } from "../../probes/suites/needle";
 import { PieceAlignmentError } from "../../probes/tokenizers/pieces";
+import { replyCaps } from "../endpoint/bounded-body";
 import { prepareEndpointPoint } from "../endpoint/needle";
 import type { EndpointNeedleDeps } from "../endpoint/tokenization";
 import { TokenizeCallError } from "../endpoint/tokenize-route";
@@ -69,7 +70,7 @@ async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, r
       const verdict = await guard.check(url);
       return verdict.ok ? null : verdict.reason;
     } : undefined,
-    target: { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000 },
+    target: { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000, ...replyCaps(env) },
     store: r2BoundaryStore(env.BLOBS),
     contextWindow: model.context_window,
   };

@@ -1,5 +1,6 @@
 // Step 3 of an attempt: the one call to the endpoint, streamed where the endpoint allows it.
 import type { BuiltProbe } from "../../probes/suites";
+import { replyCaps } from "../endpoint/bounded-body";
 import { callEndpoint, endpointUrl, type CallOutcome } from "../endpoint/client";
 import { PROBE_MAX_ATTEMPTS, type Detour } from "./build";
 import type { RunContext } from "./job";
@@ -19,10 +20,10 @@ export async function checkCallTarget(context: RunContext, built: BuiltProbe, pr
 // Endpoints that refused `stream: true`; asked without it from then on (per isolate).
 const refusesStreaming = new Set<string>();
 
-export async function callModel(context: RunContext, built: BuiltProbe, apiKey: string | null): Promise<CallOutcome> {
+export async function callModel(env: Env, context: RunContext, built: BuiltProbe, apiKey: string | null): Promise<CallOutcome> {
   const { model, fetcher } = context;
   const outcome = await callEndpoint(
-    { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000 },
+    { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000, maxReplyBytes: replyCaps(env).maxReplyBytes },
     built.prompt,
     built.maxTokens,
     fetcher,

@@ -1,6 +1,8 @@
 // Calls an OpenAI-compatible endpoint once and classifies the outcome. The transport is injected
 // (global fetch, or this Worker's own reference app), so both paths run the same code.
 import type { BuiltPrompt } from "../../probes/types";
+import { DEFAULT_MAX_REPLY_BYTES, declaredBeyond, pumpBounded, readBoundedText, tooLargeDetail } from "./bounded-body";
+import { EventStreamParser, type ScanStats, type WireUsage } from "./event-stream";
 
 export type Fetcher = (request: Request) => Promise<Response>;
 
@@ -9,6 +11,8 @@ export interface EndpointTarget {
   model: string;
   apiKey?: string | null;
   timeoutMs: number;
+  /** Most bytes of a reply read (default DEFAULT_MAX_REPLY_BYTES; the Worker passes MAX_REPLY_BYTES). */
+  maxReplyBytes?: number;
 }
 
 export interface CallUsage {
@@ -16,12 +20,6 @@ export interface CallUsage {
   completionTokens: number | null;
   /** usage.prompt_tokens_details.cached_tokens: prompt tokens served from the server's prefix cache. */
   cachedTokens: number | null;
-}
-
-interface WireUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number } | null;
 }
 
 const numberOrNull = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
@@ -51,7 +49,10 @@ export type CallOutcome =
    * `throttled`: the endpoint asked us to slow down (429, or 503 with Retry-After); the limiter backs off.
    */
   | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number; throttled?: boolean }
-  /** Will fail the same way again: other 4xx. `unscorable` when the prompt does not fit the endpoint. */
+  /**
+   * Will fail the same way again: other 4xx. `unscorable` when the prompt does not fit the endpoint,
+   * or its reply exceeded the cap (the same prompt would bring the same reply: not retried).
+   */
   | { kind: "fail"; reason: string; unscorable: boolean; latencyMs: number };
 
 const CONTEXT_OVERFLOW = /context|too long|maximum.*(length|tokens)|exceed|token limit/i;
@@ -119,62 +120,32 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
   return { kind: "fail", reason: `HTTP ${status}: ${message}`, unscorable: overflow, latencyMs };
 }
 
-interface StreamChunk {
-  choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
-  usage?: WireUsage | null;
+/** A reply over the cap: unscorable at once (a retry would read the same reply again), with the reason. */
+export function replyTooLarge(limit: number, read: { bytes: number; declared: boolean }, latencyMs: number): CallOutcome {
+  const reason = `the endpoint's reply exceeded ${limit} bytes; ${tooLargeDetail(read, "MAX_REPLY_BYTES")}`;
+  return { kind: "fail", reason, unscorable: true, latencyMs };
 }
 
 /**
  * Reads an OpenAI-style server-sent event stream: text deltas, the finish reason and the usage chunk
- * that `stream_options.include_usage` adds at the end. A stream cut before `[DONE]` is an error.
+ * that `stream_options.include_usage` adds at the end. A stream cut before `[DONE]` is an error; one
+ * longer than `maxBytes` is cancelled there and the call fails unscorable. `stats` counts the
+ * parser's work (tests check it is linear).
  */
-export async function readEventStream(body: ReadableStream<Uint8Array>, started: number): Promise<CallOutcome> {
-  let text = "";
-  let finishReason: string | null = null;
-  let usage: CallUsage = usageOf(null);
-  let ttftMs: number | null = null;
-  let buffer = "";
-  let done = false;
-  const decoder = new TextDecoder();
-  const reader = body.getReader();
-  const handleEvent = (event: string) => {
-    for (const line of event.split("\n")) {
-      if (!line.startsWith("data:")) continue;
-      const data = line.slice(5).trim();
-      if (data === "[DONE]") {
-        done = true;
-        return;
-      }
-      const chunk = JSON.parse(data) as StreamChunk;
-      const choice = chunk.choices?.[0];
-      const piece = choice?.text ?? choice?.delta?.content ?? "";
-      if (piece && ttftMs === null) ttftMs = Date.now() - started;
-      text += piece;
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) usage = usageOf(chunk.usage);
-    }
-  };
+export async function readEventStream(body: ReadableStream<Uint8Array>, started: number, maxBytes = DEFAULT_MAX_REPLY_BYTES, stats?: ScanStats): Promise<CallOutcome> {
+  const parser = new EventStreamParser(started, Date.now, stats);
+  let end: Awaited<ReturnType<typeof pumpBounded>>;
   try {
-    for (;;) {
-      const { value, done: ended } = await reader.read();
-      if (ended) break;
-      buffer += decoder.decode(value, { stream: true }).replaceAll("\r\n", "\n");
-      let boundary: number;
-      while ((boundary = buffer.indexOf("\n\n")) >= 0 && !done) {
-        handleEvent(buffer.slice(0, boundary));
-        buffer = buffer.slice(boundary + 2);
-      }
-      if (done) break;
-    }
-    if (!done && buffer.trim()) handleEvent(buffer);
+    end = await pumpBounded(body, maxBytes, (chunk) => parser.push(chunk));
+    if (end.end === "ended") parser.finish();
   } catch (error) {
     const reason = error instanceof SyntaxError ? "malformed event in the response stream" : `stream broke off: ${String(error)}`;
     return { kind: "retry", reason, retryAfterS: null, latencyMs: Date.now() - started };
-  } finally {
-    reader.releaseLock();
   }
-  if (!done) return { kind: "retry", reason: "the response stream ended before [DONE]", retryAfterS: null, latencyMs: Date.now() - started };
-  return { kind: "ok", text, finishReason, usage, latencyMs: Date.now() - started, ttftMs };
+  if (end.end === "too_large") return replyTooLarge(maxBytes, { bytes: end.bytes, declared: false }, Date.now() - started);
+  if (!parser.done) return { kind: "retry", reason: "the response stream ended before [DONE]", retryAfterS: null, latencyMs: Date.now() - started };
+  const { text, finishReason, usage, ttftMs } = parser.result();
+  return { kind: "ok", text, finishReason, usage: usageOf(usage), latencyMs: Date.now() - started, ttftMs };
 }
 
 const STREAM_REFUSED = /stream/i;
@@ -224,11 +195,13 @@ async function callOnce(
       signal: AbortSignal.timeout(target.timeoutMs),
     });
     const response = await untilAborted(fetcher(request), request.signal);
-    if (response.ok && response.body && (response.headers.get("content-type") ?? "").includes("text/event-stream")) {
-      return await readEventStream(response.body, started);
+    const limit = target.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
+    if (response.ok && response.body && declaredBeyond(response.headers, limit) === null && (response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+      return await readEventStream(response.body, started, limit);
     }
-    const body = await response.text();
-    return classifyResponse(response.status, body, response.headers.get("retry-after"), Date.now() - started);
+    const body = await readBoundedText(response, limit);
+    if (body.kind === "too_large") return replyTooLarge(limit, body, Date.now() - started);
+    return classifyResponse(response.status, body.text, response.headers.get("retry-after"), Date.now() - started);
   } catch (error) {
     const latencyMs = Date.now() - started;
     const name = error instanceof Error ? error.name : "";

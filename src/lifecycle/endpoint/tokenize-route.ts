@@ -20,13 +20,18 @@
 // bounds these calls like any other.
 import { parseRetryAfter, untilAborted, type Fetcher } from "./client";
 import type { TokenizeFlavor, TokenizeRoute } from "../../probes/needle/endpoint-tokenization";
-import type { PieceForm } from "../../probes/tokenizers/pieces";
+import { DEFAULT_MAX_TOKENIZE_REPLY_BYTES, readBoundedText, tooLargeDetail } from "./bounded-body";
+import { PieceAlignmentError, type PieceForm } from "../../probes/tokenizers/pieces";
 
 export interface TokenizerTarget {
   baseUrl: string;
   model: string;
   apiKey?: string | null;
   timeoutMs: number;
+  /** Most bytes of a tokenize answer read (default DEFAULT_MAX_TOKENIZE_REPLY_BYTES; the Worker passes MAX_TOKENIZE_REPLY_BYTES). */
+  maxTokenizeReplyBytes?: number;
+  /** Carried to the calibration calls, which are completions (see EndpointTarget). */
+  maxReplyBytes?: number;
 }
 
 export interface Tokenized {
@@ -48,6 +53,20 @@ export class TokenizeCallError extends Error {
   ) {
     super(message);
     this.name = "TokenizeCallError";
+  }
+}
+
+/**
+ * A tokenize answer larger than the cap; the rest of it was not read. Asking again would bring the
+ * same answer, so it is never retried: it is a PieceAlignmentError (the route cannot be used to
+ * place characters), which the probe lifecycle already treats as final. For the corpus request
+ * with pieces the run then calibrates instead (and says why); for a count or discovery call the
+ * probe ends unscorable with this message, after one attempt.
+ */
+export class TokenizeReplyTooLargeError extends PieceAlignmentError {
+  constructor(url: string, limit: number, read: { bytes: number; declared: boolean }) {
+    super(`the tokenize answer of ${url} exceeded ${limit} bytes; ${tooLargeDetail(read, "MAX_TOKENIZE_REPLY_BYTES")}`);
+    this.name = "TokenizeReplyTooLargeError";
   }
 }
 
@@ -127,14 +146,22 @@ async function post(url: string, body: unknown, target: TokenizerTarget, deps: T
     const name = error instanceof Error ? error.name : "";
     throw new TokenizeCallError(name === "TimeoutError" || name === "AbortError" ? `tokenize call timed out after ${Math.round(target.timeoutMs / 1000)} s` : `tokenize call failed: ${String(error)}`);
   }
-  const text = await response.text();
+  const retryAfter = response.headers.get("retry-after");
+  if (!response.ok) {
+    // Only the status of a refusal matters (callers read the body of a 2xx only): not read at all.
+    await response.body?.cancel().catch(() => undefined);
+    return { status: response.status, json: null, retryAfter };
+  }
+  const limit = target.maxTokenizeReplyBytes ?? DEFAULT_MAX_TOKENIZE_REPLY_BYTES;
+  const answer = await readBoundedText(response, limit);
+  if (answer.kind === "too_large") throw new TokenizeReplyTooLargeError(url, limit, answer);
   let json: unknown = null;
   try {
-    json = JSON.parse(text);
+    json = JSON.parse(answer.text);
   } catch {
     json = null;
   }
-  return { status: response.status, json, retryAfter: response.headers.get("retry-after") };
+  return { status: response.status, json, retryAfter };
 }
 
 /** Finds the endpoint's tokenize route, or null when it has none; with it, the tokenizer's fingerprint. */
