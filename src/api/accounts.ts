@@ -5,7 +5,7 @@ import { bodyLimit } from "hono/body-limit";
 import { createAccount, createToken, removeDefaultWebhook, revokeTokenAs, setDefaultWebhook, whoAmI } from "../accounts/accounts";
 import { Account, ApiToken } from "../contract/accounts";
 import { WebhookSpec } from "../contract/run-request";
-import { requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
+import { adminRequired, requireAdmin, requirePrincipal, tokenRequired, TOKEN_REQUIRED } from "../http/auth";
 import { problem, problemResponse } from "../http/problem";
 import { createRouter, problemResponses } from "./router";
 
@@ -25,7 +25,7 @@ accountsApi.openapi(
     path: "/v1/accounts",
     summary: "Create an account and its first API token (admin)",
     security: TOKEN_REQUIRED,
-    middleware: [smallBody] as const,
+    middleware: [adminRequired, smallBody] as const,
     request: {
       body: {
         content: {
@@ -67,7 +67,7 @@ accountsApi.openapi(
     path: "/v1/accounts/{id}/tokens",
     summary: "Create another API token for an account (admin)",
     security: TOKEN_REQUIRED,
-    middleware: [smallBody] as const,
+    middleware: [adminRequired, smallBody] as const,
     request: {
       params: AccountIdParam,
       body: { content: { "application/json": { schema: z.strictObject({ name: TokenName }).openapi("CreateTokenRequest") } }, required: false },
@@ -93,6 +93,7 @@ accountsApi.openapi(
     summary: "Revoke an API token (admin, or the token's own account)",
     description: "A revoked token is refused with 401 from then on. Revoking twice keeps the first revocation time.",
     security: TOKEN_REQUIRED,
+    middleware: [tokenRequired] as const,
     request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: "id", in: "path" }, example: "tok_..." }) }) },
     responses: {
       200: { description: "The revoked token", content: { "application/json": { schema: ApiToken } } },
@@ -108,6 +109,7 @@ accountsApi.openapi(
     path: "/v1/account",
     summary: "The account this token acts for, with its daily run usage",
     security: TOKEN_REQUIRED,
+    middleware: [tokenRequired] as const,
     responses: {
       200: {
         description: "Who you are",

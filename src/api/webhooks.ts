@@ -77,7 +77,7 @@ const redeliverRoute = createRoute({
   request: { params: DeliveryParams },
   responses: {
     202: { description: "The new delivery", content: { "application/json": { schema: WebhookDelivery } } },
-    ...problemResponses(401, 403, 404, 409),
+    ...problemResponses(401, 403, 404, 409, 429),
   },
 });
 
@@ -100,7 +100,7 @@ const pingRoute = createRoute({
   request: { params: RunIdParam },
   responses: {
     202: { description: "The ping's delivery", content: { "application/json": { schema: WebhookDelivery } } },
-    ...problemResponses(401, 403, 404, 409),
+    ...problemResponses(401, 403, 404, 409, 429),
   },
 });
 

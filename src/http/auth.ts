@@ -53,3 +53,9 @@ export const tokenRequired: MiddlewareHandler<AppEnv> = async (c, next) => {
   requirePrincipal(c);
   await next();
 };
+
+/** Route middleware: 401 without a token and 403 with another one, before the body is validated. */
+export const adminRequired: MiddlewareHandler<AppEnv> = async (c, next) => {
+  requireAdmin(c);
+  await next();
+};

@@ -1,6 +1,7 @@
 // The per-endpoint limiter inside workerd with the real local D1, queue and Durable Object: runs that
-// share an endpoint share its max_concurrency, a probe waiting for a permit is not an attempt, and a
-// 429 with Retry-After pauses the endpoint and lowers its limit, which then recovers (AIMD).
+// call an endpoint with one credential share its limiter, each within its own max_concurrency; a
+// probe waiting for a permit is not an attempt, and a 429 with Retry-After pauses the endpoint and
+// lowers its limit, which then recovers (AIMD). (Isolation between credentials: tenants.test.ts.)
 import { createExecutionContext, createMessageBatch } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -25,7 +26,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A stub endpoint that counts the calls it has out at once (and whose runs they belong to). */
 function countingUpstream(reply: (call: UpstreamCall, n: number) => Promise<Response>, runOf: (call: UpstreamCall) => string = () => "") {
-  const seen = { calls: 0, inFlight: 0, maxInFlight: 0, starts: [] as number[], out: new Map<string, number>(), overlapped: false };
+  const seen = { calls: 0, inFlight: 0, maxInFlight: 0, starts: [] as number[], out: new Map<string, number>(), maxOut: new Map<string, number>(), overlapped: false };
   fakeUpstream(vi, async (call) => {
     const n = seen.calls++;
     const run = runOf(call);
@@ -33,6 +34,7 @@ function countingUpstream(reply: (call: UpstreamCall, n: number) => Promise<Resp
     seen.inFlight++;
     seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
     seen.out.set(run, (seen.out.get(run) ?? 0) + 1);
+    seen.maxOut.set(run, Math.max(seen.maxOut.get(run) ?? 0, seen.out.get(run)!));
     if ([...seen.out].filter(([, k]) => k > 0).length > 1) seen.overlapped = true;
     try {
       return await reply(call, n);
@@ -58,7 +60,7 @@ async function seedRun(model: Record<string, unknown>, lengths: number[], depths
 }
 
 describe("one limiter per endpoint", () => {
-  it("keeps two runs on one endpoint within its max_concurrency together; waiting is not an attempt", async () => {
+  it("lets runs of one credential call an endpoint together, each within its own max_concurrency", async () => {
     const model = { model: "shared-served", max_concurrency: 3 };
     // Run a asks 1K-token haystacks, run b 2K: the prompt's size tells whose call it is.
     const a = await seedRun(model, [1000], [0, 20, 40, 60, 80, 100]);
@@ -71,38 +73,44 @@ describe("one limiter per endpoint", () => {
       },
       (call) => ((call.body.prompt?.length ?? 0) > 6000 ? "b" : "a"),
     );
-    // Both runs take their three credits; one batch delivers all six: six lanes, three permits.
+    // Both runs take their three credits; one batch delivers all six: six lanes, six permits.
     const now = Date.now();
     const claimed = [...(await claimProbes(env.DB, a.id, 3, now + 60_000, now)).map((idx) => probeMessage(a.id, idx)), ...(await claimProbes(env.DB, b.id, 3, now + 60_000, now)).map((idx) => probeMessage(b.id, idx))];
     expect(claimed).toHaveLength(6);
     const batch = createMessageBatch("ctxprobe-probes", claimed.map((body, i) => ({ id: `limit-${i}`, timestamp: new Date(), attempts: 1, body })));
     await worker.queue(batch, env, createExecutionContext());
 
-    // The refused probes were re-sent by the limiter through the real queue as permits freed.
     await waitForStatus(a.id, ["succeeded"]);
     await waitForStatus(b.id, ["succeeded"]);
-    expect(seen.maxInFlight).toBe(3);
-    expect(seen.overlapped).toBe(true); // both runs had calls out at once, and still never more than 3
+    // One run's max_concurrency caps only that run: each kept to 3, together more than 3 at once.
+    expect(seen.maxOut.get("a")).toBeLessThanOrEqual(3);
+    expect(seen.maxOut.get("b")).toBeLessThanOrEqual(3);
+    expect(seen.maxInFlight).toBeGreaterThan(3);
+    expect(seen.maxInFlight).toBeLessThanOrEqual(6);
+    expect(seen.overlapped).toBe(true);
     expect(seen.calls).toBe(12);
     for (const probe of [...(await probeRows(a.id)), ...(await probeRows(b.id))]) expect(probe).toMatchObject({ status: "scored", attempts: 1 });
     const status = await limiterFor(env, "https://models.example.com/v1", "shared-served", "account:admin").stub.status();
-    expect(status).toMatchObject({ ceiling: 3, limit: 3, in_flight: 0, waiting: 0, throttles: 0 });
+    expect(status).toMatchObject({ ceiling: 6, limit: 6, in_flight: 0, waiting: 0, throttles: 0 });
   });
 
-  it("takes the smallest max_concurrency of the runs using an endpoint as its ceiling", async () => {
+  it("adds up the max_concurrency of the runs calling with one credential: its ceiling", async () => {
     const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1/", "ceiling-served", "account:admin");
     expect(endpoint).toBe("https://models.example.com/v1#ceiling-served"); // trailing slash normalized
     expect(await stub.acquire({ endpoint, runId: "run_big", idx: 0, ceiling: 8, holdMs: 60_000 })).toMatchObject({ granted: true, limit: 8 });
-    expect(await stub.acquire({ endpoint, runId: "run_small", idx: 0, ceiling: 2, holdMs: 60_000 })).toMatchObject({ granted: true, limit: 2 });
-    // Two out, and the small run says the endpoint takes two: the big run's next call waits.
-    expect(await stub.acquire({ endpoint, runId: "run_big", idx: 1, ceiling: 8, holdMs: 60_000 })).toMatchObject({ granted: false, reason: "full" });
-    expect(await stub.status()).toMatchObject({ ceiling: 2, limit: 2, in_flight: 2, waiting: 1, paused_until: null });
+    expect(await stub.acquire({ endpoint, runId: "run_small", idx: 0, ceiling: 2, holdMs: 60_000 })).toMatchObject({ granted: true, limit: 10 });
+    // The small run's cap does not hold the big run back: its next call goes out too.
+    expect(await stub.acquire({ endpoint, runId: "run_big", idx: 1, ceiling: 8, holdMs: 60_000 })).toMatchObject({ granted: true, limit: 10 });
+    expect(await stub.status()).toMatchObject({ ceiling: 10, limit: 10, in_flight: 3, waiting: 0, paused_until: null });
   });
 });
 
 describe("a cancelled run", () => {
   it("leaves the line at once: its waiters go and their reserved permits pass to other runs", async () => {
     const { endpoint, stub } = limiterFor(env, "https://models.example.com/v1", "forget-served", "account:admin");
+    // A 429 (no pause left) has brought the limit down to one permit, so the others must wait.
+    const first = await stub.acquire({ endpoint, runId: "run_keep", idx: 9, ceiling: 1, holdMs: 60_000 });
+    await stub.release((first as { permit: string }).permit, { kind: "throttled", retryAfterS: 0 });
     const held = await stub.acquire({ endpoint, runId: "run_keep", idx: 0, ceiling: 1, holdMs: 60_000 });
     expect(held).toMatchObject({ granted: true });
     // Two probes of the doomed run and one of another run wait behind the held permit, in that order.
@@ -110,7 +118,7 @@ describe("a cancelled run", () => {
       expect(await stub.acquire({ endpoint, runId, idx, ceiling: 1, holdMs: 60_000 })).toMatchObject({ granted: false, reason: "full" });
     }
     // The held call returns: the permit is reserved for the oldest waiter, a probe of the doomed run.
-    await stub.release((held as { permit: string }).permit, { kind: "ok" });
+    await stub.release((held as { permit: string }).permit, { kind: "other" });
     expect(await stub.status()).toMatchObject({ in_flight: 1, waiting: 2 });
     await stub.forgetRun("run_doomed");
     // Its reservation and its other waiter are gone; the permit went on to the other run's probe.

@@ -8,7 +8,7 @@ import type { WebhookAttempt, WebhookDelivery } from "../../contract/webhooks";
 import type { WebhookAttemptRow, WebhookDeliveryRow } from "../../db/schema";
 import { managedRun } from "../access";
 import { createPing, redeliver } from "./events";
-import { attemptsOf, getDelivery, pageDeliveries } from "./store";
+import { attemptsOf, getDelivery, manualDeliveriesSince, pageDeliveries } from "./store";
 
 function attemptView(a: WebhookAttemptRow): WebhookAttempt {
   return {
@@ -52,6 +52,20 @@ async function runWithWebhook(env: Env, principal: Principal, id: string) {
   return run;
 }
 
+/** Pings and redeliveries a run may ask for per minute: enough to debug a receiver, too few to flood one. */
+export const MANUAL_DELIVERIES_PER_MINUTE = 5;
+
+/** Refuses (with when to retry) a ping or redelivery past the run's per-minute allowance. */
+async function requireManualAllowance(env: Env, runId: string, now = Date.now()): Promise<void> {
+  const recent = await manualDeliveriesSince(env.DB, runId, now - 60_000);
+  if (recent.length < MANUAL_DELIVERIES_PER_MINUTE) return;
+  const retryAfterS = Math.max(1, Math.ceil((recent[recent.length - MANUAL_DELIVERIES_PER_MINUTE]! + 60_000 - now) / 1000));
+  throw new DomainError("quota-exceeded", "quota-exceeded", `a run may have ${MANUAL_DELIVERIES_PER_MINUTE} pings and redeliveries per minute; retry in ${retryAfterS} s`, {
+    retryAfterS,
+    extra: { "violated-policies": ["webhook-manual"] },
+  });
+}
+
 /** The run's deliveries, newest first, after `before`. */
 export async function deliveriesPage(env: Env, principal: Principal, runId: string, before: { c: number; i: string } | null, limit: number) {
   await runWithWebhook(env, principal, runId);
@@ -68,11 +82,13 @@ export async function redeliverAs(env: Env, principal: Principal, runId: string,
   const original = await getDelivery(env.DB, deliveryId);
   if (!original || original.runId !== runId) throw notFound(`run ${runId} has no webhook delivery ${deliveryId}`);
   if (original.status === "pending") throw new DomainError("conflict", "delivery-pending", `delivery ${deliveryId} is still being attempted`);
+  await requireManualAllowance(env, runId);
   return deliveryView(await redeliver(env, original), []);
 }
 
 /** A webhook.ping to the run's webhook, delivered like any event. */
 export async function pingAs(env: Env, principal: Principal, runId: string): Promise<WebhookDelivery> {
   const run = await runWithWebhook(env, principal, runId);
+  await requireManualAllowance(env, runId);
   return deliveryView(await createPing(env, run), []);
 }

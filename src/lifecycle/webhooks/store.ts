@@ -1,6 +1,6 @@
 // D1 access for webhook deliveries. Every state change is a conditional UPDATE, so duplicated queue
 // messages, the sweeper and a redelivery can race without a delivery ever being sent twice at once.
-import { and, asc, desc, eq, inArray, lt, or } from "drizzle-orm";
+import { and, asc, desc, eq, gt, inArray, lt, or } from "drizzle-orm";
 import { database } from "../../db/database";
 import { webhookAttempts, webhookDeliveries, type WebhookAttemptRow, type WebhookDeliveryRow } from "../../db/schema";
 
@@ -173,6 +173,13 @@ export async function reclaimOverdue(d1: D1Database, now: number, marginMs: numb
       .bind(now, now - marginMs, limit),
   ]);
   return reclaimed?.results ?? [];
+}
+
+/** Creation times of the run's pings and redeliveries since `since`, oldest first. */
+export async function manualDeliveriesSince(d1: D1Database, runId: string, since: number): Promise<number[]> {
+  const d = webhookDeliveries;
+  const rows = await database(d1).select({ at: d.createdAt }).from(d).where(and(eq(d.runId, runId), eq(d.manual, 1), gt(d.createdAt, since))).orderBy(asc(d.createdAt)).all();
+  return rows.map((r) => r.at);
 }
 
 export async function countPendingDeliveries(d1: D1Database): Promise<number> {

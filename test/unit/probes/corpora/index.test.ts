@@ -1,0 +1,68 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  BUILTIN_CORPORA,
+  DEFAULT_CORPUS,
+  DOCUMENT_SEPARATOR,
+  loadBuiltinCorpus,
+} from "../../../../src/probes/corpora/index";
+import { fnv1a64Hex } from "../../../../src/probes/corpora/hash";
+import { SOTU_DOCUMENTS } from "../../../../src/probes/corpora/sotu-documents";
+import { MOBY_DICK_SECTIONS } from "../../../../src/probes/corpora/moby-dick-sections";
+import { TOKENIZER_NAMES, getTokenizer, loadTokenizers } from "../../../../src/probes/tokenizers/index";
+
+describe("built-in corpora", () => {
+  it("lists sotu (the default) and moby-dick", () => {
+    expect(DEFAULT_CORPUS).toBe("sotu");
+    expect(BUILTIN_CORPORA.map((corpus) => corpus.id)).toEqual(["sotu", "moby-dick"]);
+    for (const corpus of BUILTIN_CORPORA) expect(corpus.description.length).toBeGreaterThan(20);
+  });
+
+  it("version is 64-bit FNV-1a of the UTF-8 text", () => {
+    expect(fnv1a64Hex("")).toBe("cbf29ce484222325");
+    expect(fnv1a64Hex("a")).toBe("af63dc4c8601ec8c");
+    expect(fnv1a64Hex("foobar")).toBe("85944171f73967e8");
+    expect(fnv1a64Hex("héllo — ok")).toBe("f5631e70b74c70f0"); // computed with Python
+    const sotu = loadBuiltinCorpus("sotu");
+    expect(sotu.version).toMatch(/^[0-9a-f]{16}$/);
+    expect(sotu.version).toBe(fnv1a64Hex(sotu.text));
+    expect(loadBuiltinCorpus("sotu")).toBe(sotu); // cached
+    expect(loadBuiltinCorpus("moby-dick").version).not.toBe(sotu.version);
+  });
+
+  it("sotu: addresses in sorted file order joined by a blank line", () => {
+    const sotu = loadBuiltinCorpus("sotu");
+    const years = SOTU_DOCUMENTS.map((address) => address.year);
+    expect(years).toEqual([...years].sort((a, b) => a - b));
+    expect(SOTU_DOCUMENTS[0]!.name).toBe("George Washington");
+    expect(sotu.text.startsWith("Fellow-Citizens of the Senate")).toBe(true);
+    expect(sotu.text.split(DOCUMENT_SEPARATOR)).toHaveLength(SOTU_DOCUMENTS.length);
+  });
+
+  it("moby-dick: book order, chapters with their headings, no table of contents", () => {
+    const text = loadBuiltinCorpus("moby-dick").text;
+    expect(MOBY_DICK_SECTIONS).toHaveLength(138);
+    expect(text.startsWith("ETYMOLOGY.")).toBe(true);
+    expect(text).toContain("CHAPTER 1. Loomings.\n\nCall me Ishmael.");
+    expect(text.indexOf("CHAPTER 2. ")).toBeGreaterThan(text.indexOf("CHAPTER 1. "));
+    expect(text.indexOf("CHAPTER 135. ")).toBeLessThan(text.indexOf("Epilogue"));
+    expect(text).not.toContain("CONTENTS");
+  });
+
+  describe("long enough in every built-in tokenizer", () => {
+    beforeAll(() => loadTokenizers(), 60_000);
+
+    it.each(TOKENIZER_NAMES)("%s: sotu >= 260K tokens", (name) => {
+      const sotu = getTokenizer(name).encode(loadBuiltinCorpus("sotu").text).length;
+      console.log(`${name}: sotu ${sotu} tokens`);
+      expect(sotu).toBeGreaterThanOrEqual(260_000);
+    }, 60_000);
+
+    // Moby-Dick only in the byte-level BPEs, which pack the most text per token; the SentencePiece
+    // vocabularies need ~14% more tokens for it (llama2 327K, mistral 318K measured).
+    it.each(["cl100k_base", "o200k_base", "llama3"] as const)("%s: moby-dick >= 260K tokens", (name) => {
+      const moby = getTokenizer(name).encode(loadBuiltinCorpus("moby-dick").text).length;
+      console.log(`${name}: moby-dick ${moby} tokens`);
+      expect(moby).toBeGreaterThanOrEqual(260_000);
+    }, 60_000);
+  });
+});
