@@ -4,7 +4,7 @@
 // is measured by `npm run bench`, section `bookqa_service`.
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BOOKS, fixtureLines, type FixtureLine } from "../worker/bookqa-fixture";
+import { BOOKS, largeFixtureLines, lineStream } from "../worker/bookqa-fixture";
 import { allProbes, bearer, getJson, startService, waitForRun } from "./support";
 
 let service: Awaited<ReturnType<typeof startService>>;
@@ -17,34 +17,6 @@ afterAll(() => {
   service?.cleanup();
 });
 
-/** ~1 MB of filler per book, so prompts are cut to the window as InfiniteBench's ~190K-token books are. */
-const FILLER_SENTENCES = 18_000;
-/** The six questions repeated (with new ids): every line carries its whole book, as in InfiniteBench. */
-const REPEATS = 5;
-
-function generatedLines(): FixtureLine[] {
-  const base = fixtureLines("longbook_qa_eng", FILLER_SENTENCES);
-  return Array.from({ length: REPEATS }, (_, r) => base.map((line) => ({ ...line, id: r * base.length + line.id }))).flat();
-}
-
-/** Streams the file line by line (never whole in memory) and hashes what it sends. */
-function uploadStream(lines: FixtureLine[], hash: ReturnType<typeof createHash>, sent: { bytes: number }): ReadableStream<Uint8Array> {
-  let next = 0;
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    pull(controller) {
-      if (next >= lines.length) {
-        controller.close();
-        return;
-      }
-      const bytes = encoder.encode(JSON.stringify(lines[next++]) + "\n");
-      hash.update(bytes);
-      sent.bytes += bytes.length;
-      controller.enqueue(bytes);
-    },
-  });
-}
-
 async function submit(body: unknown): Promise<Record<string, any>> {
   const res = await fetch(`${service.url}/v1/runs`, { method: "POST", headers: { "content-type": "application/json", ...bearer(service.adminToken) }, body: JSON.stringify(body) });
   expect(res.status, await res.clone().text()).toBe(202);
@@ -55,13 +27,13 @@ const referenceModel = () => ({ name: "ref-128k", base_url: `${service.url}/refe
 
 describe("book QA end to end", () => {
   it("imports a streamed InfiniteBench file and evaluates it against extractive-128k", async () => {
-    const lines = generatedLines();
+    const lines = largeFixtureLines();
     const hash = createHash("sha256");
     const sent = { bytes: 0 };
     const res = await fetch(`${service.url}/v1/datasets?task=longbook_qa_eng&name=generated-en-qa`, {
       method: "POST",
       headers: { "content-type": "application/x-ndjson", ...bearer(service.adminToken) },
-      body: uploadStream(lines, hash, sent),
+      body: lineStream(lines, (bytes) => (hash.update(bytes), (sent.bytes += bytes.length))),
       duplex: "half",
     } as RequestInit);
     expect(res.status, await res.clone().text()).toBe(201);

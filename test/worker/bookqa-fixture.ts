@@ -150,3 +150,28 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
+
+/** ~1 MB of filler per book, so prompts are cut to the window as InfiniteBench's ~190K-token books are. */
+export const LARGE_FILLER_SENTENCES = 18_000;
+/** The six questions repeated (with new ids): every line carries its whole book, as in InfiniteBench. */
+export const LARGE_REPEATS = 5;
+
+/** The large generated En.QA file the end-to-end test imports (and `npm run bench` times). */
+export function largeFixtureLines(): FixtureLine[] {
+  const base = fixtureLines("longbook_qa_eng", LARGE_FILLER_SENTENCES);
+  return Array.from({ length: LARGE_REPEATS }, (_, r) => base.map((line) => ({ ...line, id: r * base.length + line.id }))).flat();
+}
+
+/** Streams JSON lines one by one (never the whole file in memory), handing each line's bytes to `onBytes`. */
+export function lineStream(lines: readonly FixtureLine[], onBytes: (bytes: Uint8Array) => void): ReadableStream<Uint8Array> {
+  let next = 0;
+  const encoder = new TextEncoder();
+  return new ReadableStream({
+    pull(controller) {
+      if (next >= lines.length) return controller.close();
+      const bytes = encoder.encode(JSON.stringify(lines[next++]) + "\n");
+      onBytes(bytes);
+      controller.enqueue(bytes);
+    },
+  });
+}

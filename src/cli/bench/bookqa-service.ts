@@ -4,46 +4,21 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 // The e2e test's generated books, so the figures are for the file that test imports.
-import { BOOKS, fixtureLines, type FixtureLine } from "../../../test/worker/bookqa-fixture";
+import { BOOKS, largeFixtureLines, lineStream } from "../../../test/worker/bookqa-fixture";
 import { authHeaders } from "../run-audit";
 import { submitAndWait, type BenchService } from "./client";
 import type { ServiceBench } from "./service";
 import { round } from "./stats";
 
-/** ~1 MB of filler per book, so prompts are cut to the window as InfiniteBench's ~190K-token books are. */
-const FILLER_SENTENCES = 18_000;
-/** The six questions repeated (with new ids): every line carries its whole book, as in InfiniteBench. */
-const REPEATS = 5;
-
-function generatedLines(): FixtureLine[] {
-  const base = fixtureLines("longbook_qa_eng", FILLER_SENTENCES);
-  return Array.from({ length: REPEATS }, (_, r) => base.map((line) => ({ ...line, id: r * base.length + line.id }))).flat();
-}
-
-/** Streams the file line by line (never whole in memory) and hashes what it sends, as the e2e test does. */
-function uploadStream(lines: FixtureLine[], hash: ReturnType<typeof createHash>, sent: { bytes: number }): ReadableStream<Uint8Array> {
-  let next = 0;
-  const encoder = new TextEncoder();
-  return new ReadableStream({
-    pull(controller) {
-      if (next >= lines.length) return controller.close();
-      const bytes = encoder.encode(JSON.stringify(lines[next++]) + "\n");
-      hash.update(bytes);
-      sent.bytes += bytes.length;
-      controller.enqueue(bytes);
-    },
-  });
-}
-
 async function importDataset(service: BenchService) {
-  const lines = generatedLines();
+  const lines = largeFixtureLines();
   const hash = createHash("sha256");
   const sent = { bytes: 0 };
   const started = performance.now();
   const res = await fetch(`${service.url}/v1/datasets?task=longbook_qa_eng&name=generated-en-qa`, {
     method: "POST",
     headers: { "content-type": "application/x-ndjson", ...authHeaders(service.token) },
-    body: uploadStream(lines, hash, sent),
+    body: lineStream(lines, (bytes) => (hash.update(bytes), (sent.bytes += bytes.length))),
     duplex: "half",
   } as RequestInit);
   const seconds = (performance.now() - started) / 1000;
