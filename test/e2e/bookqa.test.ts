@@ -40,7 +40,8 @@ describe("book QA end to end", () => {
     const dataset = (await res.json()) as Record<string, any>;
     expect(dataset).toMatchObject({ task: "longbook_qa_eng", questions: lines.length, books: BOOKS.length, bytes: sent.bytes, builtin: false });
     expect(dataset.revision).toBe(hash.digest("hex"));
-    const listed = await getJson(`${service.url}/v1/datasets`);
+    // Imported private (the default): listed to the account that imported it.
+    const listed = await getJson(`${service.url}/v1/datasets`, service.adminToken);
     expect(listed.data.map((d: { id: string }) => d.id)).toEqual(expect.arrayContaining(["moby-dick-qa", "moby-dick-mc", dataset.id]));
 
     const run = await submit({ model: referenceModel(), suites: [{ type: "bookqa", dataset: dataset.id, limit: 6 }] });

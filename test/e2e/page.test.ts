@@ -166,7 +166,15 @@ describe.skipIf(skipReason !== null)("pages in chromium", () => {
       await page.goto(`${service.url}/runs/${id}`);
       expect(await page.locator("[data-live]").getAttribute("data-live")).toBe("true");
       // Numbers move while the page is still the live one (no reload yet).
-      await page.waitForFunction(`Number(document.querySelector('[data-progress="done"]')?.textContent) > 0 && document.querySelector('[data-live="true"]') !== null`, undefined, { timeout: 120_000 });
+      // (A function, not a string: the page's Content-Security-Policy forbids evaluating strings.)
+      await page.waitForFunction(
+        () => {
+          const doc = (globalThis as unknown as { document: { querySelector(selector: string): { textContent: string | null } | null } }).document;
+          return Number(doc.querySelector('[data-progress="done"]')?.textContent) > 0 && doc.querySelector('[data-live="true"]') !== null;
+        },
+        undefined,
+        { timeout: 120_000 },
+      );
       await page.screenshot({ path: artifactPath("run-live.png"), fullPage: true });
       // The done event reloads the page, which then shows the finished run.
       await page.waitForSelector('[data-live="false"]', { timeout: 150_000 });
