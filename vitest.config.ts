@@ -2,10 +2,12 @@ import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-worker
 import { defineConfig } from "vitest/config";
 import { answerStubDoh, TEST_DNS_RESOLVER_URL } from "./test/dns-stub";
 
-// Three projects:
-// - unit:   pure probe science and helpers, plain Node (fast, no Cloudflare runtime).
-// - worker: the Worker inside workerd with real local D1 / Queues / Durable Objects.
-// - e2e:    Node tests that start the real local service (wrangler) and their own endpoints.
+// Three projects, run one after the other (sequence.groupOrder):
+// - unit:   pure probe science and helpers, plain Node (fast, no Cloudflare runtime); CPU-bound and
+//           independent, so its files run on every core.
+// - worker: the Worker inside workerd with real local D1 / Queues / Durable Objects; one file at a
+//           time, as some of its tests watch the consumer's pace.
+// - e2e:    Node tests that start the real local service (wrangler) and their own endpoints; one at a time.
 export default defineConfig({
   test: {
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
@@ -16,6 +18,8 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["test/unit/**/*.test.ts"],
+          sequence: { groupOrder: 0 },
+          maxWorkers: 2,
         },
       },
       {
@@ -47,6 +51,8 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
+          sequence: { groupOrder: 1 },
+          maxWorkers: 1,
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/apply-migrations.ts"],
         },
@@ -54,6 +60,7 @@ export default defineConfig({
       {
         test: {
           name: "e2e",
+          sequence: { groupOrder: 2 },
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
           testTimeout: 300_000,
