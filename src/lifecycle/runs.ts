@@ -17,7 +17,6 @@ import { needleHeatmap } from "../probes/suites/aggregate";
 import { EndpointBuildMissingError } from "../probes/suites/needle";
 import { managedRun, visibleRun } from "./access";
 import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
-import { storedModel } from "./run-model";
 import { getProbe, pageProbes, settledProbes } from "./store/probes";
 import { cancelRun, getRun, pageRuns, runProgress, type RunProgress } from "./store/runs";
 import { emitRunEventSafely } from "./webhooks/events";
