@@ -1,6 +1,7 @@
 // The DNS-aware SSRF guard: names that resolve inside are refused, any failure to resolve refuses,
 // and answers are cached for their TTL. The resolver is always a stub: global fetch throws here.
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { forbidNetwork } from "../no-network";
 import { DohResolver, type DnsLookup, type DnsResolver, type Fetcher, parseDohAnswer, sharedDohResolver } from "../../../src/security/dns";
 import { checkOutboundUrlResolved, guardedFetcher, outboundGuardOf, OutboundUrlRefusedError } from "../../../src/security/resolved";
 import { PRODUCTION_POLICY } from "../../../src/security/ssrf";
@@ -9,12 +10,7 @@ import { PUBLIC_V4, PUBLIC_V6, stubDohFetcher, TEST_DNS_RESOLVER_URL } from "../
 const PROD = PRODUCTION_POLICY;
 const DEV = { allowLoopback: true };
 
-beforeAll(() => {
-  vi.stubGlobal("fetch", () => {
-    throw new Error("network access in a unit test");
-  });
-});
-afterAll(() => vi.unstubAllGlobals());
+forbidNetwork();
 
 /** A resolver on the stub zone (test/dns-stub.ts) that counts the queries it sends. */
 function stubResolver(options: { now?: () => number; fetcher?: Fetcher } = {}) {

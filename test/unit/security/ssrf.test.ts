@@ -2,7 +2,8 @@
 // accidentally sends network traffic fails loudly instead of silently reaching a host.
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
+import { forbidNetwork } from "../no-network";
 import {
   FETCH_SAFETY,
   PRODUCTION_POLICY,
@@ -15,12 +16,7 @@ import {
 const PROD = PRODUCTION_POLICY;
 const DEV = { allowLoopback: true };
 
-beforeAll(() => {
-  vi.stubGlobal("fetch", () => {
-    throw new Error("network access in a unit test");
-  });
-});
-afterAll(() => vi.unstubAllGlobals());
+forbidNetwork();
 
 type Expect = "ok" | "no";
 // [url, production verdict, local-dev verdict (allowLoopback), optional fragment of the refusal reason]
