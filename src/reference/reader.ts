@@ -1,7 +1,7 @@
 // The extractive "reader" behind the reference models: lexical retrieval, no neural network.
-import { Bm25Index } from "./bm25";
+import { Bm25Index } from "../probes/lexical/bm25";
 import type { AnswerOption, ParsedPrompt } from "./prompt";
-import { splitSentences } from "./text";
+import { splitSentences } from "../probes/lexical/text";
 
 /** Said when no sentence of the visible context shares a content word with the question. */
 export const NO_ANSWER = "The document does not say.";

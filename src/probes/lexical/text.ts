@@ -1,4 +1,4 @@
-// Lexical text processing for the extractive reader: sentences and scoring terms.
+// Lexical text processing shared by the extractive reference reader and the needle-set validator: sentences and scoring terms.
 
 // Small English stop-word list: function words (and question words) that carry no topic.
 const STOP_WORDS = new Set(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { Bm25Index } from "../../../src/reference/bm25";
-import { scoringTerms, splitSentences, words } from "../../../src/reference/text";
+import { Bm25Index } from "../../../../src/probes/lexical/bm25";
+import { scoringTerms, splitSentences, words } from "../../../../src/probes/lexical/text";
 
 describe("splitSentences", () => {
   it("splits after .!? followed by whitespace and keeps the punctuation", () => {
