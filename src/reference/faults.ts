@@ -19,6 +19,7 @@
 //   cache=N        the simulated prefix cache holds N tokens (0: none; default CACHE_CAPACITY_TOKENS)
 // A kind given explicitly overrides its share of `faults`; the rates must sum to at most 1.
 import { MAX_LATENCY_MS } from "./latency";
+import { fnv1a, mulberry32 } from "../probes/random";
 
 export const FAULT_KINDS = ["429", "5xx", "malformed", "truncated", "hang"] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -221,24 +222,4 @@ function errorJson(status: number, message: string, code: string | null, headers
     status,
     headers: { "content-type": "application/json", ...headers },
   });
-}
-
-function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -8,6 +8,8 @@
 // Intervals resample probes with replacement within each length (a stratified bootstrap), with a
 // fixed seed so the same probes always give the same interval.
 
+import { mulberry32 } from "../random";
+
 export interface LengthSample {
   contextLength: number;
   /** The probe's `contains` score, 0–1. */
@@ -36,18 +38,6 @@ export interface EffectiveLengthOptions {
   absoluteThreshold?: number;
   resamples?: number;
   seed?: number;
-}
-
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    // mulberry32: small, fast and good enough for resampling
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function groupByLength(samples: LengthSample[]): Map<number, number[]> {
@@ -94,7 +84,7 @@ export function effectiveContextLength(samples: LengthSample[], options: Effecti
   const resamples = options.resamples ?? 1000;
   const definition = options.absoluteThreshold === undefined ? "relative" : "absolute";
   if (!lengths.length) return { length: null, low: null, high: null, threshold, definition, resamples: 0 };
-  const random = rng(options.seed ?? 20240215);
+  const random = mulberry32(options.seed ?? 20240215);
   const found: number[] = [];
   for (let r = 0; r < resamples; r++) {
     // The relative threshold is recomputed in every resample: the base mean is uncertain too.
@@ -107,7 +97,7 @@ export function effectiveContextLength(samples: LengthSample[], options: Effecti
 
 /** Mean per length with a 95 % bootstrap interval (0–1). */
 export function lengthIntervals(samples: LengthSample[], resamples = 1000, seed = 20240215): Record<string, Interval> {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const out: Record<string, Interval> = {};
   for (const [contextLength, scores] of groupByLength(samples)) {
     const boot: number[] = [];
@@ -116,4 +106,36 @@ export function lengthIntervals(samples: LengthSample[], resamples = 1000, seed 
     out[String(contextLength)] = { mean: mean(scores), low: percentile(boot, 0.025), high: percentile(boot, 0.975) };
   }
   return out;
+}
+
+export interface EffectiveLengthGap {
+  /** a's effective length minus b's, in tokens; null when a passes no length. */
+  length: number | null;
+  low: number | null;
+  high: number | null;
+  definition: "relative" | "absolute";
+  resamples: number;
+}
+
+/**
+ * How much longer a's effective length is than b's (the non-literal suite's "literal gap"): b
+ * passing no length counts as 0. The interval resamples both sample sets in every round, so it
+ * carries the uncertainty of each effective length and of their base means.
+ */
+export function effectiveLengthGap(a: LengthSample[], b: LengthSample[], options: EffectiveLengthOptions = {}): EffectiveLengthGap {
+  const definition = options.absoluteThreshold === undefined ? "relative" : "absolute";
+  const [groupsA, groupsB] = [groupByLength(a), groupByLength(b)];
+  const lengthOf = (groups: Map<number, number[]>, means: number[]) => effectiveFromMeans([...groups.keys()], means, options).length;
+  const base = lengthOf(groupsA, [...groupsA.values()].map(mean));
+  if (base === null || !groupsB.size) return { length: null, low: null, high: null, definition, resamples: 0 };
+  const length = base - (lengthOf(groupsB, [...groupsB.values()].map(mean)) ?? 0);
+  const resamples = options.resamples ?? 1000;
+  const random = mulberry32(options.seed ?? 20240215);
+  const found: number[] = [];
+  for (let r = 0; r < resamples; r++) {
+    const fromA = lengthOf(groupsA, resampledMeans([...groupsA.values()], random)) ?? 0;
+    found.push(fromA - (lengthOf(groupsB, resampledMeans([...groupsB.values()], random)) ?? 0));
+  }
+  found.sort((x, y) => x - y);
+  return { length, low: percentile(found, 0.025), high: percentile(found, 0.975), definition, resamples };
 }

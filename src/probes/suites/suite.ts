@@ -6,6 +6,8 @@ import type { z } from "zod";
 import type { BoundaryStore } from "../needle/boundary-cache";
 import type { EndpointBuild } from "../needle/endpoint-build";
 import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores } from "../types";
+import type { NonliteralProbeFacts } from "../nonliteral/facts";
+import type { NonliteralFigures } from "../nonliteral/figures";
 import type { LoadedBookQaDataset } from "./bookqa-datasets";
 import type { EffectiveLength, Interval } from "./effective-length";
 
@@ -48,6 +50,8 @@ export interface BuiltProbe {
   /** Tokens the whole prompt has in the suite's tokenizer, template included. */
   expectedPromptTokens: number;
   maxTokens: number;
+  /** What the probe holds, stored with it for audits (non-literal: pair, character, positions). */
+  facts?: NonliteralProbeFacts;
 }
 
 /** A probe as the aggregates see it once it has settled (or not yet). */
@@ -56,6 +60,8 @@ export interface SettledProbe {
   status: "pending" | "scored" | "unscorable" | "failed" | "cancelled";
   contextLength: number | null;
   depthPercent: number | null;
+  /** Dataset suites: the item's position; non-literal: kind index × pairs + repetition. */
+  item: number | null;
   scores: ProbeScores | null;
 }
 
@@ -90,6 +96,8 @@ export interface SuiteAggregate {
   no_context?: boolean;
   /** Book QA: question ids in probe order (a probe's item indexes this list). */
   question_ids?: string[];
+  /** Non-literal: per-kind figures, the pooled non-literal headline and the literal gap. */
+  nonliteral?: NonliteralFigures;
 }
 
 export interface SuiteDefinition<Spec, Recipe extends { type: string; index: number; tokenizer: string }> {
