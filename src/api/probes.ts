@@ -69,13 +69,15 @@ probesApi.openapi(probePromptRoute, async (c) => {
 const heatmapRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/heatmap",
-  summary: "Needle heatmap: rows are depths, columns lengths",
+  summary: "Heatmap of a needle or non-literal suite: rows are depths, columns lengths",
   security: TOKEN_OPTIONAL,
   request: {
     params: RunIdParam,
     query: z.object({
-      metric: z.string().max(32).default("paper").openapi({ description: "paper, rouge1 or contains." }),
-      suite: z.coerce.number().int().min(0).optional().openapi({ description: "Suite index; default the first needle suite." }),
+      metric: z.string().max(32).optional().openapi({
+        description: "Needle: paper (default), rouge1 or contains. Non-literal: nonliteral (default), literal, one_hop, two_hop, contains or distracted — a cell is the mean of its probes that have the metric.",
+      }),
+      suite: z.coerce.number().int().min(0).optional().openapi({ description: "Suite index; default the first needle suite, else the first non-literal one." }),
     }),
   },
   responses: {

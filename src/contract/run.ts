@@ -2,6 +2,8 @@
 // a dry run's plan, a probe, a probe's rebuilt prompt, the needle heatmap. The domain builds these
 // (src/lifecycle/views.ts); the API and the pages show them.
 import { z } from "zod";
+import { NonliteralFigures } from "../probes/nonliteral/figures";
+import { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import { PublicModel } from "./model";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).meta({ id: "RunStatus" });
@@ -55,6 +57,7 @@ export const SuiteResult = z
     question_ids: z.array(z.string()).optional().meta({
       description: "Book QA: the questions asked, in probe order; a probe's depth_percent is its position in this list.",
     }),
+    nonliteral: NonliteralFigures.optional().meta({ description: "Non-literal: per-kind figures, one_hop and two_hop pooled (the headline) and the literal gap." }),
   })
   .meta({ id: "SuiteResult" });
 
@@ -155,7 +158,7 @@ export const Probe = z
     suite_type: z.string(),
     context_length: z.int().nullable(),
     depth_percent: z.int().nullable(),
-    item: z.int().nullable().meta({ description: "Book QA: the question's position in the suite's question_ids." }),
+    item: z.int().nullable().meta({ description: "Book QA: the question's position in the suite's question_ids. Non-literal: kind index × pairs + repetition (the kind is in `facts`)." }),
     status: ProbeStatus,
     attempts: z.int(),
     constructed_tokens: z.int().nullable().meta({ description: "Tokens of haystack + needle as built, in the run's tokenizer." }),
@@ -173,6 +176,7 @@ export const Probe = z
     response: z.string().nullable(),
     scores: z.record(z.string(), z.number()).nullable(),
     prompt_sha256: z.string().nullable().meta({ description: "SHA-256 of the exact prompt (or JSON.stringify(messages))." }),
+    facts: NonliteralProbeFacts.nullable().meta({ description: "Non-literal probes, once built: the pair, character, needle and distractors the prompt held, and their positions." }),
     error: z.string().nullable(),
   })
   .meta({ id: "Probe" });
@@ -198,6 +202,10 @@ export const Heatmap = z
     context_lengths: z.array(z.int()),
     depth_percents: z.array(z.int()),
     scores: z.array(z.array(z.number().nullable())).meta({ description: "Rows are depths, columns lengths; 0–1." }),
+    counts: z.array(z.array(z.int())).meta({ description: "Scored probes per cell (the non-literal suite holds kinds × pairs per cell)." }),
+    intervals: z
+      .array(z.array(z.object({ low: z.number(), high: z.number() }).nullable()))
+      .meta({ description: "95 % Wilson score interval per cell, 0–1, where the cell's scores are all 0 or 1 (contains, the non-literal kinds); null for graded metrics and empty cells." }),
   })
   .meta({ id: "Heatmap" });
 

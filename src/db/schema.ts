@@ -5,6 +5,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import type { PublicModel } from "../contract/model";
 import type { Regression } from "../contract/run";
 import type { EndpointBuild } from "../probes/needle/endpoint-build";
+import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
 import type { SuiteRecipe } from "../probes/suites";
 import type { SuiteAggregate } from "../probes/suites/suite";
@@ -134,6 +135,8 @@ export const probes = sqliteTable(
     settledAt: integer("settled_at"),
     /** 1 when the endpoint reported usage numbers that cannot be true (negative, fractional, absurdly large): they were dropped. */
     usageDropped: integer("usage_dropped").notNull().default(0),
+    /** Non-literal: the pair, character and distractors the prompt held, and where (see NonliteralProbeFacts). */
+    facts: text("facts_json", { mode: "json" }).$type<NonliteralProbeFacts>(),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.idx] }),

@@ -13,7 +13,7 @@ import type { ProbeRow, RunRow } from "../db/schema";
 import type { SuiteAggregate } from "../probes/suites/suite";
 import { promptSha256 } from "../probes/prompt-hash";
 import { SUITES, suiteOf, type BuiltProbe } from "../probes/suites";
-import { needleHeatmap } from "../probes/suites/aggregate";
+import { gridHeatmap, isGridRecipe } from "../probes/suites/aggregate";
 import { EndpointBuildMissingError } from "../probes/suites/needle";
 import { managedRun, visibleRun } from "./access";
 import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
@@ -113,23 +113,27 @@ export async function probePrompt(env: Env, viewer: Principal | null, id: string
   return { run_id: id, idx, api: built.prompt.api, ...text, prompt_sha256: await promptSha256(built.prompt), constructed_tokens: built.constructedTokens, max_tokens: built.maxTokens };
 }
 
-/** The needle heatmap of a suite (default: the run's first needle suite) on one metric. */
-export async function runHeatmap(env: Env, viewer: Principal | null, id: string, metric: string, suite?: number): Promise<Heatmap> {
+/**
+ * The heatmap of a grid suite (default: the run's first needle suite, else its first non-literal
+ * one) on one metric (default the suite's headline metric).
+ */
+export async function runHeatmap(env: Env, viewer: Principal | null, id: string, asked: string | undefined, suite?: number): Promise<Heatmap> {
   const run = await visibleRun(env, viewer, id);
-  const needles = run.suites.filter((r) => r.type === "needle");
-  const recipe = suite === undefined ? needles[0] : needles.find((r) => r.index === suite);
+  const grids = run.suites.filter(isGridRecipe).sort((a, b) => Number(b.type === "needle") - Number(a.type === "needle") || a.index - b.index);
+  const recipe = suite === undefined ? grids[0] : grids.find((r) => r.index === suite);
   if (!recipe) {
-    throw new DomainError("invalid", "validation-failed", "this run has no needle suite" + (suite === undefined ? "" : ` at index ${suite}`), {
-      fields: [{ pointer: "/suite", detail: "no needle suite here", in: "query" }],
+    throw new DomainError("invalid", "validation-failed", "this run has no needle or non-literal suite" + (suite === undefined ? "" : ` at index ${suite}`), {
+      fields: [{ pointer: "/suite", detail: "no needle or non-literal suite here", in: "query" }],
     });
   }
-  const metrics = SUITES.needle.metrics;
+  const metrics = SUITES[recipe.type].metrics;
+  const metric = asked ?? metrics[0]!;
   if (!metrics.includes(metric)) {
     throw new DomainError("invalid", "validation-failed", `unknown metric "${metric}"; use one of ${metrics.join(", ")}`, {
       fields: [{ pointer: "/metric", detail: `one of ${metrics.join(", ")}`, in: "query" }],
     });
   }
-  return { run_id: id, suite: recipe.index, metric, ...needleHeatmap(recipe, await settledProbes(env.DB, id), metric) };
+  return { run_id: id, suite: recipe.index, metric, ...gridHeatmap(recipe, await settledProbes(env.DB, id), metric) };
 }
 
 /** Stops a queued or running run: its pending probes are cancelled and no further calls are made. */

@@ -95,6 +95,7 @@ export function probeView(row: ProbeRow): Probe {
     response: row.response,
     scores: row.scores,
     prompt_sha256: row.promptSha256,
+    facts: row.facts ?? null,
     error: row.error,
   };
 }

@@ -6,6 +6,7 @@ import { database, type Db } from "../../db/database";
 import { probes, runs, type RunRow } from "../../db/schema";
 import type { ProbePoint } from "../../probes/suites";
 import type { ProbeScores } from "../../probes/types";
+import type { NonliteralProbeFacts } from "../../probes/nonliteral/facts";
 import { POINT_COLUMNS } from "./probes";
 
 /** A probe whose attempt has begun: its cell and its attempts so far (this one included). */
@@ -112,6 +113,8 @@ export interface Settlement {
   response?: string | null;
   scores?: ProbeScores | null;
   promptSha256?: string | null;
+  /** What the prompt held (non-literal suites), stored for audits. */
+  facts?: NonliteralProbeFacts | null;
   error?: string | null;
 }
 
@@ -161,6 +164,7 @@ function settleStatement(db: Db, runId: string, idx: number, s: Settlement, now:
       response: s.response == null ? null : s.response.slice(0, MAX_STORED_RESPONSE_CHARS),
       scores: s.scores ?? null,
       promptSha256: keep(s.promptSha256, probes.promptSha256),
+      facts: s.facts ?? null,
       error: s.error ?? null,
       settledAt: now,
       leaseUntil: null,

@@ -27,7 +27,7 @@ export async function listProbes(d1: D1Database, runId: string): Promise<ProbeRo
 /** What the aggregates need of a run's probes: their cells, statuses and scores — not their responses. */
 export async function settledProbes(d1: D1Database, runId: string): Promise<SettledProbe[]> {
   return database(d1)
-    .select({ suiteIndex: probes.suiteIndex, status: probes.status, contextLength: probes.contextLength, depthPercent: probes.depthPercent, scores: probes.scores })
+    .select({ suiteIndex: probes.suiteIndex, status: probes.status, contextLength: probes.contextLength, depthPercent: probes.depthPercent, item: probes.item, scores: probes.scores })
     .from(probes)
     .where(eq(probes.runId, runId))
     .orderBy(asc(probes.idx))
