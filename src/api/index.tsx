@@ -10,6 +10,7 @@ import { datasetsApi } from "./datasets";
 import { DocsPage } from "./docs";
 import { leaderboardApi } from "./leaderboard";
 import { limitsApi } from "./limits";
+import { needleSetsApi } from "./needle-sets";
 import { probesApi } from "./probes";
 import { runsApi } from "./runs";
 import { ProblemSchema } from "./schemas";
@@ -20,7 +21,7 @@ export const OPENAPI_INFO = {
   title: "ctxprobe",
   version: "0.1.0",
   description:
-    "Long-context evaluation as a service: Needle-in-a-Haystack grids and long-book QA, run against your checkpoint's " +
+    "Long-context evaluation as a service: Needle-in-a-Haystack grids, needles a keyword search cannot find (non-literal) and long-book QA, run against your checkpoint's " +
     "OpenAI-compatible endpoint, following Fu et al. 2024, Data Engineering for Scaling Language Models to 128K Context.",
 };
 
@@ -32,7 +33,7 @@ export function mountApi(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "An API token (`ctp_…`) from POST /v1/accounts, or the admin token (the ADMIN_TOKEN secret).",
   });
-  for (const routes of [accountsApi, runsApi, probesApi, leaderboardApi, corporaApi, seriesApi, datasetsApi, webhooksApi, limitsApi]) app.route("/", routes);
+  for (const routes of [accountsApi, runsApi, probesApi, leaderboardApi, corporaApi, seriesApi, datasetsApi, needleSetsApi, webhooksApi, limitsApi]) app.route("/", routes);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   app.get("/docs", (c) => c.html(<DocsPage doc={app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never} />));
 }

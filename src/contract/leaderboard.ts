@@ -17,6 +17,11 @@ export const LeaderboardRow = z
     suites: z.record(z.string(), ScoreMap).meta({ description: "Suite type → metric means (first suite of each type)." }),
     effective_context_length: z.int().nullable().meta({ description: "Of the first needle suite; see SuiteResult.effective_context_length." }),
     effective_context_length_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
+    nonliteral_effective_context_length: z.int().nullable().meta({
+      description: "Of the first non-literal suite: one_hop and two_hop pooled, relative 85 % rule (see SuiteResult.nonliteral). Its score is suites.nonliteral.nonliteral.",
+    }),
+    literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length, in tokens (relative rule)." }),
+    literal_gap_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
     finished_at: z.string().nullable(),
   })
   .meta({ id: "LeaderboardRow" });

@@ -9,7 +9,9 @@ export const SeriesPoint = z
     tokens_trained: z.int().nullable(),
     finished_at: z.string().nullable(),
     scores: z.record(z.string(), z.number()).meta({ description: "suite.metric → score (0–100)." }),
-    effective_context_length: z.int().nullable(),
+    effective_context_length: z.int().nullable().meta({ description: "Of the first needle suite." }),
+    nonliteral_effective_context_length: z.int().nullable().meta({ description: "Of the first non-literal suite (one_hop and two_hop pooled, relative rule)." }),
+    literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length in tokens; a gap closing over training means the model learns to read, not only to match." }),
     regression: z.boolean().meta({ description: "Flagged against the previous step when it finished." }),
   })
   .meta({ id: "SeriesPoint" });

@@ -24,7 +24,12 @@ export const RunEventPayload = z
           type: z.string(),
           dataset: z.string().optional(),
           scores: z.record(z.string(), z.number().nullable()),
-          effective_context_length: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }).optional(),
+          effective_context_length: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }).optional().meta({
+            description: "Needle: of the grid; non-literal: of one_hop and two_hop pooled (relative rule).",
+          }),
+          literal_gap: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }).nullable().optional().meta({
+            description: "Non-literal: literal minus non-literal effective length in tokens, with its 95 % interval (relative rule).",
+          }),
         }),
       ),
       effective_context_length: z

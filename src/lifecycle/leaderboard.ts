@@ -25,6 +25,8 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
     for (const s of suites) byType[s.type] ??= s.scores;
     const needle = suites.find((s) => s.type === "needle");
     const effective = needle?.effective_context_length;
+    const nonliteral = suites.find((s) => s.type === "nonliteral")?.nonliteral;
+    const gap = nonliteral?.literal_gap?.relative;
     const row: LeaderboardRow = {
       run_id: run.id,
       model: storedModel(run),
@@ -37,6 +39,9 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
       suites: byType,
       effective_context_length: effective?.length ?? null,
       effective_context_length_interval: effective ? [effective.low, effective.high] : null,
+      nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
+      literal_gap: gap?.length ?? null,
+      literal_gap_interval: gap ? [gap.low, gap.high] : null,
       finished_at: iso(run.finishedAt),
     };
     return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens };
@@ -60,6 +65,9 @@ export function reportedRows(): LeaderboardRow[] {
     },
     effective_context_length: null,
     effective_context_length_interval: null,
+    nonliteral_effective_context_length: null,
+    literal_gap: null,
+    literal_gap_interval: null,
     finished_at: null,
   }));
 }
@@ -76,11 +84,27 @@ export function orderBy<T>(items: T[], value: (item: T) => SortValue, dir: "asc"
   return [...items].sort((a, b) => compare(value(a), value(b)) || (tieBreak?.(a, b) ?? 0));
 }
 
-export const LEADERBOARD_SORT_KEYS = ["needle.paper", "needle.contains", "needle.rouge1", "bookqa.infinitebench", "bookqa.paper_recall", "effective_context_length", "tokens_processed", "finished_at"] as const;
+export const LEADERBOARD_SORT_KEYS = [
+  "needle.paper",
+  "needle.contains",
+  "needle.rouge1",
+  "bookqa.infinitebench",
+  "bookqa.paper_recall",
+  "nonliteral.nonliteral",
+  "nonliteral.literal",
+  "nonliteral.distracted",
+  "effective_context_length",
+  "nonliteral_effective_context_length",
+  "literal_gap",
+  "tokens_processed",
+  "finished_at",
+] as const;
 export type LeaderboardSortKey = (typeof LEADERBOARD_SORT_KEYS)[number];
 
 export function rowValue(row: LeaderboardRow, key: LeaderboardSortKey): SortValue {
   if (key === "effective_context_length") return row.effective_context_length;
+  if (key === "nonliteral_effective_context_length") return row.nonliteral_effective_context_length;
+  if (key === "literal_gap") return row.literal_gap;
   if (key === "tokens_processed") return row.tokens_processed;
   if (key === "finished_at") return row.finished_at;
   const [suite, metric] = key.split(".") as [string, string];
@@ -91,7 +115,7 @@ export interface LeaderboardQuery {
   limit: number;
   sort: LeaderboardSortKey;
   dir: "asc" | "desc";
-  suite?: "needle" | "bookqa";
+  suite?: "needle" | "bookqa" | "nonliteral";
   series?: string;
   reference?: "only" | "hide";
   min_length?: number;

@@ -11,7 +11,7 @@ import { iso } from "../common/time";
 import { previousSeriesRun, seriesRuns } from "./store/runs";
 
 /** The metrics a series is compared on, as suite.metric. */
-export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall"] as const;
+export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall", "nonliteral.nonliteral", "nonliteral.literal"] as const;
 
 /** suite.metric → score of the first suite of each type. */
 export function trendScores(results: SuiteAggregate[]): Record<string, number> {
@@ -45,6 +45,7 @@ export async function regressionFor(env: Env, run: RunRow, results: SuiteAggrega
 export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[]> {
   return (await seriesRuns(env.DB, name)).map((run) => {
     const suites = run.results ?? [];
+    const nonliteral = suites.find((s) => s.type === "nonliteral")?.nonliteral;
     return {
       run_id: run.id,
       model_name: run.modelName,
@@ -53,6 +54,8 @@ export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[
       finished_at: iso(run.finishedAt),
       scores: trendScores(suites),
       effective_context_length: suites.find((s) => s.type === "needle")?.effective_context_length?.length ?? null,
+      nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
+      literal_gap: nonliteral?.literal_gap?.relative.length ?? null,
       regression: run.regression?.flagged ?? false,
     };
   });

@@ -3,6 +3,7 @@
 // every attempt and redelivery sends and signs.
 import { iso } from "../../common/time";
 import type { RunRow } from "../../db/schema";
+import type { NonliteralFigures } from "../../probes/nonliteral/figures";
 import type { SuiteAggregate } from "../../probes/suites/aggregate";
 import type { PingEventPayload, RunEventPayload } from "../../contract/webhooks";
 
@@ -34,6 +35,11 @@ export function runLinks(origin: string, runId: string) {
 }
 
 
+function gapOf(figures: NonliteralFigures) {
+  const gap = figures.literal_gap?.relative;
+  return gap ? { length: gap.length, low: gap.low, high: gap.high } : null;
+}
+
 export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAggregate[], origin: string): RunEventPayload {
   const needle = suites.find((s) => s.type === "needle" && s.effective_context_length);
   const ecl = needle?.effective_context_length;
@@ -59,6 +65,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
         ...(s.effective_context_length
           ? { effective_context_length: { length: s.effective_context_length.length, low: s.effective_context_length.low, high: s.effective_context_length.high } }
           : {}),
+        ...(s.nonliteral ? { literal_gap: gapOf(s.nonliteral) } : {}),
       })),
       effective_context_length: ecl ? { length: ecl.length, low: ecl.low, high: ecl.high, suite: needle!.index } : null,
       regression: run.regression,

@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import type { RunRow } from "../../../../src/db/schema";
+import { runEventPayload } from "../../../../src/lifecycle/webhooks/payload";
+import type { SuiteAggregate } from "../../../../src/probes/suites/suite";
+
+const run = {
+  id: "run_1",
+  status: "succeeded",
+  modelName: "m",
+  reference: 0,
+  public: 1,
+  series: null,
+  step: null,
+  tokensTrained: null,
+  total: 2,
+  done: 2,
+  failed: 0,
+  unscorable: 0,
+  tokenMismatches: 0,
+  regression: null,
+  error: null,
+  createdAt: 0,
+  finishedAt: 1000,
+  lastProgressAt: 1000,
+} as unknown as RunRow;
+
+const gap = { length: 15000, low: 12000, high: 16000, definition: "relative" as const, resamples: 1000 };
+const nonliteral: SuiteAggregate = {
+  index: 1,
+  type: "nonliteral",
+  tokenizer: "cl100k_base",
+  probes: 2,
+  scored: 2,
+  unscorable: 0,
+  failed: 0,
+  scores: { nonliteral: 0, literal: 100 },
+  effective_context_length: { length: null, low: null, high: null, threshold: 0, definition: "relative", resamples: 0, metric: "contains" },
+  nonliteral: { kinds: ["literal", "one_hop"], distractors: 1, haystack_order: "coherent", by_kind: {}, pooled: null, literal_gap: { relative: gap, absolute: { ...gap, definition: "absolute" } } },
+};
+
+describe("run event payload", () => {
+  it("carries a non-literal suite's scores and literal gap, and no gap for other suites", () => {
+    const needle: SuiteAggregate = { index: 0, type: "needle", tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, scores: { paper: 91.67 } };
+    const payload = runEventPayload("run.succeeded", run, [needle, nonliteral], "https://ctxprobe.example");
+    expect(payload.data.suites[1]).toMatchObject({ type: "nonliteral", scores: { nonliteral: 0, literal: 100 }, literal_gap: { length: 15000, low: 12000, high: 16000 } });
+    expect(payload.data.suites[0]).not.toHaveProperty("literal_gap");
+    expect(payload.data.effective_context_length).toBeNull();
+  });
+});
