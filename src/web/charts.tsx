@@ -21,12 +21,22 @@ export interface LineChartProps {
   xScale: "log2" | "linear";
   /** Optional dashed marker, e.g. the training length. */
   marker?: { x: number; label: string };
+  /** The y axis when it is not a 0–100 score (e.g. a length in tokens). */
+  yAxis?: YAxis;
 }
+
+export interface YAxis {
+  max: number;
+  title: string;
+  format: (y: number | null) => string;
+}
+
+const SCORE_AXIS: YAxis = { max: 100, title: "Score (0–100)", format: formatScore };
 
 const W = 380;
 const H = 210;
 const M = { left: 40, right: 24, top: 14, bottom: 38 };
-const Y_TICKS = [0, 25, 50, 75, 100];
+const Y_TICK_FRACTIONS = [0, 0.25, 0.5, 0.75, 1];
 
 /** Splits points into runs of consecutive scored points, so gaps show as gaps. */
 function segments(points: { px: number; py: number | null }[]) {
@@ -38,14 +48,14 @@ function segments(points: { px: number; py: number | null }[]) {
   return out.filter((s) => s.length > 0);
 }
 
-export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker }) => {
+export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS }) => {
   const f = xScale === "log2" ? (x: number) => Math.log2(Math.max(x, 1)) : (x: number) => x;
   const xs = points.map((p) => f(p.x));
   const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
   const plotW = W - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const px = (x: number) => M.left + (hi === lo ? plotW / 2 : ((f(x) - lo) / (hi - lo)) * plotW);
-  const py = (y: number) => M.top + plotH - (y / 100) * plotH;
+  const py = (y: number) => M.top + plotH - (Math.min(y, yAxis.max) / yAxis.max) * plotH;
   const every = Math.ceil(points.length / 8); // thin the x labels so they never overlap
   const placed = points.map((p) => ({ ...p, px: px(p.x), py: p.y === null ? null : py(p.y) }));
   const markerX = marker && marker.x >= points[0]!.x && marker.x <= points.at(-1)!.x ? px(marker.x) : null;
@@ -54,11 +64,11 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`} id={id}>
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{desc}</desc>
-        {Y_TICKS.map((t) => (
+        {Y_TICK_FRACTIONS.map((fraction) => (
           <g>
-            <line x1={M.left} x2={W - M.right} y1={py(t)} y2={py(t)} stroke={t === 0 ? "#9aa3b2" : "#e3e6ec"} />
-            <text x={M.left - 6} y={py(t) + 4} text-anchor="end" font-size="11">
-              {t}
+            <line x1={M.left} x2={W - M.right} y1={py(fraction * yAxis.max)} y2={py(fraction * yAxis.max)} stroke={fraction === 0 ? "#9aa3b2" : "#e3e6ec"} />
+            <text x={M.left - 6} y={py(fraction * yAxis.max) + 4} text-anchor="end" font-size="11">
+              {yAxis === SCORE_AXIS ? fraction * 100 : yAxis.format(fraction * yAxis.max)}
             </text>
           </g>
         ))}
@@ -77,7 +87,7 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
           <g>
             {p.py !== null ? (
               <circle cx={p.px} cy={p.py} r="3.5" fill="#2450b2">
-                <title>{`${p.label}: ${formatScore(p.y)}`}</title>
+                <title>{`${p.label}: ${yAxis.format(p.y)}`}</title>
               </circle>
             ) : null}
             {i % every === 0 || i === placed.length - 1 ? (
@@ -99,7 +109,7 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
             <tr>
               <th scope="col">{xTitle}</th>
               <th scope="col" class="num">
-                Score (0–100)
+                {yAxis.title}
               </th>
             </tr>
           </thead>
@@ -107,7 +117,7 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
             {points.map((p) => (
               <tr>
                 <th scope="row">{p.label}</th>
-                <td class="num">{formatScore(p.y)}</td>
+                <td class="num">{yAxis.format(p.y)}</td>
               </tr>
             ))}
           </tbody>

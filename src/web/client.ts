@@ -40,12 +40,12 @@ if (root) {
 
   // Probe details.
   let ticket = 0;
-  function excerpt(text) {
+  function excerpt(text, needle) {
     const parts = [];
-    const start = text.indexOf(NEEDLE_START);
+    const start = text.indexOf(needle);
     if (start >= 0) {
       const stop = text.indexOf(".", start);
-      const end = stop < 0 ? start + NEEDLE_START.length : stop + 1;
+      const end = stop < 0 ? start + needle.length : stop + 1;
       parts.push(h("p", {}, "Around the needle (character " + start + " of " + text.length + "):"));
       const from = Math.max(0, start - CONTEXT_CHARS), to = Math.min(text.length, end + CONTEXT_CHARS);
       parts.push(h("pre", { "class": "needle-excerpt" }, (from > 0 ? "…" : "") + text.slice(from, start), h("mark", {}, text.slice(start, end)), text.slice(end, to) + (to < text.length ? "…" : "")));
@@ -63,6 +63,10 @@ if (root) {
       ["Tokens", "constructed " + orDash(p.constructed_tokens) + ", prompt " + orDash(p.prompt_tokens) + ", completion " + orDash(p.completion_tokens)],
       ["Latency", p.latency_ms === null ? "—" : p.latency_ms + " ms"], ["Attempts", p.attempts], ["Finish reason", orDash(p.finish_reason)],
     ];
+    if (p.facts) {
+      rows.push(["Needle", p.facts.kind + " pair " + p.facts.pair_id + ": " + p.facts.needle], ["Question", p.facts.question]);
+      rows.push(["Distractors", p.facts.distractors.length ? p.facts.distractors.map((d) => d.entity + " at " + d.depth_percent + " %").join(", ") : "none"]);
+    }
     if (p.error) rows.push(["Error", p.error]);
     const dl = h("dl", {});
     for (const [k, v] of rows) dl.append(h("dt", {}, k), h("dd", {}, v));
@@ -85,11 +89,13 @@ if (root) {
       detailsBox, h("h4", {}, "Prompt excerpt"), promptBox,
       h("p", {}, h("a", { href: "/runs/" + runPath + "/probes/" + idx }, "Open the probe page")),
     );
-    getJson(api).then((p) => { if (mine === ticket) detailsBox.replaceChildren(...probeDetails(p)); })
+    const probe = getJson(api);
+    probe.then((p) => { if (mine === ticket) detailsBox.replaceChildren(...probeDetails(p)); })
       .catch((e) => { if (mine === ticket) detailsBox.replaceChildren(h("p", { "class": "error" }, String(e.message))); });
-    getJson(api + "/prompt").then((pr) => {
+    Promise.all([getJson(api + "/prompt"), probe.catch(() => null)]).then(([pr, p]) => {
       const text = pr.prompt !== undefined ? pr.prompt : (pr.messages || []).map((m) => "[" + m.role + "]\n" + m.content).join("\n\n");
-      if (mine === ticket) promptBox.replaceChildren(...excerpt(text));
+      // A non-literal probe's needle is in its facts; a needle probe's is the paper's.
+      if (mine === ticket) promptBox.replaceChildren(...excerpt(text, p && p.facts ? p.facts.needle : NEEDLE_START));
     }).catch((e) => { if (mine === ticket) promptBox.replaceChildren(h("p", { "class": "error" }, String(e.message))); });
   }
   for (const link of document.querySelectorAll("a.cell-link")) {

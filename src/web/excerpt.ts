@@ -14,12 +14,13 @@ export interface PromptExcerpt {
 export const CONTEXT_CHARS = 100; // either side of the ~95-character needle: ~300 characters in all
 export const TAIL_CHARS = 200;
 
-export function promptExcerpt(text: string): PromptExcerpt {
-  const start = text.indexOf(NEEDLE_START);
+/** The excerpt around `needle` (default the paper's needle; a non-literal probe's is in its facts). */
+export function promptExcerpt(text: string, needle: string = NEEDLE_START): PromptExcerpt {
+  const start = text.indexOf(needle);
   const tail = text.slice(-TAIL_CHARS);
   if (start < 0) return { needle: null, tail, totalChars: text.length };
   const stop = text.indexOf(".", start);
-  const end = stop < 0 ? start + NEEDLE_START.length : stop + 1;
+  const end = stop < 0 ? start + needle.length : stop + 1;
   return {
     needle: {
       before: text.slice(Math.max(0, start - CONTEXT_CHARS), start),

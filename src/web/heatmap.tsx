@@ -11,8 +11,10 @@ export interface HeatCell {
   length: number;
   depth: number;
   status: ProbeRow["status"];
-  /** The chosen metric's score in 0–1, only for scored probes. */
+  /** The chosen metric's score in 0–1 (the mean when a cell holds several probes), only for scored probes. */
   score: number | null;
+  /** Probes in the cell when there are several (non-literal: pairs × kinds); the link goes to the first. */
+  count?: number;
 }
 
 export interface HeatmapData {
@@ -24,6 +26,10 @@ export interface HeatmapData {
   /** Cells keyed by `${depth}:${length}`. */
   cells: Map<string, HeatCell>;
   trainingLength?: number;
+  /** Tells apart several heatmaps of one suite (element ids), e.g. a non-literal kind. */
+  variant?: string;
+  /** What the heatmap shows, for its title (default "Needle heatmap"). */
+  title?: string;
 }
 
 export function heatCells(probes: ProbeRow[], metric: string): Map<string, HeatCell> {
@@ -42,6 +48,33 @@ export function heatCells(probes: ProbeRow[], metric: string): Map<string, HeatC
   return cells;
 }
 
+/**
+ * Cells that average the scored probes of each (depth, length) (a non-literal kind's probes: the
+ * caller picks them). A cell with none scored shows its first probe's status.
+ */
+export function meanHeatCells(probes: ProbeRow[], metric: string): Map<string, HeatCell> {
+  const groups = new Map<string, ProbeRow[]>();
+  for (const p of probes) {
+    if (p.contextLength === null || p.depthPercent === null) continue;
+    const key = `${p.depthPercent}:${p.contextLength}`;
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  const cells = new Map<string, HeatCell>();
+  for (const [key, members] of groups) {
+    const scored = members.flatMap((p) => (p.status === "scored" && typeof p.scores?.[metric] === "number" ? [p.scores[metric]] : []));
+    const first = members[0]!;
+    cells.set(key, {
+      idx: first.idx,
+      length: first.contextLength!,
+      depth: first.depthPercent!,
+      status: scored.length ? "scored" : first.status,
+      score: scored.length ? scored.reduce((a, b) => a + b, 0) / scored.length : null,
+      count: members.length,
+    });
+  }
+  return cells;
+}
+
 const isBroken = (status: HeatCell["status"]) => status === "unscorable" || status === "failed";
 
 function cellFill(cell: HeatCell, hatchId: string): string {
@@ -51,7 +84,8 @@ function cellFill(cell: HeatCell, hatchId: string): string {
 
 export function cellLabel(cell: HeatCell): string {
   const where = `${formatK(cell.length)} tokens, depth ${cell.depth} %`;
-  return cell.score !== null ? `${where}: score ${formatUnitScore(cell.score)}` : `${where}: ${cell.status}`;
+  const of = cell.count && cell.count > 1 ? ` (mean of ${cell.count} probes)` : "";
+  return cell.score !== null ? `${where}: score ${formatUnitScore(cell.score)}${of}` : `${where}: ${cell.status}`;
 }
 
 /** A one-sentence summary for the SVG's <desc>: what a sighted reader takes in at a glance. */
@@ -76,7 +110,7 @@ function trainingLineX(lengths: number[], training: number, left: number, cellW:
 
 export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const { lengths, depths } = data;
-  const id = `heatmap-${data.suiteIndex}`;
+  const id = `heatmap-${data.suiteIndex}${data.variant ? `-${data.variant}` : ""}`;
   const hatchId = `${id}-hatch`;
   const plotW = W - M.left - M.right;
   const cellW = plotW / lengths.length;
@@ -89,7 +123,7 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   return (
     // role="group", not "img": its cells are links (and buttons with JS), which role="img" would hide.
     <svg id={id} class="heatmap" viewBox={`0 0 ${W} ${H}`} width="100%" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
-      <title id={`${id}-title`}>{`Needle heatmap (${data.metric} metric): depth by context length`}</title>
+      <title id={`${id}-title`}>{`${data.title ?? "Needle heatmap"} (${data.metric} metric): depth by context length`}</title>
       <desc id={`${id}-desc`}>{summary(data)}</desc>
       <defs>
         <pattern id={hatchId} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
@@ -178,6 +212,20 @@ export const HeatmapLegend: FC<{ training?: number }> = ({ training }) => (
 );
 
 /** The same numbers as a table, with links to each probe: the heatmap's text alternative. */
+/** A table head: one first column, then a column per context length. */
+export const LengthsHead: FC<{ first: string; lengths: number[] }> = ({ first, lengths }) => (
+  <thead>
+    <tr>
+      <th scope="col">{first}</th>
+      {lengths.map((l) => (
+        <th scope="col" class="num">
+          {formatK(l)}
+        </th>
+      ))}
+    </tr>
+  </thead>
+);
+
 export const HeatmapTable: FC<{ data: HeatmapData }> = ({ data }) => (
   <details>
     <summary>Heatmap as a table</summary>
@@ -186,16 +234,7 @@ export const HeatmapTable: FC<{ data: HeatmapData }> = ({ data }) => (
         Needle scores ({data.metric} metric, 0–1): rows are depths, columns context lengths
         {data.trainingLength ? `; training length ${formatK(data.trainingLength)} tokens` : ""}
       </caption>
-      <thead>
-        <tr>
-          <th scope="col">Depth</th>
-          {data.lengths.map((l) => (
-            <th scope="col" class="num">
-              {formatK(l)}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <LengthsHead first="Depth" lengths={data.lengths} />
       <tbody>
         {data.depths.map((d) => (
           <tr>

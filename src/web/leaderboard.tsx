@@ -12,6 +12,10 @@ export interface BoardRow {
   reference: boolean;
   paper: number | null;
   contains: number | null;
+  /** Non-literal suite: one_hop and two_hop pooled, its effective length and the literal gap (tokens). */
+  nonliteral: number | null;
+  nonliteralLength: number | null;
+  gap: number | null;
   byLength: CurvePoint[];
   tokens: number;
   finishedAt: number | null;
@@ -19,7 +23,7 @@ export interface BoardRow {
   rank: number | null;
 }
 
-export const SORT_KEYS = ["rank", "model", "paper", "contains", "tokens", "finished"] as const;
+export const SORT_KEYS = ["rank", "model", "paper", "contains", "nonliteral", "nonliteral_length", "gap", "tokens", "finished"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 
@@ -31,7 +35,8 @@ export interface BoardQuery {
 }
 
 /** Direction a column sorts in when first clicked: best / newest / A first. */
-const FIRST_DIR: Record<SortKey, SortDir> = { rank: "asc", model: "asc", paper: "desc", contains: "desc", tokens: "desc", finished: "desc" };
+// A smaller literal gap is better: the model reads as far as it greps.
+const FIRST_DIR: Record<SortKey, SortDir> = { rank: "asc", model: "asc", paper: "desc", contains: "desc", nonliteral: "desc", nonliteral_length: "desc", gap: "asc", tokens: "desc", finished: "desc" };
 
 export function parseBoardQuery(params: Record<string, string | undefined>): BoardQuery {
   const sort = (SORT_KEYS as readonly string[]).includes(params.sort ?? "") ? (params.sort as SortKey) : "paper";
@@ -50,6 +55,9 @@ export function boardRows(entries: BoardEntry[]): BoardRow[] {
       reference: row.reference,
       paper: needle?.paper ?? null,
       contains: needle?.contains ?? null,
+      nonliteral: row.suites.nonliteral?.nonliteral ?? null,
+      nonliteralLength: row.nonliteral_effective_context_length,
+      gap: row.literal_gap,
       byLength: Object.entries(needleByLength)
         .map(([length, scores]) => ({ x: Number(length), label: formatK(Number(length)), y: scores.paper ?? null }))
         .sort((a, b) => a.x - b.x),
@@ -64,7 +72,17 @@ export function boardRows(entries: BoardEntry[]): BoardRow[] {
 }
 
 const sortValue = (row: BoardRow, key: SortKey): string | number | null =>
-  ({ rank: row.rank, model: row.name.toLowerCase(), paper: row.paper, contains: row.contains, tokens: row.tokens, finished: row.finishedAt })[key];
+  ({
+    rank: row.rank,
+    model: row.name.toLowerCase(),
+    paper: row.paper,
+    contains: row.contains,
+    nonliteral: row.nonliteral,
+    nonliteral_length: row.nonliteralLength,
+    gap: row.gap,
+    tokens: row.tokens,
+    finished: row.finishedAt,
+  })[key];
 
 /** Filters then sorts; missing values always sort last, ties fall back to the paper score, then the id. */
 export function viewRows(rows: BoardRow[], query: BoardQuery): BoardRow[] {
@@ -134,10 +152,53 @@ export const ReferenceBadge: FC = () => (
   </span>
 );
 
+/** An effective length; "none" when the suite ran but no length passed. */
+const lengthOrDash = (length: number | null, score: number | null) => (length !== null ? formatK(length) : score !== null ? "none" : "—");
+
+const BoardRowCells: FC<{ row: BoardRow }> = ({ row }) => (
+  <tr data-run-id={row.id}>
+    <td class="num">{row.rank ?? "—"}</td>
+    <th scope="row" class="model">
+      <a href={`/runs/${row.id}`}>{row.name}</a> {row.reference ? <ReferenceBadge /> : null}
+    </th>
+    <td class="num" data-col="paper">
+      {formatScore(row.paper)}
+    </td>
+    <td class="num" data-col="contains">
+      {formatScore(row.contains)}
+    </td>
+    <td>
+      {row.byLength.length ? <Sparkline id={`spark-${row.id}`} label={`${row.name}: paper score by context length`} points={row.byLength} /> : "—"}
+    </td>
+    <td class="num" data-col="nonliteral">
+      {formatScore(row.nonliteral)}
+    </td>
+    <td class="num" data-col="nonliteral_length">
+      {lengthOrDash(row.nonliteralLength, row.nonliteral)}
+    </td>
+    <td class="num" data-col="gap">
+      {row.gap === null ? "—" : formatK(row.gap)}
+    </td>
+    <td class="num" data-col="tokens">
+      {formatInt(row.tokens)}
+    </td>
+    <td>
+      <time datetime={isoDate(row.finishedAt)}>{formatDate(row.finishedAt, false)}</time>
+    </td>
+    <td>
+      <a href={`/runs/${row.id}`} aria-label={`Run ${row.id} of ${row.name}`}>
+        details
+      </a>
+    </td>
+  </tr>
+);
+
 const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }) => (
   <table id="leaderboard">
     <caption>
-      Public runs that succeeded; needle scores are means on a 0–100 scale (a perfect answer scores 91.67 on the paper's metric).
+      Public runs that succeeded; needle scores are means on a 0–100 scale (a perfect answer scores 91.67 on the paper's metric). Non-literal:
+      needles whose question shares no word with them (one and two hops pooled); the literal gap is how much further the model finds a
+      needle by its words than by inference, in tokens (smaller is better).
     </caption>
     <thead>
       <tr>
@@ -146,6 +207,9 @@ const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }
         <SortHeader query={query} column="paper" label="Needle (paper)" numeric />
         <SortHeader query={query} column="contains" label="Needle (contains)" numeric />
         <th scope="col">By length</th>
+        <SortHeader query={query} column="nonliteral" label="Non-literal" numeric />
+        <SortHeader query={query} column="nonliteral_length" label="Non-literal eff. length" numeric />
+        <SortHeader query={query} column="gap" label="Literal gap" numeric />
         <SortHeader query={query} column="tokens" label="Prompt tokens" numeric />
         <SortHeader query={query} column="finished" label="Finished (UTC)" />
         <th scope="col">
@@ -155,32 +219,7 @@ const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }
     </thead>
     <tbody>
       {rows.map((row) => (
-        <tr data-run-id={row.id}>
-          <td class="num">{row.rank ?? "—"}</td>
-          <th scope="row" class="model">
-            <a href={`/runs/${row.id}`}>{row.name}</a> {row.reference ? <ReferenceBadge /> : null}
-          </th>
-          <td class="num" data-col="paper">
-            {formatScore(row.paper)}
-          </td>
-          <td class="num" data-col="contains">
-            {formatScore(row.contains)}
-          </td>
-          <td>
-            {row.byLength.length ? <Sparkline id={`spark-${row.id}`} label={`${row.name}: paper score by context length`} points={row.byLength} /> : "—"}
-          </td>
-          <td class="num" data-col="tokens">
-            {formatInt(row.tokens)}
-          </td>
-          <td>
-            <time datetime={isoDate(row.finishedAt)}>{formatDate(row.finishedAt, false)}</time>
-          </td>
-          <td>
-            <a href={`/runs/${row.id}`} aria-label={`Run ${row.id} of ${row.name}`}>
-              details
-            </a>
-          </td>
-        </tr>
+        <BoardRowCells row={row} />
       ))}
     </tbody>
   </table>
@@ -190,7 +229,8 @@ export const LeaderboardPage: FC<{ rows: BoardRow[]; total: number; query: Board
   <Layout title="Leaderboard" section="leaderboard">
     <h1>Long-context leaderboard</h1>
     <p class="lede">
-      Needle-in-a-Haystack retrieval over context lengths and needle depths, run against each model's own endpoint. Rows marked{" "}
+      Needle-in-a-Haystack retrieval over context lengths and needle depths, and needles a keyword search cannot find (non-literal), run
+      against each model's own endpoint. Rows marked{" "}
       <ReferenceBadge /> are the service's built-in extractive baselines. Click a column header to sort.
     </p>
     <Filters query={query} />

@@ -43,6 +43,64 @@ const Excerpt: FC<{ excerpt: PromptExcerpt | string }> = ({ excerpt }) => {
   );
 };
 
+/** A non-literal probe's pair, character and distractors. */
+const Facts: FC<{ facts: NonNullable<ProbeResource["facts"]> }> = ({ facts }) => (
+  <>
+    <dt>Needle</dt>
+    <dd>
+      {facts.kind} pair <code>{facts.pair_id}</code> at {facts.needle_depth_percent} % (token {formatInt(facts.needle_token_index)}): {facts.needle}
+    </dd>
+    <dt>Question</dt>
+    <dd>
+      {facts.question} <span class="muted">(answer: {facts.character})</span>
+    </dd>
+    <dt>Distractors</dt>
+    <dd>
+      {facts.distractors.length ? (
+        <ul>
+          {facts.distractors.map((d) => (
+            <li>
+              {d.text} <span class="muted">({d.depth_percent} %, token {formatInt(d.token_index)}; naming {d.entity} counts as distracted)</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        "none"
+      )}
+    </dd>
+  </>
+);
+
+const ProbeDetails: FC<{ probe: ProbeResource }> = ({ probe }) => (
+  <dl>
+      <dt>Status</dt>
+      <dd>
+        <span class={`badge status-${probe.status === "scored" ? "succeeded" : probe.status === "pending" ? "running" : "failed"}`}>{probe.status}</span>
+      </dd>
+      <dt>Attempts</dt>
+      <dd>{probe.attempts}</dd>
+      <dt>Tokens</dt>
+      <dd>
+        constructed {orDash(probe.constructed_tokens)}, prompt {orDash(probe.prompt_tokens)}, completion {orDash(probe.completion_tokens)}
+      </dd>
+      <dt>Latency</dt>
+      <dd>{probe.latency_ms === null ? "—" : `${formatInt(probe.latency_ms)} ms`}</dd>
+      <dt>Finish reason</dt>
+      <dd>{orDash(probe.finish_reason)}</dd>
+      <dt>Prompt SHA-256</dt>
+      <dd>
+        <code>{orDash(probe.prompt_sha256)}</code>
+      </dd>
+      {probe.facts ? <Facts facts={probe.facts} /> : null}
+      {probe.error ? (
+        <>
+          <dt>Error</dt>
+          <dd class="error">{probe.error}</dd>
+        </>
+      ) : null}
+  </dl>
+);
+
 export const ProbePage: FC<{ run: RunRow; probe: ProbeResource; excerpt: PromptExcerpt | string }> = ({ run, probe, excerpt }) => {
   const name = storedModel(run).name;
   const where =
@@ -60,32 +118,7 @@ export const ProbePage: FC<{ run: RunRow; probe: ProbeResource; excerpt: PromptE
         Probe #{probe.idx}: {where}
       </h1>
       <div class="panel">
-        <dl>
-          <dt>Status</dt>
-          <dd>
-            <span class={`badge status-${probe.status === "scored" ? "succeeded" : probe.status === "pending" ? "running" : "failed"}`}>{probe.status}</span>
-          </dd>
-          <dt>Attempts</dt>
-          <dd>{probe.attempts}</dd>
-          <dt>Tokens</dt>
-          <dd>
-            constructed {orDash(probe.constructed_tokens)}, prompt {orDash(probe.prompt_tokens)}, completion {orDash(probe.completion_tokens)}
-          </dd>
-          <dt>Latency</dt>
-          <dd>{probe.latency_ms === null ? "—" : `${formatInt(probe.latency_ms)} ms`}</dd>
-          <dt>Finish reason</dt>
-          <dd>{orDash(probe.finish_reason)}</dd>
-          <dt>Prompt SHA-256</dt>
-          <dd>
-            <code>{orDash(probe.prompt_sha256)}</code>
-          </dd>
-          {probe.error ? (
-            <>
-              <dt>Error</dt>
-              <dd class="error">{probe.error}</dd>
-            </>
-          ) : null}
-        </dl>
+        <ProbeDetails probe={probe} />
       </div>
       <h2>Scores</h2>
       {probe.scores ? (

@@ -18,6 +18,7 @@ import { listProbes } from "../lifecycle/store/probes";
 import { probeView, runView, suitesOf } from "../lifecycle/views";
 import { SUITES } from "../probes/suites";
 import type { NeedleRecipe } from "../probes/suites/needle";
+import type { NonliteralRecipe } from "../probes/suites/nonliteral";
 import { RUN_PAGE_SCRIPT, RUN_PAGE_SCRIPT_PATH } from "./client";
 import { streamRunEvents } from "./events";
 import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
@@ -58,7 +59,9 @@ webRoutes.get("/runs/:id", async (c) => {
   const asked = c.req.query("metric") ?? "";
   const metric = metrics.includes(asked) ? asked : metrics[0]!;
   const recipes = run.suites.filter((r): r is NeedleRecipe => r.type === "needle");
-  return c.html(<RunPage run={run} resource={runView(run, suitesOf(run, probes), { manages: false })} recipes={recipes} probes={probes} metric={metric} metrics={metrics} />);
+  const nonliteral = run.suites.filter((r): r is NonliteralRecipe => r.type === "nonliteral");
+  const resource = runView(run, suitesOf(run, probes), { manages: false });
+  return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} probes={probes} metric={metric} metrics={metrics} />);
 });
 
 webRoutes.get("/series/:name", async (c) => {
@@ -86,7 +89,7 @@ webRoutes.get("/runs/:id/probes/:idx{[0-9]+}", async (c) => {
 /** The probe's prompt rebuilt from the run's recipe (as GET …/prompt does), cut to an excerpt; or why it cannot be. */
 async function excerptOf(env: Env, viewer: Principal | null, { run, probe }: Awaited<ReturnType<typeof findProbe>>): Promise<PromptExcerpt | string> {
   try {
-    return promptExcerpt(promptText((await rebuildPrompt(env, viewer, run, probe)).prompt));
+    return promptExcerpt(promptText((await rebuildPrompt(env, viewer, run, probe)).prompt), probe.facts?.needle);
   } catch (error) {
     return String(error instanceof Error ? error.message : error);
   }

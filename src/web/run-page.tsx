@@ -1,10 +1,13 @@
 // "/runs/{id}": a run's status and live progress, and for each needle suite the heatmap, the
-// per-length and per-depth curves and the suite scores, with a probe details panel.
+// per-length and per-depth curves and the suite scores, with a probe details panel; for each
+// non-literal suite its literal gap, kinds and heatmaps (./nonliteral-section.tsx).
 import type { FC } from "hono/jsx";
 import type { z } from "@hono/zod-openapi";
 import type { Run, SuiteResult } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
+import type { NonliteralRecipe } from "../probes/suites/nonliteral";
+import { NonliteralSection } from "./nonliteral-section";
 import { LineChart, type CurvePoint } from "./charts";
 import { RUN_PAGE_SCRIPT_PATH } from "./client";
 import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
@@ -20,6 +23,7 @@ export interface RunPageProps {
   run: RunRow;
   resource: Run;
   recipes: NeedleRecipe[];
+  nonliteral: NonliteralRecipe[];
   probes: ProbeRow[];
   metric: string;
   metrics: readonly string[];
@@ -196,7 +200,7 @@ const NeedleSection: FC<{ runId: string; recipe: NeedleRecipe; suite: Suite | un
   );
 };
 
-export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, probes, metric, metrics }) => {
+export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, probes, metric, metrics }) => {
   const live = !isFinished(run.status);
   const training = resource.model.training_context_length;
   return (
@@ -211,7 +215,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, probes, metr
         <Progress resource={resource} live={live} />
         {resource.error ? <p class="error">Error: {resource.error}</p> : null}
         <RunFacts run={run} resource={resource} />
-        <MetricSwitch runId={run.id} metric={metric} metrics={metrics} />
+        {recipes.length ? <MetricSwitch runId={run.id} metric={metric} metrics={metrics} /> : null}
         {recipes.map((recipe) => (
           <NeedleSection
             runId={run.id}
@@ -219,6 +223,15 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, probes, metr
             suite={resource.suites.find((s) => s.index === recipe.index)}
             probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             metric={metric}
+            training={training}
+          />
+        ))}
+        {nonliteral.map((recipe) => (
+          <NonliteralSection
+            runId={run.id}
+            recipe={recipe}
+            suite={resource.suites.find((s) => s.index === recipe.index)}
+            probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             training={training}
           />
         ))}

@@ -2,7 +2,7 @@
 import type { FC } from "hono/jsx";
 import type { SeriesPoint } from "../contract/series";
 import { LineChart } from "./charts";
-import { formatScore } from "./format";
+import { formatK, formatScore } from "./format";
 import { Layout } from "./layout";
 
 const METRIC_TITLES: Record<string, string> = {
@@ -10,10 +10,76 @@ const METRIC_TITLES: Record<string, string> = {
   "needle.contains": "Needle, contains",
   "bookqa.infinitebench": "Book QA, InfiniteBench",
   "bookqa.paper_recall": "Book QA, paper recall",
+  "nonliteral.nonliteral": "Non-literal needles (one and two hops)",
+  "nonliteral.literal": "Non-literal suite, literal control",
+};
+
+const tokens = (y: number | null) => (y === null ? "—" : formatK(y));
+
+/** The literal gap over the checkpoints, in tokens: does the model learn to read, or only to match? */
+const GapChart: FC<{ points: SeriesPoint[] }> = ({ points }) => {
+  if (!points.some((p) => p.literal_gap !== null)) return null;
+  const curve = points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.literal_gap }));
+  const max = Math.max(1000, ...points.map((p) => Math.max(p.literal_gap ?? 0, p.nonliteral_effective_context_length ?? 0)));
+  return (
+    <LineChart
+      id="series-literal-gap"
+      title="Literal gap over the series (tokens; smaller is better)"
+      desc={curve.map((p) => `${p.label}: ${tokens(p.y)}`).join(", ")}
+      xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
+      points={curve}
+      xScale="linear"
+      yAxis={{ max, title: "Literal gap (tokens)", format: tokens }}
+    />
+  );
 };
 
 const positionOf = (p: SeriesPoint) => p.step ?? p.tokens_trained ?? 0;
 const positionLabel = (p: SeriesPoint) => (p.step !== null ? `step ${p.step}` : p.tokens_trained !== null ? `${p.tokens_trained} tokens` : "—");
+
+const SeriesTable: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }> = ({ name, points, metrics }) => (
+  <table>
+    <caption>Checkpoints of {name} (scores 0–100)</caption>
+    <thead>
+      <tr>
+        <th scope="col">Checkpoint</th>
+        <th scope="col">Position</th>
+        {metrics.map((m) => (
+          <th scope="col" class="num">
+            {METRIC_TITLES[m] ?? m}
+          </th>
+        ))}
+        <th scope="col" class="num">
+          Effective length
+        </th>
+        <th scope="col" class="num">
+          Non-literal eff. length
+        </th>
+        <th scope="col" class="num">
+          Literal gap
+        </th>
+        <th scope="col">Regression</th>
+      </tr>
+    </thead>
+    <tbody>
+      {points.map((p) => (
+        <tr>
+          <th scope="row">
+            <a href={`/runs/${p.run_id}`}>{p.model_name}</a>
+          </th>
+          <td>{positionLabel(p)}</td>
+          {metrics.map((m) => (
+            <td class="num">{formatScore(p.scores[m] ?? null)}</td>
+          ))}
+          <td class="num">{p.effective_context_length ?? "—"}</td>
+          <td class="num">{tokens(p.nonliteral_effective_context_length)}</td>
+          <td class="num">{tokens(p.literal_gap)}</td>
+          <td>{p.regression ? <strong>regression</strong> : "no"}</td>
+        </tr>
+      ))}
+    </tbody>
+  </table>
+);
 
 export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }> = ({ name, points, metrics }) => (
   <Layout title={`Series ${name}`}>
@@ -36,39 +102,8 @@ export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: stri
           />
         );
       })}
+      <GapChart points={points} />
     </div>
-    <table>
-      <caption>Checkpoints of {name} (scores 0–100)</caption>
-      <thead>
-        <tr>
-          <th scope="col">Checkpoint</th>
-          <th scope="col">Position</th>
-          {metrics.map((m) => (
-            <th scope="col" class="num">
-              {METRIC_TITLES[m] ?? m}
-            </th>
-          ))}
-          <th scope="col" class="num">
-            Effective length
-          </th>
-          <th scope="col">Regression</th>
-        </tr>
-      </thead>
-      <tbody>
-        {points.map((p) => (
-          <tr>
-            <th scope="row">
-              <a href={`/runs/${p.run_id}`}>{p.model_name}</a>
-            </th>
-            <td>{positionLabel(p)}</td>
-            {metrics.map((m) => (
-              <td class="num">{formatScore(p.scores[m] ?? null)}</td>
-            ))}
-            <td class="num">{p.effective_context_length ?? "—"}</td>
-            <td>{p.regression ? <strong>regression</strong> : "no"}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <SeriesTable name={name} points={points} metrics={metrics} />
   </Layout>
 );
