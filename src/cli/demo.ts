@@ -1,5 +1,6 @@
 // `npm run demo`: start ctxprobe locally, evaluate both built-in reference models on a needle
-// grid with live progress, print scores and heatmaps, and leave the service running.
+// grid and a non-literal grid (needles a keyword search cannot find, four distractors per prompt)
+// with live progress, print scores, heatmaps and the literal gap, and leave the service running.
 //   --preset paper|kamradt|quick   use a preset grid instead of the demo grid (8 lengths × 5 depths)
 //   --exit                          stop the service when done (for scripts)
 import { parseArgs } from "node:util";
@@ -12,12 +13,24 @@ const { values: args } = parseArgs({
 const port = Number(args.port ?? process.env.PORT ?? 8787);
 const DEMO_GRID = { context_lengths: [1000, 4000, 8000, 16000, 32000, 64000, 96000, 128000], depth_percents: [0, 25, 50, 75, 100] };
 const MODELS = ["extractive-128k", "extractive-4k"];
+const HEATMAPS = [
+  ["needle (contains)", "metric=contains"],
+  ["non-literal: literal pairs", "suite=1&metric=literal"],
+  ["non-literal: one- and two-hop pairs", "suite=1&metric=nonliteral"],
+] as const;
+const NONLITERAL_SUITE = { type: "nonliteral", context_lengths: [1000, 4000, 16000, 64000, 128000], distractors: 4, pairs: 2 };
+
+type LengthView = { length: number | null; low: number | null; high: number | null };
+interface NonliteralView {
+  by_kind: Record<string, { effective_context_length: { relative: LengthView } }>;
+  literal_gap: { relative: LengthView } | null;
+}
 
 interface RunView {
   id: string;
   status: string;
   progress: { total: number; done: number; failed: number };
-  suites: { scores: Record<string, number | null>; scored: number; unscorable: number; failed: number }[];
+  suites: { type: string; scores: Record<string, number | null>; scored: number; unscorable: number; failed: number; nonliteral?: NonliteralView }[];
   error: string | null;
 }
 
@@ -34,7 +47,7 @@ const base = service.url;
 process.on("exit", () => service.stop());
 // The admin token from .dev.vars (created on first start): submitting runs needs a token.
 const auth: Record<string, string> = service.adminToken ? { authorization: `Bearer ${service.adminToken}` } : {};
-console.log(`Service is up. Submitting needle-in-a-haystack runs for the reference models…\n`);
+console.log(`Service is up. Submitting needle-in-a-haystack and non-literal runs for the reference models…\n`);
 
 const suite = args.preset ? { type: "needle", preset: args.preset } : { type: "needle", ...DEMO_GRID };
 const runs: { model: string; id: string; state: ProgressState }[] = [];
@@ -45,7 +58,7 @@ for (const model of MODELS) {
       headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({
         model: { name: `${model} (reference)`, base_url: `${base}/reference/v1`, api: "completions", model, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 120 },
-        suites: [suite],
+        suites: [suite, NONLITERAL_SUITE],
         public: true,
       }),
     }),
@@ -76,15 +89,34 @@ if (!interactive) console.log(runs.map((r) => progressLine(r.state)).join("\n"))
 
 for (const r of runs) {
   const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`, { headers: auth }));
-  const s = view.suites[0];
   console.log(`\n${r.model}: ${view.status}${view.error ? ` (${view.error})` : ""}`);
-  if (s) {
-    const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "n/a" : v.toFixed(2));
-    console.log(`  needle paper ${fmt(s.scores.paper)}   rouge1 ${fmt(s.scores.rouge1)}   contains ${fmt(s.scores.contains)}   (scored ${s.scored}, unscorable ${s.unscorable}, failed ${s.failed})`);
+  const [needle, nonliteral] = view.suites;
+  if (needle) console.log(`  needle paper ${fmt(needle.scores.paper)}   rouge1 ${fmt(needle.scores.rouge1)}   contains ${fmt(needle.scores.contains)}   ${counts(needle)}`);
+  if (nonliteral) for (const line of nonliteralLines(nonliteral)) console.log(`  ${line}`);
+  for (const [title, query] of HEATMAPS) {
+    const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?${query}`, { headers: auth }));
+    console.log(`  ${title}\n${textHeatmap(heatmap).replace(/^/gm, "  ")}`);
   }
-  const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?metric=contains`, { headers: auth }));
-  console.log(textHeatmap(heatmap).replace(/^/gm, "  "));
   console.log(`  run page: ${base}/runs/${r.id}   JSON: ${base}/v1/runs/${r.id}`);
+}
+
+function fmt(value: number | null | undefined): string {
+  return value === null || value === undefined ? "n/a" : value.toFixed(2);
+}
+
+function counts(suite: RunView["suites"][number]): string {
+  return `(scored ${suite.scored}, unscorable ${suite.unscorable}, failed ${suite.failed})`;
+}
+
+function nonliteralLines(suite: RunView["suites"][number]): string[] {
+  const s = suite.scores;
+  const tokens = (figure: LengthView | undefined) => (figure?.length === null || figure === undefined ? "none" : `${figure.length}`);
+  const lengths = ["literal", "one_hop", "two_hop"].map((kind) => `${kind} ${tokens(suite.nonliteral?.by_kind[kind]?.effective_context_length.relative)}`);
+  const gap = suite.nonliteral?.literal_gap?.relative;
+  return [
+    `non-literal: literal ${fmt(s.literal)}   one_hop ${fmt(s.one_hop)}   two_hop ${fmt(s.two_hop)}   distracted ${fmt(s.distracted)}   ${counts(suite)}`,
+    `  effective length (tokens): ${lengths.join(", ")};  literal gap ${tokens(gap)}${gap ? ` (95 % ${tokens({ ...gap, length: gap.low })}–${tokens({ ...gap, length: gap.high })})` : ""}`,
+  ];
 }
 
 console.log(`\nLeaderboard: ${base}/  (JSON: ${base}/v1/leaderboard)    API docs: ${base}/docs`);

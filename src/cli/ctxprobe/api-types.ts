@@ -5,6 +5,7 @@ import type { ModelSpec } from "../../contract/model";
 import type { Heatmap, Run, RunPlan } from "../../contract/run";
 import type { BookQaSpec } from "../../probes/suites/bookqa";
 import type { NeedleSpec } from "../../probes/suites/needle";
+import type { NonliteralSpec } from "../../probes/suites/nonliteral";
 
 export type { Heatmap, Run, RunPlan };
 export interface RunPage {
@@ -13,9 +14,12 @@ export interface RunPage {
 }
 
 
+export type NeedleSuiteInput = z.input<typeof NeedleSpec>;
+export type NonliteralSuiteInput = z.input<typeof NonliteralSpec>;
+
 /** POST /v1/runs body: what the user gives (server defaults fill the rest). */
 export interface RunRequest {
   model: z.input<typeof ModelSpec>;
-  suites: (z.input<typeof NeedleSpec> | z.input<typeof BookQaSpec>)[];
+  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput)[];
   public?: boolean;
 }

@@ -1,11 +1,11 @@
 // `ctxprobe eval`: build a run request from flags, submit it (or only plan it), optionally follow
 // it to the end and gate CI on its headline score.
-import { NEEDLE_METRICS } from "../../probes/needle/score";
 import { MODEL_TOKENIZERS } from "../../probes/types";
 import type { Run, RunPlan, RunRequest } from "./api-types";
-import { parseChoice, parseCommandArgs, parseInteger, parseIntegerList, parseNumber } from "./args";
+import { SUITE_HELP, SUITE_OPTIONS, suitesFrom } from "./suite-flags";
+import { parseChoice, parseCommandArgs, parseInteger, parseNumber } from "./args";
 import { ApiClient, DEFAULT_URL } from "./client";
-import { gateVerdict } from "./gate";
+import { GATE_METRICS, gateVerdict } from "./gate";
 import { EXIT, UsageError, writeLine, type CliIo } from "./io";
 import { fetchHeatmap, runReport } from "./report";
 import { followRun } from "./watch";
@@ -30,21 +30,17 @@ Model
   --training-length N       sequence length the checkpoint was trained at (marked on heatmaps)
   --api-key-env VAR         read the endpoint's API key from environment variable VAR
                             (never pass a key on the command line)
-Needle suite (default: --preset quick, unless only --bookqa is given)
-  --preset paper|kamradt|quick
-  --lengths 1000,8000       context lengths in the model's tokens
-  --depths 0,50,100         needle depths in percent
-  --corpus ID               haystack corpus: sotu (default) or moby-dick
-Long-book QA suite (datasets: GET /v1/datasets; built-in moby-dick-qa and moby-dick-mc)
-  --bookqa DATASET          add {"type":"bookqa","dataset":DATASET}; --limit N caps the questions
-Run
+${SUITE_HELP}Run
   --private                 keep the run off the public leaderboard
   --dry-run                 validate and plan only: probes and estimated prompt tokens
   --wait                    follow the run with a progress bar, then print scores and heatmap
-  --metric paper|rouge1|contains   heatmap and --fail-under metric (default paper)
-  --fail-under SCORE        with --wait: exit 1 if the headline score (the first suite's
-                            --metric, 0–100) is below SCORE; a run that does not succeed
-                            always exits 1 with --wait
+  --metric METRIC           heatmap and --fail-under metric: paper (default), rouge1 or
+                            contains of the first suite, or SUITE.METRIC of the first suite
+                            of that type (nonliteral.nonliteral, bookqa.infinitebench, …)
+  --fail-under SCORE        with --wait: exit 1 if the headline score (that --metric, 0–100)
+                            is below SCORE; a run that does not succeed always exits 1 with --wait
+  --max-gap TOKENS          with --wait: exit 1 if the non-literal suite's literal gap (literal
+                            minus non-literal effective length) is above TOKENS
   --json                    print JSON only: the run (final with --wait) or, with --dry-run, the plan
   -h, --help
 
@@ -65,17 +61,13 @@ export const EVAL_OPTIONS = {
   "request-timeout": { type: "string" },
   "training-length": { type: "string" },
   "api-key-env": { type: "string" },
-  preset: { type: "string" },
-  lengths: { type: "string" },
-  depths: { type: "string" },
-  corpus: { type: "string" },
-  bookqa: { type: "string" },
-  limit: { type: "string" },
+  ...SUITE_OPTIONS,
   private: { type: "boolean" },
   "dry-run": { type: "boolean" },
   wait: { type: "boolean" },
   metric: { type: "string" },
   "fail-under": { type: "string" },
+  "max-gap": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -115,27 +107,7 @@ export function runRequestFrom(values: EvalValues, env: Record<string, string | 
     model.api_key = key;
   }
 
-  const suites: RunRequest["suites"] = [];
-  const preset = str(values.preset);
-  const lengths = str(values.lengths);
-  const depths = str(values.depths);
-  const corpus = str(values.corpus);
-  const bookqa = str(values.bookqa);
-  const wantsNeedle = preset !== undefined || lengths !== undefined || depths !== undefined || corpus !== undefined;
-  if (wantsNeedle || bookqa === undefined) {
-    const needle: RunRequest["suites"][number] = { type: "needle" };
-    if (preset !== undefined) needle.preset = parseChoice("--preset", preset, ["paper", "kamradt", "quick"] as const);
-    if (lengths !== undefined) needle.context_lengths = parseIntegerList("--lengths", lengths);
-    if (depths !== undefined) needle.depth_percents = parseIntegerList("--depths", depths);
-    if (corpus !== undefined) needle.corpus = corpus;
-    // With no grid at all, the quick preset (6 × 5 inside the context window) is a sensible first look.
-    if (!preset && !lengths && !depths) needle.preset = "quick";
-    suites.push(needle);
-  }
-  const limit = integer("limit");
-  if (limit !== undefined && bookqa === undefined) throw new UsageError("--limit applies to --bookqa", "eval");
-  if (bookqa !== undefined) suites.push({ type: "bookqa", dataset: bookqa, ...(limit !== undefined ? { limit } : {}) });
-
+  const suites = suitesFrom(values);
   return { model, suites, ...(values.private ? { public: false } : {}) };
 }
 
@@ -145,19 +117,24 @@ export interface EvalSettings {
   json: boolean;
   metric: string;
   failUnder?: number;
+  maxGap?: number;
 }
+
 
 export function evalSettingsFrom(values: EvalValues): EvalSettings {
   const failUnderText = str(values["fail-under"]);
   const failUnder = failUnderText === undefined ? undefined : parseNumber("--fail-under", failUnderText, { min: 0, max: 100 });
+  const maxGapText = str(values["max-gap"]);
   const settings = {
     dryRun: values["dry-run"] === true,
     wait: values.wait === true,
     json: values.json === true,
-    metric: parseChoice("--metric", str(values.metric) ?? "paper", NEEDLE_METRICS),
+    metric: parseChoice("--metric", str(values.metric) ?? "paper", GATE_METRICS),
     failUnder,
+    maxGap: maxGapText === undefined ? undefined : parseInteger("--max-gap", maxGapText, { min: 0 }),
   };
   if (failUnder !== undefined && !settings.wait) throw new UsageError("--fail-under needs --wait (the score exists only once the run has finished)", "eval");
+  if (settings.maxGap !== undefined && !settings.wait) throw new UsageError("--max-gap needs --wait (the gap exists only once the run has finished)", "eval");
   if (settings.dryRun && settings.wait) throw new UsageError("--dry-run and --wait exclude each other", "eval");
   return settings;
 }
@@ -192,10 +169,10 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   if (settings.json) {
     writeLine(io.stdout, JSON.stringify(run));
   } else {
-    const heatmap = await fetchHeatmap(client, run.id, settings.metric);
+    const heatmap = await fetchHeatmap(client, run, settings.metric);
     writeLine(io.stdout, "\n" + runReport(run, heatmap, client.baseUrl));
   }
-  const verdict = gateVerdict(run, settings.metric, settings.failUnder);
+  const verdict = gateVerdict(run, settings.metric, settings.failUnder, settings.maxGap);
   if (verdict.message) writeLine(human, verdict.message);
   return verdict.pass ? EXIT.ok : EXIT.failure;
 }

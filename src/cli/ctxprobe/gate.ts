@@ -1,4 +1,8 @@
-// The CI gate of `eval --wait`: the headline score against --fail-under.
+// The CI gate of `eval --wait`: the headline score against --fail-under, and the non-literal
+// suite's literal gap against --max-gap.
+import { NEEDLE_METRICS } from "../../probes/needle/score";
+import { NONLITERAL_METRICS } from "../../probes/nonliteral/score";
+import { BOOKQA_METRICS } from "../../probes/suites/bookqa";
 import type { Run } from "./api-types";
 
 export interface GateVerdict {
@@ -6,25 +10,65 @@ export interface GateVerdict {
   message: string;
 }
 
-/** The headline score: `metric` (default the paper's) of the run's first suite, 0–100; null if not scored. */
-export function headlineScore(run: Pick<Run, "suites">, metric: string): number | null {
-  const value = run.suites[0]?.scores[metric];
+/** What --metric may name: a metric of the first suite, or SUITE.METRIC. */
+export const GATE_METRICS = [
+  ...NEEDLE_METRICS,
+  ...NEEDLE_METRICS.map((m) => `needle.${m}`),
+  ...BOOKQA_METRICS.map((m) => `bookqa.${m}`),
+  ...NONLITERAL_METRICS.map((m) => `nonliteral.${m}`),
+];
+
+type Scored = Pick<Run, "suites">;
+
+/** `metric` is a metric of the first suite ("paper") or `type.metric` of the first suite of that type ("nonliteral.nonliteral"). */
+export function splitMetric(metric: string): { type: string | null; name: string } {
+  const dot = metric.indexOf(".");
+  return dot < 0 ? { type: null, name: metric } : { type: metric.slice(0, dot), name: metric.slice(dot + 1) };
+}
+
+function suiteOf(run: Scored, type: string | null) {
+  return type === null ? run.suites[0] : run.suites.find((s) => s.type === type);
+}
+
+/** The headline score, 0–100; null if not scored. */
+export function headlineScore(run: Scored, metric: string): number | null {
+  const { type, name } = splitMetric(metric);
+  const value = suiteOf(run, type)?.scores[name];
   return typeof value === "number" ? value : null;
 }
 
-/**
- * A run that did not succeed always fails (a CI job should not pass on a cancelled or broken run);
- * with a threshold, the headline score must also be at least `failUnder`.
- */
-export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined): GateVerdict {
-  if (run.status !== "succeeded") {
-    return { pass: false, message: `FAIL: the run ended ${run.status}${run.error ? ` (${run.error})` : ""}` };
-  }
-  if (failUnder === undefined) return { pass: true, message: "" };
+/** The first non-literal suite's literal gap in tokens (relative rule); null without one. */
+export function literalGap(run: Scored): number | null {
+  return run.suites.find((s) => s.type === "nonliteral")?.nonliteral?.literal_gap?.relative.length ?? null;
+}
+
+function scoreVerdict(run: Scored, metric: string, failUnder: number): GateVerdict {
+  const { type, name } = splitMetric(metric);
+  const what = `headline ${suiteOf(run, type)?.type ?? type ?? "suite"} ${name}`;
   const score = headlineScore(run, metric);
-  const what = `headline ${run.suites[0]?.type ?? "suite"} ${metric}`;
   if (score === null) return { pass: false, message: `FAIL: no ${what} score to compare with --fail-under ${failUnder}` };
   return score < failUnder
     ? { pass: false, message: `FAIL: ${what} ${score.toFixed(2)} is below --fail-under ${failUnder}` }
     : { pass: true, message: `PASS: ${what} ${score.toFixed(2)} ≥ ${failUnder}` };
+}
+
+function gapVerdict(run: Scored, maxGap: number): GateVerdict {
+  const gap = literalGap(run);
+  if (gap === null) return { pass: false, message: `FAIL: no literal gap to compare with --max-gap ${maxGap} (the run needs a non-literal suite with the literal kind and a non-literal one)` };
+  return gap > maxGap
+    ? { pass: false, message: `FAIL: literal gap ${gap} tokens is above --max-gap ${maxGap}` }
+    : { pass: true, message: `PASS: literal gap ${gap} tokens ≤ ${maxGap}` };
+}
+
+/**
+ * A run that did not succeed always fails (a CI job should not pass on a cancelled or broken run);
+ * with a threshold, the headline score must also be at least `failUnder`, and with `maxGap` the
+ * literal gap at most that many tokens.
+ */
+export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined, maxGap?: number): GateVerdict {
+  if (run.status !== "succeeded") {
+    return { pass: false, message: `FAIL: the run ended ${run.status}${run.error ? ` (${run.error})` : ""}` };
+  }
+  const verdicts = [failUnder === undefined ? null : scoreVerdict(run, metric, failUnder), maxGap === undefined ? null : gapVerdict(run, maxGap)].filter((v) => v !== null);
+  return { pass: verdicts.every((v) => v.pass), message: verdicts.map((v) => v.message).join("\n") };
 }

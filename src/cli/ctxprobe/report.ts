@@ -1,18 +1,36 @@
 // Text views of runs: the summary of one run (scores + heatmap) and the table of `runs list`.
 import { textHeatmap } from "../render";
 import type { Heatmap, Run } from "./api-types";
+import { splitMetric } from "./gate";
 import { ApiError, type ApiClient } from "./client";
 
 export const formatScore = (v: number | null | undefined): string => (typeof v === "number" ? v.toFixed(2) : "n/a");
 
-/** The run's needle heatmap for `metric`, or null when the run has no needle suite (the API answers 422). */
-export async function fetchHeatmap(client: ApiClient, runId: string, metric: string): Promise<Heatmap | null> {
+/**
+ * The heatmap for `metric` (as --metric names it: of the first needle suite, or SUITE.METRIC of the
+ * first suite of that type); null when that suite has none (book QA) or the run has no grid suite.
+ */
+export async function fetchHeatmap(client: ApiClient, run: Pick<Run, "id" | "suites">, metric: string): Promise<Heatmap | null> {
+  const { type, name } = splitMetric(metric);
+  const suite = run.suites.find((s) => s.type === (type ?? "needle"));
+  if (!suite || (suite.type !== "needle" && suite.type !== "nonliteral")) return null;
   try {
-    return await client.request<Heatmap>("GET", `/v1/runs/${encodeURIComponent(runId)}/heatmap`, { query: { metric } });
+    return await client.request<Heatmap>("GET", `/v1/runs/${encodeURIComponent(run.id)}/heatmap`, { query: { metric: name, suite: String(suite.index) } });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 422 && /no needle suite/.test(error.problem.detail)) return null;
+    if (error instanceof ApiError && error.status === 422 && /no needle/.test(error.problem.detail)) return null;
     throw error;
   }
+}
+
+/** The non-literal suite's headline in one line: effective lengths and the literal gap. */
+function nonliteralLine(suite: Run["suites"][number]): string | null {
+  const figures = suite.nonliteral;
+  if (!figures) return null;
+  const k = (x: number | null | undefined) => (x === null || x === undefined ? "none" : `${x}`);
+  const literal = figures.by_kind.literal?.effective_context_length.relative.length;
+  const pooled = figures.pooled?.effective_context_length.relative.length;
+  const gap = figures.literal_gap?.relative;
+  return `    effective length: literal ${k(literal)}, non-literal ${k(pooled)} tokens; literal gap ${gap ? `${k(gap.length)} (95 % ${k(gap.low)}–${k(gap.high)})` : "n/a"}`;
 }
 
 function suiteLine(suite: Run["suites"][number]): string {
@@ -31,7 +49,7 @@ export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): s
     `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
     `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
-    ...run.suites.map(suiteLine),
+    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s)].filter((line) => line !== null)),
   ];
   if (heatmap) {
     lines.push("", `heatmap of suite ${heatmap.suite}, metric ${heatmap.metric}:`, textHeatmap(heatmap).replace(/^/gm, "  "));

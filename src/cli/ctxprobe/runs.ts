@@ -1,8 +1,8 @@
 // `ctxprobe runs list|show|cancel`: look at and stop runs.
-import { NEEDLE_METRICS } from "../../probes/needle/score";
 import type { Run, RunPage } from "./api-types";
 import { parseChoice, parseCommandArgs, parseInteger, requirePositional } from "./args";
 import { ApiClient, DEFAULT_URL } from "./client";
+import { GATE_METRICS } from "./gate";
 import { EXIT, helpOrUsage, UsageError, writeLine, type CliIo } from "./io";
 import { fetchHeatmap, runReport, runsTable } from "./report";
 
@@ -14,7 +14,8 @@ export const RUNS_HELP = `Usage: ctxprobe runs <list|show|cancel> [options]
 
 Options
   --url URL       ctxprobe service (default $CTXPROBE_URL or ${DEFAULT_URL}); $CTXPROBE_TOKEN is sent as a bearer token
-  --metric M      heatmap metric for show: ${NEEDLE_METRICS.join(", ")} (default paper)
+  --metric M      heatmap metric for show: paper (default), rouge1, contains, or SUITE.METRIC
+                  (e.g. nonliteral.one_hop: that suite's heatmap)
   --json          print the API's JSON (a page of runs, or the run resource)
   -h, --help
 `;
@@ -53,8 +54,8 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
     if (values.json) {
       writeLine(io.stdout, JSON.stringify(run));
     } else {
-      const metric = parseChoice("--metric", values.metric ?? "paper", NEEDLE_METRICS);
-      writeLine(io.stdout, runReport(run, await fetchHeatmap(client, id, metric), client.baseUrl));
+      const metric = parseChoice("--metric", values.metric ?? "paper", GATE_METRICS);
+      writeLine(io.stdout, runReport(run, await fetchHeatmap(client, run, metric), client.baseUrl));
     }
     return EXIT.ok;
   }

@@ -53,6 +53,16 @@ describe("eval flags → POST /v1/runs body", () => {
     expect(requestOf([...BASE, "--preset", "quick", "--bookqa", "ds"]).suites).toEqual([{ type: "needle", preset: "quick" }, { type: "bookqa", dataset: "ds" }]);
   });
 
+  it("adds a non-literal suite, alone or after the others, with only the flags given", () => {
+    expect(requestOf([...BASE, "--nonliteral"]).suites).toEqual([{ type: "nonliteral" }]);
+    expect(
+      requestOf([...BASE, "--preset", "quick", "--nonliteral", "--nonliteral-lengths", "1000,32000", "--kinds", "literal, one_hop", "--distractors", "4", "--shuffled", "--pairs", "3", "--seed", "11"]).suites,
+    ).toEqual([
+      { type: "needle", preset: "quick" },
+      { type: "nonliteral", context_lengths: [1000, 32000], kinds: ["literal", "one_hop"], distractors: 4, haystack_order: "shuffled", pairs: 3, seed: 11 },
+    ]);
+  });
+
   it("reads the API key from the named environment variable, never from argv", () => {
     expect(requestOf([...BASE, "--api-key-env", "MY_KEY"], { MY_KEY: "sk-secret" }).model.api_key).toBe("sk-secret");
     expect(() => requestOf([...BASE, "--api-key-env", "MY_KEY"])).toThrow(/MY_KEY is not set/);
@@ -74,6 +84,9 @@ describe("eval flags → POST /v1/runs body", () => {
       [[...BASE, "--preset", "huge"], /--preset must be one of/],
       [[...BASE, "--tokenizer", "gpt2"], /--tokenizer must be one of/],
       [[...BASE, "--limit", "5"], /--limit applies to --bookqa/],
+      [[...BASE, "--kinds", "literal"], /--kinds applies to --nonliteral/],
+      [[...BASE, "--nonliteral", "--kinds", "literal,three_hop"], /--kinds must be one of literal, one_hop, two_hop/],
+      [[...BASE, "--nonliteral", "--distractors", "2"], /--distractors must be one of 0, 1, 4/],
       [[...BASE, "extra"], /unexpected argument "extra"/],
     ];
     for (const [argv, message] of cases) {
@@ -93,8 +106,9 @@ describe("eval run settings", () => {
   const settingsOf = (argv: string[]) => evalSettingsFrom(parseCommandArgs("eval", argv, EVAL_OPTIONS).values);
 
   it("defaults to the paper metric and no gate", () => {
-    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined });
-    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5 });
+    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined });
+    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined });
+    expect(settingsOf(["--wait", "--metric", "nonliteral.nonliteral", "--fail-under", "50", "--max-gap", "8000"])).toMatchObject({ metric: "nonliteral.nonliteral", failUnder: 50, maxGap: 8000 });
   });
 
   it("refuses a gate without --wait, a threshold outside 0–100 and unknown metrics", () => {
@@ -102,6 +116,8 @@ describe("eval run settings", () => {
     expect(() => settingsOf(["--wait", "--fail-under", "120"])).toThrow(/between 0 and 100/);
     expect(() => settingsOf(["--wait", "--fail-under", "abc"])).toThrow(/must be a number/);
     expect(() => settingsOf(["--metric", "f1"])).toThrow(/--metric must be one of paper, rouge1, contains/);
+    expect(() => settingsOf(["--max-gap", "8000"])).toThrow(/--max-gap needs --wait/);
+    expect(() => settingsOf(["--wait", "--max-gap", "-1"])).toThrow(/--max-gap/);
     expect(() => settingsOf(["--dry-run", "--wait"])).toThrow(/exclude each other/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gateVerdict, headlineScore } from "../../../../src/cli/ctxprobe/gate";
+import { gateVerdict, headlineScore, literalGap } from "../../../../src/cli/ctxprobe/gate";
 
 const suite = (scores: Record<string, number | null>, type = "needle") => ({ index: 0, type, tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, scores });
 const run = (scores: Record<string, number | null>, status: "succeeded" | "failed" | "cancelled" = "succeeded") => ({
@@ -31,5 +31,31 @@ describe("--fail-under gate", () => {
     expect(gateVerdict(run({ paper: 91.67 }, "failed"), "paper", 10)).toEqual({ pass: false, message: "FAIL: the run ended failed (every probe failed)" });
     expect(gateVerdict(run({ paper: 91.67 }, "cancelled"), "paper", undefined).pass).toBe(false);
     expect(gateVerdict(run({ paper: 10 }), "paper", undefined)).toEqual({ pass: true, message: "" });
+  });
+});
+
+describe("--metric SUITE.METRIC and --max-gap", () => {
+  const gap = (length: number | null) => ({ relative: { length, low: length, high: length, definition: "relative" as const, resamples: 1000 } });
+  const nonliteral = (literal_gap: ReturnType<typeof gap> | null, scores: Record<string, number | null> = { nonliteral: 12.5, literal: 95 }) => ({
+    ...suite(scores, "nonliteral"),
+    nonliteral: { literal_gap } as never,
+  });
+  const withGap = (g: ReturnType<typeof gap> | null) => ({ status: "succeeded" as const, error: null, suites: [suite({ paper: 91.67 }), nonliteral(g)] });
+
+  it("reads a named suite's metric", () => {
+    expect(headlineScore(withGap(gap(16000)), "nonliteral.literal")).toBe(95);
+    expect(headlineScore(withGap(gap(16000)), "nonliteral.nonliteral")).toBe(12.5);
+    expect(headlineScore(withGap(gap(16000)), "bookqa.f1")).toBeNull();
+    expect(gateVerdict(withGap(gap(16000)), "nonliteral.nonliteral", 50)).toEqual({ pass: false, message: "FAIL: headline nonliteral nonliteral 12.50 is below --fail-under 50" });
+  });
+
+  it("passes a gap at or under --max-gap, fails one above it or a run without one, and combines with --fail-under", () => {
+    expect(literalGap(withGap(gap(16000)))).toBe(16000);
+    expect(gateVerdict(withGap(gap(16000)), "paper", undefined, 16000)).toEqual({ pass: true, message: "PASS: literal gap 16000 tokens ≤ 16000" });
+    expect(gateVerdict(withGap(gap(16000)), "paper", undefined, 8000)).toEqual({ pass: false, message: "FAIL: literal gap 16000 tokens is above --max-gap 8000" });
+    expect(gateVerdict(withGap(null), "paper", undefined, 8000).message).toMatch(/no literal gap to compare/);
+    expect(gateVerdict(run({ paper: 91.67 }), "paper", undefined, 8000).pass).toBe(false);
+    const both = gateVerdict(withGap(gap(0)), "paper", 95, 8000);
+    expect(both).toEqual({ pass: false, message: "FAIL: headline needle paper 91.67 is below --fail-under 95\nPASS: literal gap 0 tokens ≤ 8000" });
   });
 });

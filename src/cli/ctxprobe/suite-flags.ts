@@ -1,0 +1,89 @@
+// `ctxprobe eval`'s suite flags → the suites of the POST /v1/runs body. Unset flags are left out so
+// the service's defaults apply.
+import { NEEDLE_KINDS } from "../../probes/nonliteral/types";
+import type { NeedleSuiteInput, NonliteralSuiteInput, RunRequest } from "./api-types";
+import { parseChoice, parseInteger, parseIntegerList } from "./args";
+import { UsageError } from "./io";
+
+export const SUITE_OPTIONS = {
+  preset: { type: "string" },
+  lengths: { type: "string" },
+  depths: { type: "string" },
+  corpus: { type: "string" },
+  bookqa: { type: "string" },
+  limit: { type: "string" },
+  nonliteral: { type: "boolean" },
+  "nonliteral-lengths": { type: "string" },
+  kinds: { type: "string" },
+  distractors: { type: "string" },
+  shuffled: { type: "boolean" },
+  pairs: { type: "string" },
+  seed: { type: "string" },
+} as const;
+
+export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa or --nonliteral is given)
+  --preset paper|kamradt|quick
+  --lengths 1000,8000       context lengths in the model's tokens
+  --depths 0,50,100         needle depths in percent
+  --corpus ID               haystack corpus: sotu (default) or moby-dick
+Long-book QA suite (datasets: GET /v1/datasets; built-in moby-dick-qa and moby-dick-mc)
+  --bookqa DATASET          add {"type":"bookqa","dataset":DATASET}; --limit N caps the questions
+Non-literal needle suite (needles a keyword search cannot find; the set: GET /v1/needle-sets)
+  --nonliteral              add {"type":"nonliteral"}: lengths 1K–32K and on up to the window
+  --nonliteral-lengths L    its context lengths, e.g. 1000,8000,32000
+  --kinds literal,one_hop,two_hop   which kinds (default all three)
+  --distractors 0|1|4       distractors per prompt (default 0)
+  --shuffled                haystack sentences in a seeded random order
+  --pairs N                 pairs per kind in each cell (default 2)
+  --seed N                  draws pairs, names and distractor depths (default 0)
+`;
+
+type Values = Partial<Record<keyof typeof SUITE_OPTIONS, string | boolean>>;
+
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === "string" ? v : undefined);
+
+function needleSuite(values: Values): NeedleSuiteInput {
+  const [preset, lengths, depths, corpus] = [str(values.preset), str(values.lengths), str(values.depths), str(values.corpus)];
+  const needle: NeedleSuiteInput = { type: "needle" };
+  if (preset !== undefined) needle.preset = parseChoice("--preset", preset, ["paper", "kamradt", "quick"] as const);
+  if (lengths !== undefined) needle.context_lengths = parseIntegerList("--lengths", lengths);
+  if (depths !== undefined) needle.depth_percents = parseIntegerList("--depths", depths);
+  if (corpus !== undefined) needle.corpus = corpus;
+  // With no grid at all, the quick preset (6 × 5 inside the context window) is a sensible first look.
+  if (!preset && !lengths && !depths) needle.preset = "quick";
+  return needle;
+}
+
+function nonliteralSuite(values: Values): NonliteralSuiteInput {
+  const suite: NonliteralSuiteInput = { type: "nonliteral" };
+  const lengths = str(values["nonliteral-lengths"]);
+  if (lengths !== undefined) suite.context_lengths = parseIntegerList("--nonliteral-lengths", lengths);
+  const kinds = str(values.kinds);
+  if (kinds !== undefined) suite.kinds = kinds.split(",").map((k) => parseChoice("--kinds", k.trim(), NEEDLE_KINDS));
+  const distractors = str(values.distractors);
+  if (distractors !== undefined) suite.distractors = Number(parseChoice("--distractors", distractors, ["0", "1", "4"] as const)) as 0 | 1 | 4;
+  if (values.shuffled) suite.haystack_order = "shuffled";
+  const pairs = str(values.pairs);
+  if (pairs !== undefined) suite.pairs = parseInteger("--pairs", pairs, { min: 1 });
+  const seed = str(values.seed);
+  if (seed !== undefined) suite.seed = parseInteger("--seed", seed, { min: 0 });
+  return suite;
+}
+
+const NONLITERAL_ONLY = ["nonliteral-lengths", "kinds", "distractors", "shuffled", "pairs", "seed"] as const;
+
+export function suitesFrom(values: Values): RunRequest["suites"] {
+  const bookqa = str(values.bookqa);
+  const nonliteral = values.nonliteral === true;
+  const stray = NONLITERAL_ONLY.find((flag) => values[flag] !== undefined);
+  if (stray && !nonliteral) throw new UsageError(`--${stray} applies to --nonliteral`, "eval");
+  const wantsNeedle = ["preset", "lengths", "depths", "corpus"].some((flag) => values[flag as keyof Values] !== undefined);
+  const suites: RunRequest["suites"] = [];
+  if (wantsNeedle || (bookqa === undefined && !nonliteral)) suites.push(needleSuite(values));
+  const limitText = str(values.limit);
+  if (limitText !== undefined && bookqa === undefined) throw new UsageError("--limit applies to --bookqa", "eval");
+  const limit = limitText === undefined ? undefined : parseInteger("--limit", limitText);
+  if (bookqa !== undefined) suites.push({ type: "bookqa", dataset: bookqa, ...(limit !== undefined ? { limit } : {}) });
+  if (nonliteral) suites.push(nonliteralSuite(values));
+  return suites;
+}
