@@ -13,7 +13,7 @@ function essay(label: string, sentences: number): string {
 describe("corpora", () => {
   it("lists the built-in corpora", async () => {
     const list = (await (await api("/v1/corpora")).json()) as { data: { id: string; builtin: boolean; characters: number }[] };
-    expect(list.data.filter((c) => c.builtin).map((c) => c.id)).toEqual(["sotu", "moby-dick"]);
+    expect(list.data.filter((c) => c.builtin).map((c) => c.id)).toEqual(["sotu", "moby-dick", "code"]);
     expect(list.data[0]!.characters).toBeGreaterThan(1_000_000);
   });
 

