@@ -10,7 +10,10 @@ export interface ReferenceModel {
   description: string;
   /** Longest prompt accepted, in cl100k_base tokens. */
   context_window: number;
-  /** How many trailing context tokens the reader sees; undefined = the whole context. */
+  /**
+   * How many trailing context tokens the reader sees; undefined = the whole context. Also the
+   * window of the language model behind prompt log-probabilities (lm.ts).
+   */
   visible_context_tokens?: number;
 }
 
@@ -19,14 +22,17 @@ export const REFERENCE_MODELS: readonly ReferenceModel[] = [
     id: "extractive-128k",
     description:
       "Non-neural reference: answers with the context sentence that best matches the question (BM25), " +
-      "or the best-supported option letter for multiple choice. Reads the whole context.",
+      "or the best-supported option letter for multiple choice. Reads the whole context. Completions also return " +
+      "prompt log-probabilities (echo + logprobs, or vLLM's prompt_logprobs) from a non-neural cache language model " +
+      "over the whole prompt: counts of the prompt's own tokens and token pairs over a Zipf background.",
     context_window: 131072,
   },
   {
     id: "extractive-4k",
     description:
       "Same reader as extractive-128k, but it only sees the last 4,096 cl100k_base tokens of the context, " +
-      "like a short-window model. Longer prompts are accepted; earlier text is ignored.",
+      "like a short-window model. Longer prompts are accepted; earlier text is ignored. Its prompt log-probabilities " +
+      "come from the same cache language model over only the last 4,096 tokens before each position.",
     context_window: 131072,
     visible_context_tokens: 4096,
   },

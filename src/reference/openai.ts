@@ -1,5 +1,7 @@
 // OpenAI wire shapes produced by the reference server: errors, models, completions and stream chunks.
+import { VOCABULARY_SIZE, type PromptScores } from "./lm";
 import type { FinishReason, ReferenceModel, Usage } from "./models";
+import { tokenBytes } from "./tokens";
 
 export interface OpenAiErrorBody {
   error: { message: string; type: string; param: string | null; code: string | null };
@@ -55,7 +57,22 @@ export function newResponseMeta(prefix: "cmpl" | "chatcmpl", model: string): Res
 export interface ChoiceResult {
   text: string;
   finish_reason: FinishReason;
+  /** Legacy completions log-probabilities (the echo form); null when not asked for. */
+  logprobs?: CompletionLogprobs | null;
+  /** vLLM's prompt_logprobs: one entry per prompt token, the first null. */
+  prompt_logprobs?: PromptLogprobEntry[];
 }
+
+/** OpenAI's legacy completions `logprobs`: per token of the echoed prompt, then of the generated text. */
+export interface CompletionLogprobs {
+  tokens: string[];
+  token_logprobs: (number | null)[];
+  top_logprobs: (Record<string, number> | null)[] | null;
+  text_offset: number[];
+}
+
+/** A prompt token's vLLM entry, keyed by token id: the actual token, then the `k` most likely. */
+export type PromptLogprobEntry = Record<string, { logprob: number; rank: number | null; decoded_token: string }> | null;
 
 export function textCompletion(meta: ResponseMeta, choices: readonly ChoiceResult[], usage: Usage) {
   return {
@@ -65,10 +82,87 @@ export function textCompletion(meta: ResponseMeta, choices: readonly ChoiceResul
       index,
       text: choice.text,
       finish_reason: choice.finish_reason,
-      logprobs: null,
+      logprobs: choice.logprobs ?? null,
+      ...(choice.prompt_logprobs ? { prompt_logprobs: choice.prompt_logprobs } : {}),
     })),
     usage,
   };
+}
+
+/**
+ * The echo form's `logprobs` for `text` (prompt + generated text) and its tokens `ids`, listing the
+ * `k` most likely alternatives per token (top_logprobs null when k = 0). Like vLLM, each
+ * top_logprobs dict also holds the actual token; tokens decoding to the same string share a key.
+ */
+export function echoLogprobs(text: string, ids: readonly number[], scores: PromptScores, k: number): CompletionLogprobs {
+  const tokens = ids.map(tokenText);
+  const topOf = (id: number, i: number): Record<string, number> => {
+    const top: Record<string, number> = {};
+    for (let j = 0; j < k; j++) top[tokenText(scores.topIds[i * scores.top + j]!)] ??= scores.topLogprobs[i * scores.top + j]!;
+    top[tokenText(id)] ??= scores.logprobs[i]!;
+    return top;
+  };
+  return {
+    tokens,
+    token_logprobs: ids.map((_, i) => (i === 0 ? null : scores.logprobs[i]!)),
+    top_logprobs: k === 0 ? null : ids.map((id, i) => (i === 0 ? null : topOf(id, i))),
+    text_offset: textOffsets(text, ids),
+  };
+}
+
+/** vLLM's prompt_logprobs for the prompt tokens `ids`: the actual token and the `k` most likely. */
+export function promptLogprobEntries(ids: readonly number[], scores: PromptScores, k: number): PromptLogprobEntry[] {
+  return ids.map((id, i) => {
+    if (i === 0) return null;
+    const entry: NonNullable<PromptLogprobEntry> = {
+      [id]: { logprob: scores.logprobs[i]!, rank: scores.ranks[i] || null, decoded_token: tokenText(id) },
+    };
+    let rank = 0;
+    for (let j = 0; j < k; j++) {
+      const at = i * scores.top + j;
+      // Tied alternatives share a rank: 1 + how many are strictly more likely.
+      if (j === 0 || scores.topLogprobs[at]! < scores.topLogprobs[at - 1]!) rank = j + 1;
+      const other = scores.topIds[at]!;
+      entry[other] ??= { logprob: scores.topLogprobs[at]!, rank, decoded_token: tokenText(other) };
+    }
+    return entry;
+  });
+}
+
+// Per token id, filled on first use: a long prompt's reply decodes each distinct token once.
+const tokenTexts = new Array<string | undefined>(VOCABULARY_SIZE);
+const tokenByteLengths = new Uint8Array(VOCABULARY_SIZE);
+const utf8Decoder = new TextDecoder();
+
+/** A token decoded alone: a token holding part of a UTF-8 character shows U+FFFD for that part. */
+function tokenText(id: number): string {
+  return (tokenTexts[id] ??= utf8Decoder.decode(tokenBytes(id)));
+}
+
+function tokenByteLength(id: number): number {
+  return tokenByteLengths[id] || (tokenByteLengths[id] = tokenBytes(id).length);
+}
+
+/**
+ * Where each token starts in `text` (UTF-16 index). Tokens are byte sequences and may split a
+ * character: a token's offset is the first character whose first byte lies in that token or
+ * later, so text.slice(offset[i], offset[i + 1]) is the characters that begin in token i.
+ */
+function textOffsets(text: string, ids: readonly number[]): number[] {
+  const offsets: number[] = [];
+  let tokenStart = 0; // bytes
+  let char = 0;
+  let charStart = 0; // bytes before text[char]
+  for (const id of ids) {
+    while (charStart < tokenStart && char < text.length) {
+      const codePoint = text.codePointAt(char)!;
+      charStart += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
+      char += codePoint < 0x10000 ? 1 : 2;
+    }
+    offsets.push(char);
+    tokenStart += tokenByteLength(id);
+  }
+  return offsets;
 }
 
 export function chatCompletion(meta: ResponseMeta, choice: ChoiceResult, usage: Usage) {

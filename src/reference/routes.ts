@@ -1,7 +1,8 @@
 // OpenAI-compatible HTTP API of the reference models, mounted at /reference/v1.
 //
 //   GET  /models, /models/:id    model list / model object
-//   POST /completions            text_completion (prompt: string or string[]; stream supported)
+//   POST /completions            text_completion (prompt: string or string[]; stream supported;
+//                                prompt log-probabilities via echo + logprobs or prompt_logprobs)
 //   POST /chat/completions       chat.completion (stream supported)
 //
 // Test knob: header `x-reference-latency-ms: N` (or query `?latency_ms=N`) waits N ms (capped at
@@ -23,18 +24,23 @@ import {
   type Completion,
   type Usage,
 } from "./models";
+import { promptLogprobs, scorePrompt, type PromptScores } from "./lm";
 import {
   chatCompletion,
   chatCompletionChunks,
+  echoLogprobs,
   modelList,
   modelObject,
   newResponseMeta,
   openAiError,
+  promptLogprobEntries,
   textCompletion,
   textCompletionChunks,
   usageChunk,
+  type ChoiceResult,
 } from "./openai";
-import { chatCompletionRequest, completionRequest, describeIssue, toChatMessages } from "./schemas";
+import { chatCompletionRequest, completionRequest, describeIssue, toChatMessages, type CompletionRequest } from "./schemas";
+import { encodeTokens } from "./tokens";
 import { prefixCacheOf, type PrefixCache } from "./prefix-cache";
 
 /** Thrown inside handlers to answer with an OpenAI-style error body. */
@@ -72,7 +78,11 @@ referenceRoutes.post("/completions", async (c) => {
   const results = prompts.map((prompt) => runModel(() => completeText(model.base, prompt, options, cache)));
   const meta = newResponseMeta("cmpl", body.model);
   const usage = sumUsage(results);
-  if (!body.stream) return jsonAnswer(c, textCompletion(meta, results, usage), fault);
+  if (!body.stream) {
+    const window = getReferenceModel(model.base)?.visible_context_tokens;
+    const choices = results.map((result, i) => withPromptScores(result, prompts[i]!, body, window));
+    return jsonAnswer(c, textCompletion(meta, choices, usage), fault);
+  }
   const withUsage = body.stream_options?.include_usage === true;
   const chunks = textCompletionChunks(meta, results, withUsage);
   return streamChunks(c, withUsage ? [...chunks, usageChunk(meta, "text_completion", usage)] : chunks, fault);
@@ -132,6 +142,32 @@ function runModel(run: () => Completion): Completion {
   } catch (error) {
     throw error instanceof ReferenceModelError ? toHttpError(error) : error;
   }
+}
+
+/**
+ * A choice with what `echo`, `logprobs` and `prompt_logprobs` ask for, scored by the model's
+ * language model (lm.ts; the 4k model's context is its last `window` tokens). The generated
+ * tokens follow the prompt's in the echo form and are scored by the same model.
+ */
+function withPromptScores(result: Completion, prompt: string, body: CompletionRequest, window: number | undefined): ChoiceResult {
+  const echo = body.echo === true;
+  const echoTop = echo ? body.logprobs : null;
+  const promptTop = body.prompt_logprobs ?? null;
+  const choice: ChoiceResult = { ...result, text: echo ? prompt + result.text : result.text };
+  if (echoTop == null && promptTop === null) return choice;
+  const promptIds = encodeTokens(prompt);
+  const ids = echoTop != null ? [...promptIds, ...encodeTokens(result.text)] : promptIds;
+  // prompt_logprobs reports ranks, so it lists at least the most likely token.
+  const top = Math.max(echoTop ?? 0, promptTop === null ? 0 : Math.max(promptTop, 1));
+  const scores = top > 0 ? scorePrompt(ids, { window, top }) : plainScores(promptLogprobs(ids, { window }));
+  if (echoTop != null) choice.logprobs = echoLogprobs(choice.text, ids, scores, echoTop);
+  if (promptTop !== null) choice.prompt_logprobs = promptLogprobEntries(promptIds, scores, promptTop);
+  return choice;
+}
+
+function plainScores(logprobs: Float64Array): PromptScores {
+  const none = { topIds: new Int32Array(0), topLogprobs: new Float64Array(0) };
+  return { logprobs, top: 0, ...none, ranks: new Int32Array(logprobs.length) };
 }
 
 function toHttpError(error: ReferenceModelError): HttpError {

@@ -7,15 +7,33 @@ const maxTokens = z.number().int().min(1).nullish();
 const temperature = z.number().min(0).max(2).nullish();
 const streamOptions = z.object({ include_usage: z.boolean().nullish() }).nullish();
 
-export const completionRequest = z.object({
-  model: z.string().min(1),
-  prompt: z.union([z.string(), z.array(z.string()).min(1)]),
-  max_tokens: maxTokens,
-  temperature,
-  stop,
-  stream: z.boolean().nullish(),
-  stream_options: streamOptions,
-});
+// How many most likely alternatives to list per token (OpenAI's legacy `logprobs` allows up to 5).
+const logprobCount = z.number().int().min(0).max(5).nullish();
+
+export const completionRequest = z
+  .object({
+    model: z.string().min(1),
+    prompt: z.union([z.string(), z.array(z.string()).min(1)]),
+    // 0 is allowed only when scoring a prompt (checked below), as OpenAI's legacy API allowed.
+    max_tokens: z.number().int().min(0).nullish(),
+    temperature,
+    stop,
+    stream: z.boolean().nullish(),
+    stream_options: streamOptions,
+    // Prompt log-probabilities: OpenAI's legacy echo form, and vLLM's prompt_logprobs extension.
+    echo: z.boolean().nullish(),
+    logprobs: logprobCount,
+    prompt_logprobs: logprobCount,
+  })
+  .superRefine((body, ctx) => {
+    const scoresPrompt = body.echo === true || body.prompt_logprobs != null;
+    if (body.max_tokens === 0 && !scoresPrompt) {
+      ctx.addIssue({ code: "custom", path: ["max_tokens"], message: "must be ≥ 1 unless echo or prompt_logprobs is set" });
+    }
+    if (scoresPrompt && body.stream === true) {
+      ctx.addIssue({ code: "custom", path: ["stream"], message: "echo/prompt_logprobs are not supported with stream" });
+    }
+  });
 
 const textPart = z.object({ type: z.literal("text"), text: z.string() });
 
