@@ -26,7 +26,7 @@ export const NonliteralSpec = z
     }),
     context_lengths: z.array(z.int()).min(1).max(200).optional().meta({ description: "Prompt lengths in the model's tokens (at least 500); overrides the default or preset lengths.", example: [1000, 8000, 32000] }),
     depth_percents: z.array(z.int()).min(1).max(101).optional().meta({ description: "Needle depths in percent of the haystack; overrides the default or preset depths.", example: [0, 50, 100] }),
-    corpus: z.string().min(1).max(64).default("moby-dick").meta({ description: "Haystack corpus id: moby-dick (default), sotu or an uploaded one." }),
+    corpus: z.string().min(1).max(64).default("moby-dick").meta({ description: "Haystack corpus id: moby-dick (default), sotu, code or an uploaded one." }),
     kinds: z.array(z.enum(NEEDLE_KINDS)).min(1).max(NEEDLE_KINDS.length).default([...NEEDLE_KINDS]).meta({
       description: "literal (the question repeats the needle's words: the control), one_hop, two_hop (no word shared; one or two steps of inference). Default all three.",
     }),

@@ -8,6 +8,7 @@ import type { EndpointBuild } from "../needle/endpoint-build";
 import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores } from "../types";
 import type { NonliteralProbeFacts } from "../nonliteral/facts";
 import type { NonliteralFigures } from "../nonliteral/figures";
+import type { LossFigures } from "../loss/figures";
 import type { LoadedBookQaDataset } from "./bookqa-datasets";
 import type { EffectiveLength, Interval } from "./effective-length";
 
@@ -52,6 +53,13 @@ export interface BuiltProbe {
   maxTokens: number;
   /** What the probe holds, stored with it for audits (non-literal: pair, character, positions). */
   facts?: NonliteralProbeFacts;
+  /** What the call asks for: a generated answer (default), or the prompt's log-probabilities (loss). */
+  measure?: "prompt_logprobs";
+}
+
+/** What a reply brought beside its text: the prompt's per-position log-probabilities, for loss probes. */
+export interface ProbeReply {
+  promptLogprobs?: readonly (number | null)[];
 }
 
 /** A probe as the aggregates see it once it has settled (or not yet). */
@@ -98,6 +106,8 @@ export interface SuiteAggregate {
   question_ids?: string[];
   /** Non-literal: per-kind figures, the pooled non-literal headline and the literal gap. */
   nonliteral?: NonliteralFigures;
+  /** Loss: Loss@L per domain and pooled, and each domain's position curve. */
+  loss?: LossFigures;
 }
 
 export interface SuiteDefinition<Spec, Recipe extends { type: string; index: number; tokenizer: string }> {
@@ -115,7 +125,7 @@ export interface SuiteDefinition<Spec, Recipe extends { type: string; index: num
   maxTokens(recipe: Recipe, point: ProbePoint): number;
   /** Rebuilds a probe's exact prompt; deterministic for a recipe and a point. */
   build(recipe: Recipe, point: ProbePoint, context: SuiteContext): Promise<BuiltProbe>;
-  score(recipe: Recipe, point: ProbePoint, response: string): ProbeScores;
+  score(recipe: Recipe, point: ProbePoint, response: string, reply?: ProbeReply): ProbeScores;
   /** The suite's own figures of the run aggregate, beside the common counts and metric means. */
   aggregate(recipe: Recipe, probes: SettledProbe[]): Partial<SuiteAggregate>;
   /** The stored corpora and datasets its prompts are made from (who may rebuild them depends on who may see these). */
