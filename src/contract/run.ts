@@ -2,6 +2,8 @@
 // a dry run's plan, a probe, a probe's rebuilt prompt, the needle heatmap. The domain builds these
 // (src/lifecycle/views.ts); the API and the pages show them.
 import { z } from "zod";
+import { LOGPROB_FORMS } from "../probes/loss/forms";
+import { LossFigures } from "../probes/loss/figures";
 import { NonliteralFigures } from "../probes/nonliteral/figures";
 import { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import { PublicModel } from "./model";
@@ -58,6 +60,7 @@ export const SuiteResult = z
       description: "Book QA: the questions asked, in probe order; a probe's depth_percent is its position in this list.",
     }),
     nonliteral: NonliteralFigures.optional().meta({ description: "Non-literal: per-kind figures, one_hop and two_hop pooled (the headline) and the literal gap." }),
+    loss: LossFigures.optional().meta({ description: "Loss: Loss@L (mean NLL in nats, lower is better) per domain and over all domains, and each domain's position curve. This suite's scores are nats, not 0–100." }),
   })
   .meta({ id: "SuiteResult" });
 
@@ -67,7 +70,8 @@ export const Regression = z.object({
   previous_run_id: z.string(),
   previous_step: z.int().nullable(),
   margin: z.number(),
-  drops: z.record(z.string(), z.number()).meta({ description: "suite.metric → points lost against the previous step (positive = worse)." }),
+  loss_margin: z.number().optional().meta({ description: "Nats Loss@L may rise against the previous step before it flags (LOSS_REGRESSION_MARGIN)." }),
+  drops: z.record(z.string(), z.number()).meta({ description: "suite.metric → points lost against the previous step, and loss@<L> → nats Loss@L rose (positive = worse)." }),
 });
 export type Regression = z.infer<typeof Regression>;
 
@@ -107,6 +111,13 @@ export const Run = z
       })
       .nullable()
       .meta({ description: 'Tokenizer "endpoint": how lengths are counted, decided by the run\'s first probe; null otherwise or before.' }),
+    prompt_logprobs: z
+      .object({
+        form: z.enum(LOGPROB_FORMS).nullable().meta({ description: "echo: completions with echo + logprobs; prompt_logprobs: vLLM's extension; tgi: TGI's /generate with decoder_input_details; null: none answered." }),
+        error: z.string().optional().meta({ description: "Why the endpoint has none: every form tried, and its answer." }),
+      })
+      .nullable()
+      .meta({ description: "Loss suites: the form the endpoint returns prompt log-probabilities in, found by the run's first loss probe; null otherwise or before." }),
     suites: z.array(SuiteResult),
     usage: z.object({
       prompt_tokens: z.int().meta({ description: "Sum of usage.prompt_tokens reported by the endpoint." }),

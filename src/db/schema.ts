@@ -7,6 +7,7 @@ import type { Regression } from "../contract/run";
 import type { EndpointBuild } from "../probes/needle/endpoint-build";
 import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
+import type { RunLogprobs } from "../probes/loss/forms";
 import type { SuiteRecipe } from "../probes/suites";
 import type { SuiteAggregate } from "../probes/suites/suite";
 import type { ProbeScores } from "../probes/types";
@@ -73,6 +74,8 @@ export const runs = sqliteTable(
      * calibration against usage.prompt_tokens (lengths approximate). Written once, by the first probe.
      */
     tokenization: text("tokenization_json", { mode: "json" }).$type<RunTokenization>(),
+    /** Loss suites: the form the endpoint returns prompt log-probabilities in, found by the first probe (or why there is none). */
+    logprobs: text("logprobs_json", { mode: "json" }).$type<RunLogprobs>(),
     /**
      * Whose calls these are, for the endpoint's limiter: a hash of the run's API key, or the account
      * for a keyless endpoint. One credential's 429 pauses only that credential's calls.

@@ -14,7 +14,7 @@ export async function finalizeRun(env: Env, runId: string, now = Date.now()): Pr
   const results = aggregateSuites(run.suites, rows);
   const everyProbeFailed = run.total > 0 && run.failed >= run.total;
   const status = everyProbeFailed ? "failed" : "succeeded";
-  const error = everyProbeFailed ? `every probe failed; first error: ${rows.find((r) => r.error)?.error ?? "unknown"}` : null;
+  const error = everyProbeFailed ? `every probe failed; first error: ${rows.find((r) => r.error)?.error ?? "unknown"}` : failedSuites(results, rows);
   const regression = status === "succeeded" ? await regressionFor(env, run, results) : null;
   const won = await closeRun(env.DB, runId, { status, results, error, regression }, now);
   if (won) {
@@ -23,4 +23,13 @@ export async function finalizeRun(env: Env, runId: string, now = Date.now()): Pr
     await emitRunEventSafely(env, runId);
   }
   return won;
+}
+
+/** A run that succeeded with a suite none of whose probes did (e.g. an endpoint without prompt log-probabilities) says so. */
+function failedSuites(results: ReturnType<typeof aggregateSuites>, rows: Awaited<ReturnType<typeof listProbes>>): string | null {
+  const failed = results.filter((s) => s.probes > 0 && s.failed === s.probes);
+  if (!failed.length) return null;
+  return failed
+    .map((s) => `suite ${s.index} (${s.type}) failed: ${rows.find((r) => r.suiteIndex === s.index && r.error)?.error ?? "unknown"}`)
+    .join("; ");
 }

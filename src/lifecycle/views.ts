@@ -49,6 +49,7 @@ export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer
     model,
     lengths_approximate: run.tokenization?.mode === "calibrated",
     tokenization: tokenizationView(run.tokenization),
+    prompt_logprobs: run.logprobs,
     suites,
     usage: {
       prompt_tokens: run.promptTokens,

@@ -5,6 +5,7 @@ import type { OpenedKey } from "../../accounts/secrets";
 import { r2BoundaryStore } from "../../catalog/boundary-store";
 import { loadCorpus, suiteContext } from "../../catalog/corpora";
 import { WindowTooSmallError } from "../../probes/bookqa/truncate";
+import { LossTextError } from "../../probes/loss/text";
 import { NeedlePlacementError } from "../../probes/needle/haystack";
 import { promptSha256 } from "../../probes/prompt-hash";
 import { SuiteSpecError, suiteOf, type BuiltProbe, type ProbePoint } from "../../probes/suites";
@@ -81,6 +82,8 @@ async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, r
 function isPermanentBuildError(error: unknown): boolean {
   // (TokenizeCallError, an endpoint's tokenize route failing transiently, is not: it is retried.)
   if (error instanceof TokenizeCallError) return false;
-  return error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError || error instanceof PieceAlignmentError;
+  return (
+    error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError || error instanceof PieceAlignmentError || error instanceof LossTextError
+  );
 }
 

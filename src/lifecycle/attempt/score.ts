@@ -1,6 +1,7 @@
 // Step 4 of an attempt: the call's outcome as the probe's settlement — scored by its suite, or
 // unscorable, or failed — with the token accounting that says whether its length was what it claims.
 import { suiteOf, tokenCountMismatch, type BuiltProbe } from "../../probes/suites";
+import { LogprobAlignmentError } from "../../probes/loss/nll";
 import type { CallOutcome } from "../endpoint/client";
 import type { BegunProbe, Settlement } from "../store/attempts";
 import type { RunContext } from "./job";
@@ -27,8 +28,9 @@ export function plausibleUsage(usage: Usage, built: BuiltProbe): { usage: Usage;
 }
 
 function answered(outcome: Ok, usage: Usage, scores: Record<string, number>): Settlement {
-  // A reply cut by max_tokens before any answer says nothing about retrieval: unscorable, not wrong.
-  const cutWithoutAnswer = outcome.finishReason === "length" && outcome.text.trim() === "";
+  // A reply cut by max_tokens before any answer says nothing about retrieval: unscorable, not wrong
+  // (a loss probe generates nothing: its answer is the prompt's log-probabilities).
+  const cutWithoutAnswer = outcome.finishReason === "length" && outcome.text.trim() === "" && !outcome.promptLogprobs;
   return {
     status: cutWithoutAnswer ? "unscorable" : "scored",
     promptTokens: usage.promptTokens,
@@ -43,13 +45,23 @@ function answered(outcome: Ok, usage: Usage, scores: Record<string, number>): Se
   };
 }
 
+/** A reply whose log-probabilities do not line up with the prompt's tokens is unscorable, with the reason. */
+function scoredOrUnscorable(outcome: Ok, usage: Usage, score: () => Record<string, number>): Settlement {
+  try {
+    return answered(outcome, usage, score());
+  } catch (error) {
+    if (!(error instanceof LogprobAlignmentError)) throw error;
+    return { status: "unscorable", promptTokens: usage.promptTokens, latencyMs: outcome.latencyMs, error: error.message };
+  }
+}
+
 /** The settlement of a probe whose call ended (a retryable outcome here means the attempts ran out). */
 export function scoreOutcome(context: RunContext, begun: BegunProbe, built: BuiltProbe, promptSha256: string, outcome: CallOutcome, attempt: number): Settlement {
   const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex)!;
   const { usage, dropped } = outcome.kind === "ok" ? plausibleUsage(outcome.usage, built) : { usage: null, dropped: false };
   const settlement: Settlement =
     outcome.kind === "ok"
-      ? answered(outcome, usage!, suiteOf(recipe).score(recipe as never, begun.point, outcome.text))
+      ? scoredOrUnscorable(outcome, usage!, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs }))
       : outcome.kind === "retry"
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };

@@ -43,6 +43,8 @@ export type CallOutcome =
       ttftMs: number | null;
       /** True when a streamed request was refused and the call was repeated without streaming. */
       streamRefused?: boolean;
+      /** Loss probes: the prompt's per-position log-probabilities as the server returned them. */
+      promptLogprobs?: (number | null)[];
     }
   /**
    * Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies.

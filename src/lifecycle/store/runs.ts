@@ -4,6 +4,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-or
 import { database } from "../../db/database";
 import { runs, type RunRow } from "../../db/schema";
 import type { Regression } from "../../contract/run";
+import type { RunLogprobs } from "../../probes/loss/forms";
 import type { RunTokenization } from "../../probes/needle/endpoint-tokenization";
 import type { ProbePoint, SuiteRecipe } from "../../probes/suites";
 import type { SuiteAggregate } from "../../probes/suites/suite";
@@ -171,6 +172,14 @@ export async function keepTokenization(d1: D1Database, runId: string, decided: R
 export async function storedTokenization(d1: D1Database, runId: string): Promise<RunTokenization | null> {
   const row = await database(d1).select({ tokenization: runs.tokenization }).from(runs).where(eq(runs.id, runId)).get();
   return row?.tokenization ?? null;
+}
+
+/** Stores what the run's first loss probe found unless another probe stored it first; returns the one that stands. */
+export async function keepLogprobs(d1: D1Database, runId: string, found: RunLogprobs): Promise<RunLogprobs> {
+  const db = database(d1);
+  await db.update(runs).set({ logprobs: found }).where(and(eq(runs.id, runId), isNull(runs.logprobs)));
+  const winner = await db.select({ logprobs: runs.logprobs }).from(runs).where(eq(runs.id, runId)).get();
+  return winner?.logprobs ?? found;
 }
 
 /** Whether a run of another account already stands in this series (a series belongs to its first submitter). */
