@@ -6,7 +6,8 @@ import type { Context } from "hono";
 import { sha256Hex } from "../common/hash";
 import { LeaderboardRow } from "../contract/leaderboard";
 import type { AppEnv } from "../http/app-env";
-import { LEADERBOARD_SORT_KEYS, leaderboardRows } from "../lifecycle/leaderboard";
+import { defaultSortDir, LEADERBOARD_SORT_KEYS, leaderboardRows } from "../lifecycle/leaderboard";
+import { DEFAULT_LOSS_LENGTHS } from "../probes/loss/resolve";
 import { createRouter } from "./router";
 
 export const leaderboardApi = createRouter();
@@ -15,9 +16,9 @@ type Row = LeaderboardRow;
 
 const LeaderboardQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(100),
-  sort: z.enum(LEADERBOARD_SORT_KEYS).default("needle.paper").openapi({ description: "Column to order by; rows without it come last." }),
-  dir: z.enum(["asc", "desc"]).default("desc"),
-  suite: z.enum(["needle", "bookqa", "nonliteral"]).optional().openapi({ description: "Only runs that have this suite." }),
+  sort: z.enum(LEADERBOARD_SORT_KEYS).default("needle.paper").openapi({ description: "Column to order by; rows without it come last. loss@<L>: the loss suite's Loss@L at the paper's lengths." }),
+  dir: z.enum(["asc", "desc"]).optional().openapi({ description: "Default: desc, except asc for literal_gap and loss@<L> (smaller is better)." }),
+  suite: z.enum(["needle", "bookqa", "nonliteral", "loss"]).optional().openapi({ description: "Only runs that have this suite." }),
   series: z.string().max(100).optional().openapi({ description: "Only runs of this checkpoint series." }),
   reference: z.enum(["only", "hide"]).optional().openapi({ description: "Only, or no, reference baselines." }),
   min_length: z.coerce.number().int().min(0).optional().openapi({ description: "Only runs whose effective context length is at least this." }),
@@ -68,6 +69,7 @@ const CSV_COLUMNS: [string, (row: Row) => unknown][] = [
   ["literal_gap", (r) => r.literal_gap],
   ["literal_gap_low", (r) => r.literal_gap_interval?.[0]],
   ["literal_gap_high", (r) => r.literal_gap_interval?.[1]],
+  ...DEFAULT_LOSS_LENGTHS.map((length): [string, (row: Row) => unknown] => [`loss_${length}`, (r) => r.loss_at?.[String(length)]]),
   ["tokens_processed", (r) => r.tokens_processed],
   ["finished_at", (r) => r.finished_at],
   ["source", (r) => r.source],
@@ -97,7 +99,7 @@ function wantsCsv(c: Context<AppEnv>, format: "json" | "csv" | undefined): boole
 
 leaderboardApi.openapi(route, async (c) => {
   const query = c.req.valid("query");
-  const rows = await leaderboardRows(c.env, query);
+  const rows = await leaderboardRows(c.env, { ...query, dir: query.dir ?? defaultSortDir(query.sort) });
   const csv = wantsCsv(c, query.format);
   const body = csv ? toCsv(rows) : JSON.stringify({ data: rows });
   const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;

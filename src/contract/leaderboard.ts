@@ -14,7 +14,7 @@ export const LeaderboardRow = z
     step: z.int().nullable(),
     source: z.string().nullable().meta({ description: "Where a reported row comes from." }),
     tokens_processed: z.int().nullable().meta({ description: "Prompt + completion tokens the endpoint reported for the run." }),
-    suites: z.record(z.string(), ScoreMap).meta({ description: "Suite type → metric means (first suite of each type)." }),
+    suites: z.record(z.string(), ScoreMap).meta({ description: "Suite type → metric means (first suite of each type): 0–100, except loss's, in nats." }),
     effective_context_length: z.int().nullable().meta({ description: "Of the first needle suite; see SuiteResult.effective_context_length." }),
     effective_context_length_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
     nonliteral_effective_context_length: z.int().nullable().meta({
@@ -22,6 +22,9 @@ export const LeaderboardRow = z
     }),
     literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length, in tokens (relative rule)." }),
     literal_gap_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
+    loss_at: z.record(z.string(), z.number()).nullable().meta({
+      description: "Of the first loss suite: context length → Loss@L, the mean NLL in nats over all its domains' texts (lower is better; sort with loss@<L>). Its suites.loss holds nats, not 0–100.",
+    }),
     finished_at: z.string().nullable(),
   })
   .meta({ id: "LeaderboardRow" });

@@ -12,6 +12,7 @@ export const SeriesPoint = z
     effective_context_length: z.int().nullable().meta({ description: "Of the first needle suite." }),
     nonliteral_effective_context_length: z.int().nullable().meta({ description: "Of the first non-literal suite (one_hop and two_hop pooled, relative rule)." }),
     literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length in tokens; a gap closing over training means the model learns to read, not only to match." }),
+    loss_at: z.record(z.string(), z.number()).meta({ description: "Of the first loss suite: context length → Loss@L in nats over all its domains ({} without one): the paper's Figure 3 over training." }),
     regression: z.boolean().meta({ description: "Flagged against the previous step when it finished." }),
   })
   .meta({ id: "SeriesPoint" });

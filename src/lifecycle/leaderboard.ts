@@ -4,6 +4,7 @@
 import { iso } from "../common/time";
 import type { LeaderboardRow } from "../contract/leaderboard";
 import type { ScoreMap } from "../probes/suites/suite";
+import { DEFAULT_LOSS_LENGTHS } from "../probes/loss/resolve";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
 import { storedModel } from "./run-model";
 import { leaderboardRuns } from "./store/runs";
@@ -27,6 +28,7 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
     const effective = needle?.effective_context_length;
     const nonliteral = suites.find((s) => s.type === "nonliteral")?.nonliteral;
     const gap = nonliteral?.literal_gap?.relative;
+    const loss = suites.find((s) => s.type === "loss")?.loss;
     const row: LeaderboardRow = {
       run_id: run.id,
       model: storedModel(run),
@@ -42,6 +44,7 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
       nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
       literal_gap: gap?.length ?? null,
       literal_gap_interval: gap ? [gap.low, gap.high] : null,
+      loss_at: loss ? Object.fromEntries(Object.entries(loss.loss_at).map(([length, cell]) => [length, cell.loss])) : null,
       finished_at: iso(run.finishedAt),
     };
     return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens };
@@ -68,6 +71,7 @@ export function reportedRows(): LeaderboardRow[] {
     nonliteral_effective_context_length: null,
     literal_gap: null,
     literal_gap_interval: null,
+    loss_at: null,
     finished_at: null,
   }));
 }
@@ -84,6 +88,9 @@ export function orderBy<T>(items: T[], value: (item: T) => SortValue, dir: "asc"
   return [...items].sort((a, b) => compare(value(a), value(b)) || (tieBreak?.(a, b) ?? 0));
 }
 
+/** Loss@L columns at the paper's lengths (a run's other lengths are in loss_at, not sortable). */
+const LOSS_SORT_KEYS = DEFAULT_LOSS_LENGTHS.map((length) => `loss@${length}` as const);
+
 export const LEADERBOARD_SORT_KEYS = [
   "needle.paper",
   "needle.contains",
@@ -96,15 +103,22 @@ export const LEADERBOARD_SORT_KEYS = [
   "effective_context_length",
   "nonliteral_effective_context_length",
   "literal_gap",
+  ...LOSS_SORT_KEYS,
   "tokens_processed",
   "finished_at",
 ] as const;
 export type LeaderboardSortKey = (typeof LEADERBOARD_SORT_KEYS)[number];
 
+/** Where smaller is better, so a sort without `dir` puts the smallest first. */
+export function defaultSortDir(key: LeaderboardSortKey): "asc" | "desc" {
+  return key === "literal_gap" || key.startsWith("loss@") ? "asc" : "desc";
+}
+
 export function rowValue(row: LeaderboardRow, key: LeaderboardSortKey): SortValue {
   if (key === "effective_context_length") return row.effective_context_length;
   if (key === "nonliteral_effective_context_length") return row.nonliteral_effective_context_length;
   if (key === "literal_gap") return row.literal_gap;
+  if (key.startsWith("loss@")) return row.loss_at?.[key.slice("loss@".length)] ?? null;
   if (key === "tokens_processed") return row.tokens_processed;
   if (key === "finished_at") return row.finished_at;
   const [suite, metric] = key.split(".") as [string, string];
@@ -115,7 +129,7 @@ export interface LeaderboardQuery {
   limit: number;
   sort: LeaderboardSortKey;
   dir: "asc" | "desc";
-  suite?: "needle" | "bookqa" | "nonliteral";
+  suite?: "needle" | "bookqa" | "nonliteral" | "loss";
   series?: string;
   reference?: "only" | "hide";
   min_length?: number;

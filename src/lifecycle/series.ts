@@ -24,21 +24,48 @@ export function trendScores(results: SuiteAggregate[]): Record<string, number> {
   return out;
 }
 
-export function compareWithPrevious(current: Record<string, number>, previous: Record<string, number>, margin: number) {
-  const drops: Record<string, number> = {};
-  for (const [key, value] of Object.entries(current)) {
-    if (key in previous) drops[key] = Math.round((previous[key]! - value) * 100) / 100;
-  }
-  return { drops, flagged: Object.values(drops).some((drop) => drop > margin) };
+/** Context length → Loss@L (nats, over all domains) of the first loss suite; {} without one. */
+export function lossAt(results: SuiteAggregate[]): Record<string, number> {
+  const figures = results.find((s) => s.type === "loss")?.loss;
+  return figures ? Object.fromEntries(Object.entries(figures.loss_at).map(([length, cell]) => [length, cell.loss])) : {};
 }
+
+interface Trend {
+  scores: Record<string, number>;
+  loss: Record<string, number>;
+}
+
+/**
+ * Score drops (points, positive = worse) beyond `margin`, and Loss@L rises (nats, positive = worse,
+ * reported as `loss@<L>`) beyond `lossMargin`, flag a regression.
+ */
+export function compareWithPrevious(current: Trend, previous: Trend, margin: number, lossMargin: number) {
+  const drops: Record<string, number> = {};
+  let flagged = false;
+  for (const [key, value] of Object.entries(current.scores)) {
+    if (!(key in previous.scores)) continue;
+    drops[key] = Math.round((previous.scores[key]! - value) * 100) / 100;
+    flagged ||= drops[key] > margin;
+  }
+  for (const [length, loss] of Object.entries(current.loss)) {
+    if (!(length in previous.loss)) continue;
+    const rise = Math.round((loss - previous.loss[length]!) * 10_000) / 10_000;
+    drops[`loss@${length}`] = rise;
+    flagged ||= rise > lossMargin;
+  }
+  return { drops, flagged };
+}
+
+const trendOf = (results: SuiteAggregate[]): Trend => ({ scores: trendScores(results), loss: lossAt(results) });
 
 /** Compares a finishing run with the previous succeeded step of its series; null without one. */
 export async function regressionFor(env: Env, run: RunRow, results: SuiteAggregate[]): Promise<Regression | null> {
   const previous = await previousSeriesRun(env.DB, run);
   if (!previous) return null;
   const margin = envNumber(env.REGRESSION_MARGIN, 5);
-  const comparison = compareWithPrevious(trendScores(results), trendScores(previous.results ?? []), margin);
-  return { ...comparison, previous_run_id: previous.id, previous_step: previous.step, margin };
+  const lossMargin = envNumber(env.LOSS_REGRESSION_MARGIN, 0.05);
+  const comparison = compareWithPrevious(trendOf(results), trendOf(previous.results ?? []), margin, lossMargin);
+  return { ...comparison, previous_run_id: previous.id, previous_step: previous.step, margin, loss_margin: lossMargin };
 }
 
 /** Public succeeded runs of a series in step (or training-token) order, as trend points. */
@@ -56,6 +83,7 @@ export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[
       effective_context_length: suites.find((s) => s.type === "needle")?.effective_context_length?.length ?? null,
       nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
       literal_gap: nonliteral?.literal_gap?.relative.length ?? null,
+      loss_at: lossAt(suites),
       regression: run.regression?.flagged ?? false,
     };
   });

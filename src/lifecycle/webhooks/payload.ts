@@ -3,6 +3,7 @@
 // every attempt and redelivery sends and signs.
 import { iso } from "../../common/time";
 import type { RunRow } from "../../db/schema";
+import type { LossFigures } from "../../probes/loss/figures";
 import type { NonliteralFigures } from "../../probes/nonliteral/figures";
 import type { SuiteAggregate } from "../../probes/suites/aggregate";
 import type { PingEventPayload, RunEventPayload } from "../../contract/webhooks";
@@ -34,10 +35,13 @@ export function runLinks(origin: string, runId: string) {
   return { run: `${origin}/v1/runs/${runId}`, page: `${origin}/runs/${runId}` };
 }
 
-
 function gapOf(figures: NonliteralFigures) {
   const gap = figures.literal_gap?.relative;
   return gap ? { length: gap.length, low: gap.low, high: gap.high } : null;
+}
+
+function lossAtOf(figures: LossFigures) {
+  return Object.fromEntries(Object.entries(figures.loss_at).map(([length, { loss, low, high }]) => [length, { loss, low, high }]));
 }
 
 export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAggregate[], origin: string): RunEventPayload {
@@ -66,6 +70,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
           ? { effective_context_length: { length: s.effective_context_length.length, low: s.effective_context_length.low, high: s.effective_context_length.high } }
           : {}),
         ...(s.nonliteral ? { literal_gap: gapOf(s.nonliteral) } : {}),
+        ...(s.loss ? { loss_at: lossAtOf(s.loss) } : {}),
       })),
       effective_context_length: ecl ? { length: ecl.length, low: ecl.low, high: ecl.high, suite: needle!.index } : null,
       regression: run.regression,

@@ -46,4 +46,21 @@ describe("run event payload", () => {
     expect(payload.data.suites[0]).not.toHaveProperty("literal_gap");
     expect(payload.data.effective_context_length).toBeNull();
   });
+
+  it("carries a loss suite's Loss@L with its interval", () => {
+    const cell = { loss: 2.5, low: 2.25, high: 2.75, perplexity: 12.18, documents: 4 };
+    const loss: SuiteAggregate = {
+      index: 0,
+      type: "loss",
+      tokenizer: "cl100k_base",
+      probes: 8,
+      scored: 8,
+      unscorable: 0,
+      failed: 0,
+      scores: { loss: 2.6, perplexity: 13.46 },
+      loss: { domains: ["sotu"], documents: 4, by_domain: { sotu: { "1000": cell } }, loss_at: { "1000": cell, "4000": { ...cell, loss: 2.1 } }, position_curve: {} },
+    };
+    const payload = runEventPayload("run.succeeded", run, [loss], "https://ctxprobe.example");
+    expect(payload.data.suites[0]).toMatchObject({ type: "loss", scores: { loss: 2.6 }, loss_at: { "1000": { loss: 2.5, low: 2.25, high: 2.75 }, "4000": { loss: 2.1 } } });
+  });
 });
