@@ -16,6 +16,9 @@ export interface BoardRow {
   nonliteral: number | null;
   nonliteralLength: number | null;
   gap: number | null;
+  /** Loss suite: Loss@32K and Loss@128K over all domains (nats; lower is better). */
+  loss32k: number | null;
+  loss128k: number | null;
   byLength: CurvePoint[];
   tokens: number;
   finishedAt: number | null;
@@ -23,7 +26,7 @@ export interface BoardRow {
   rank: number | null;
 }
 
-export const SORT_KEYS = ["rank", "model", "paper", "contains", "nonliteral", "nonliteral_length", "gap", "tokens", "finished"] as const;
+export const SORT_KEYS = ["rank", "model", "paper", "contains", "nonliteral", "nonliteral_length", "gap", "loss32k", "loss128k", "tokens", "finished"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 
@@ -35,8 +38,20 @@ export interface BoardQuery {
 }
 
 /** Direction a column sorts in when first clicked: best / newest / A first. */
-// A smaller literal gap is better: the model reads as far as it greps.
-const FIRST_DIR: Record<SortKey, SortDir> = { rank: "asc", model: "asc", paper: "desc", contains: "desc", nonliteral: "desc", nonliteral_length: "desc", gap: "asc", tokens: "desc", finished: "desc" };
+// A smaller literal gap is better (the model reads as far as it greps), and so is a smaller loss.
+const FIRST_DIR: Record<SortKey, SortDir> = {
+  rank: "asc",
+  model: "asc",
+  paper: "desc",
+  contains: "desc",
+  nonliteral: "desc",
+  nonliteral_length: "desc",
+  gap: "asc",
+  loss32k: "asc",
+  loss128k: "asc",
+  tokens: "desc",
+  finished: "desc",
+};
 
 export function parseBoardQuery(params: Record<string, string | undefined>): BoardQuery {
   const sort = (SORT_KEYS as readonly string[]).includes(params.sort ?? "") ? (params.sort as SortKey) : "paper";
@@ -58,6 +73,8 @@ export function boardRows(entries: BoardEntry[]): BoardRow[] {
       nonliteral: row.suites.nonliteral?.nonliteral ?? null,
       nonliteralLength: row.nonliteral_effective_context_length,
       gap: row.literal_gap,
+      loss32k: row.loss_at?.["32000"] ?? null,
+      loss128k: row.loss_at?.["128000"] ?? null,
       byLength: Object.entries(needleByLength)
         .map(([length, scores]) => ({ x: Number(length), label: formatK(Number(length)), y: scores.paper ?? null }))
         .sort((a, b) => a.x - b.x),
@@ -80,6 +97,8 @@ const sortValue = (row: BoardRow, key: SortKey): string | number | null =>
     nonliteral: row.nonliteral,
     nonliteral_length: row.nonliteralLength,
     gap: row.gap,
+    loss32k: row.loss32k,
+    loss128k: row.loss128k,
     tokens: row.tokens,
     finished: row.finishedAt,
   })[key];
@@ -152,6 +171,8 @@ export const ReferenceBadge: FC = () => (
   </span>
 );
 
+const nats = (loss: number | null) => (loss === null ? "—" : loss.toFixed(3));
+
 /** An effective length; "none" when the suite ran but no length passed. */
 const lengthOrDash = (length: number | null, score: number | null) => (length !== null ? formatK(length) : score !== null ? "none" : "—");
 
@@ -179,6 +200,12 @@ const BoardRowCells: FC<{ row: BoardRow }> = ({ row }) => (
     <td class="num" data-col="gap">
       {row.gap === null ? "—" : formatK(row.gap)}
     </td>
+    <td class="num" data-col="loss32k">
+      {nats(row.loss32k)}
+    </td>
+    <td class="num" data-col="loss128k">
+      {nats(row.loss128k)}
+    </td>
     <td class="num" data-col="tokens">
       {formatInt(row.tokens)}
     </td>
@@ -198,7 +225,8 @@ const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }
     <caption>
       Public runs that succeeded; needle scores are means on a 0–100 scale (a perfect answer scores 91.67 on the paper's metric). Non-literal:
       needles whose question shares no word with them (one and two hops pooled); the literal gap is how much further the model finds a
-      needle by its words than by inference, in tokens (smaller is better).
+      needle by its words than by inference, in tokens (smaller is better). Loss@L: mean NLL in nats of L-token texts over the loss suite's
+      domains (smaller is better).
     </caption>
     <thead>
       <tr>
@@ -210,6 +238,8 @@ const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }
         <SortHeader query={query} column="nonliteral" label="Non-literal" numeric />
         <SortHeader query={query} column="nonliteral_length" label="Non-literal eff. length" numeric />
         <SortHeader query={query} column="gap" label="Literal gap" numeric />
+        <SortHeader query={query} column="loss32k" label="Loss@32K" numeric />
+        <SortHeader query={query} column="loss128k" label="Loss@128K" numeric />
         <SortHeader query={query} column="tokens" label="Prompt tokens" numeric />
         <SortHeader query={query} column="finished" label="Finished (UTC)" />
         <th scope="col">

@@ -19,6 +19,7 @@ import { probeView, runView, suitesOf } from "../lifecycle/views";
 import { SUITES } from "../probes/suites";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
+import type { LossRecipe } from "../probes/suites/loss";
 import { RUN_PAGE_SCRIPT, RUN_PAGE_SCRIPT_PATH } from "./client";
 import { streamRunEvents } from "./events";
 import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
@@ -60,8 +61,9 @@ webRoutes.get("/runs/:id", async (c) => {
   const metric = metrics.includes(asked) ? asked : metrics[0]!;
   const recipes = run.suites.filter((r): r is NeedleRecipe => r.type === "needle");
   const nonliteral = run.suites.filter((r): r is NonliteralRecipe => r.type === "nonliteral");
+  const loss = run.suites.filter((r): r is LossRecipe => r.type === "loss");
   const resource = runView(run, suitesOf(run, probes), { manages: false });
-  return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} probes={probes} metric={metric} metrics={metrics} />);
+  return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} loss={loss} probes={probes} metric={metric} metrics={metrics} />);
 });
 
 webRoutes.get("/series/:name", async (c) => {

@@ -7,7 +7,9 @@ import type { Run, SuiteResult } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
+import type { LossRecipe } from "../probes/suites/loss";
 import { NonliteralSection } from "./nonliteral-section";
+import { LossSection } from "./loss-section";
 import { LineChart, type CurvePoint } from "./charts";
 import { RUN_PAGE_SCRIPT_PATH } from "./client";
 import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
@@ -24,6 +26,7 @@ export interface RunPageProps {
   resource: Run;
   recipes: NeedleRecipe[];
   nonliteral: NonliteralRecipe[];
+  loss: LossRecipe[];
   probes: ProbeRow[];
   metric: string;
   metrics: readonly string[];
@@ -200,7 +203,7 @@ const NeedleSection: FC<{ runId: string; recipe: NeedleRecipe; suite: Suite | un
   );
 };
 
-export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, probes, metric, metrics }) => {
+export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, loss, probes, metric, metrics }) => {
   const live = !isFinished(run.status);
   const training = resource.model.training_context_length;
   return (
@@ -234,6 +237,9 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
             probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             training={training}
           />
+        ))}
+        {loss.map((recipe) => (
+          <LossSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} form={resource.prompt_logprobs?.form ?? null} />
         ))}
         <h2>Data</h2>
         <ul>

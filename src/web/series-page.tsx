@@ -34,6 +34,35 @@ const GapChart: FC<{ points: SeriesPoint[] }> = ({ points }) => {
   );
 };
 
+const nats = (y: number | null) => (y === null ? "—" : y.toFixed(3));
+
+/** The lengths any checkpoint has a Loss@L for, ascending. */
+const lossLengths = (points: SeriesPoint[]) => [...new Set(points.flatMap((p) => Object.keys(p.loss_at).map(Number)))].sort((a, b) => a - b);
+
+/** Loss@L over the checkpoints, one chart per length (the paper's Figure 3): does long-context loss keep falling? */
+const LossTrendCharts: FC<{ points: SeriesPoint[] }> = ({ points }) => {
+  const lengths = lossLengths(points);
+  const max = Math.max(1, Math.ceil(Math.max(0, ...points.flatMap((p) => Object.values(p.loss_at))) * 2) / 2);
+  return (
+    <>
+      {lengths.map((length) => {
+        const curve = points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.loss_at[String(length)] ?? null }));
+        return (
+          <LineChart
+            id={`series-loss-${length}`}
+            title={`Loss@${formatK(length)} over the series (nats; smaller is better)`}
+            desc={curve.map((p) => `${p.label}: ${nats(p.y)}`).join(", ")}
+            xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
+            points={curve}
+            xScale="linear"
+            yAxis={{ max, title: "NLL (nats)", format: nats }}
+          />
+        );
+      })}
+    </>
+  );
+};
+
 const positionOf = (p: SeriesPoint) => p.step ?? p.tokens_trained ?? 0;
 const positionLabel = (p: SeriesPoint) => (p.step !== null ? `step ${p.step}` : p.tokens_trained !== null ? `${p.tokens_trained} tokens` : "—");
 
@@ -58,6 +87,11 @@ const SeriesTable: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }
         <th scope="col" class="num">
           Literal gap
         </th>
+        {lossLengths(points).map((l) => (
+          <th scope="col" class="num">
+            Loss@{formatK(l)}
+          </th>
+        ))}
         <th scope="col">Regression</th>
       </tr>
     </thead>
@@ -74,6 +108,9 @@ const SeriesTable: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }
           <td class="num">{p.effective_context_length ?? "—"}</td>
           <td class="num">{tokens(p.nonliteral_effective_context_length)}</td>
           <td class="num">{tokens(p.literal_gap)}</td>
+          {lossLengths(points).map((l) => (
+            <td class="num">{nats(p.loss_at[String(l)] ?? null)}</td>
+          ))}
           <td>{p.regression ? <strong>regression</strong> : "no"}</td>
         </tr>
       ))}
@@ -103,6 +140,7 @@ export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: stri
         );
       })}
       <GapChart points={points} />
+      <LossTrendCharts points={points} />
     </div>
     <SeriesTable name={name} points={points} metrics={metrics} />
   </Layout>
