@@ -1,6 +1,7 @@
 // `npm run demo`: start ctxprobe locally, evaluate both built-in reference models on a needle
-// grid and a non-literal grid (needles a keyword search cannot find, four distractors per prompt)
-// with live progress, print scores, heatmaps and the literal gap, and leave the service running.
+// grid, a non-literal grid (needles a keyword search cannot find, four distractors per prompt) and
+// loss by context length (from the models' prompt log-probabilities) with live progress, print
+// scores, heatmaps, the literal gap and Loss@L per domain, and leave the service running.
 //   --preset paper|kamradt|quick   use a preset grid instead of the demo grid (8 lengths × 5 depths)
 //   --exit                          stop the service when done (for scripts)
 import { parseArgs } from "node:util";
@@ -19,6 +20,7 @@ const HEATMAPS = [
   ["non-literal: one- and two-hop pairs", "suite=1&metric=nonliteral"],
 ] as const;
 const NONLITERAL_SUITE = { type: "nonliteral", context_lengths: [1000, 4000, 16000, 64000, 128000], distractors: 4, pairs: 2 };
+const LOSS_SUITE = { type: "loss", context_lengths: [1000, 4000, 16000, 64000, 128000], documents: 2 };
 
 type LengthView = { length: number | null; low: number | null; high: number | null };
 interface NonliteralView {
@@ -26,11 +28,17 @@ interface NonliteralView {
   literal_gap: { relative: LengthView } | null;
 }
 
+interface LossView {
+  domains: string[];
+  by_domain: Record<string, Record<string, { loss: number }>>;
+  loss_at: Record<string, { loss: number }>;
+}
+
 interface RunView {
   id: string;
   status: string;
   progress: { total: number; done: number; failed: number };
-  suites: { type: string; scores: Record<string, number | null>; scored: number; unscorable: number; failed: number; nonliteral?: NonliteralView }[];
+  suites: { type: string; scores: Record<string, number | null>; scored: number; unscorable: number; failed: number; nonliteral?: NonliteralView; loss?: LossView }[];
   error: string | null;
 }
 
@@ -58,7 +66,7 @@ for (const model of MODELS) {
       headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({
         model: { name: `${model} (reference)`, base_url: `${base}/reference/v1`, api: "completions", model, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 120 },
-        suites: [suite, NONLITERAL_SUITE],
+        suites: [suite, NONLITERAL_SUITE, LOSS_SUITE],
         public: true,
       }),
     }),
@@ -90,9 +98,10 @@ if (!interactive) console.log(runs.map((r) => progressLine(r.state)).join("\n"))
 for (const r of runs) {
   const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`, { headers: auth }));
   console.log(`\n${r.model}: ${view.status}${view.error ? ` (${view.error})` : ""}`);
-  const [needle, nonliteral] = view.suites;
+  const [needle, nonliteral, loss] = view.suites;
   if (needle) console.log(`  needle paper ${fmt(needle.scores.paper)}   rouge1 ${fmt(needle.scores.rouge1)}   contains ${fmt(needle.scores.contains)}   ${counts(needle)}`);
   if (nonliteral) for (const line of nonliteralLines(nonliteral)) console.log(`  ${line}`);
+  if (loss) for (const line of lossLines(loss)) console.log(`  ${line}`);
   for (const [title, query] of HEATMAPS) {
     const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?${query}`, { headers: auth }));
     console.log(`  ${title}\n${textHeatmap(heatmap).replace(/^/gm, "  ")}`);
@@ -117,6 +126,18 @@ function nonliteralLines(suite: RunView["suites"][number]): string[] {
     `non-literal: literal ${fmt(s.literal)}   one_hop ${fmt(s.one_hop)}   two_hop ${fmt(s.two_hop)}   distracted ${fmt(s.distracted)}   ${counts(suite)}`,
     `  effective length (tokens): ${lengths.join(", ")};  literal gap ${tokens(gap)}${gap ? ` (95 % ${tokens({ ...gap, length: gap.low })}–${tokens({ ...gap, length: gap.high })})` : ""}`,
   ];
+}
+
+/** Loss@L per domain, lengths ascending: a falling row uses its context, a flat one does not. */
+function lossLines(suite: RunView["suites"][number]): string[] {
+  const figures = suite.loss;
+  if (!figures) return [`loss: no figures ${counts(suite)}`];
+  const row = (cells: Record<string, { loss: number }> | undefined) =>
+    Object.entries(cells ?? {})
+      .sort(([a], [b]) => Number(a) - Number(b))
+      .map(([length, cell]) => `${Number(length) / 1000}K ${cell.loss.toFixed(2)}`)
+      .join("  ");
+  return [`loss (Loss@L, nats; lower is better) ${counts(suite)}`, ...figures.domains.map((d) => `  ${d.padEnd(10)} ${row(figures.by_domain[d])}`), `  ${"all".padEnd(10)} ${row(figures.loss_at)}`];
 }
 
 console.log(`\nLeaderboard: ${base}/  (JSON: ${base}/v1/leaderboard)    API docs: ${base}/docs`);

@@ -33,7 +33,7 @@ function shade(score: number | null): string {
   return SHADES[Math.min(SHADES.length - 1, Math.round(score * (SHADES.length - 1)))]!;
 }
 
-const kTokens = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}K` : String(n));
+export const kTokens = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}K` : String(n));
 
 /** Rows are depths, columns lengths; each cell is a shade from blank (0) to full (1), · = not scored. */
 export function textHeatmap(map: { context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }): string {

@@ -5,6 +5,7 @@ import type { ModelSpec } from "../../contract/model";
 import type { Heatmap, Run, RunPlan } from "../../contract/run";
 import type { BookQaSpec } from "../../probes/suites/bookqa";
 import type { NeedleSpec } from "../../probes/suites/needle";
+import type { LossSpec } from "../../probes/suites/loss";
 import type { NonliteralSpec } from "../../probes/suites/nonliteral";
 
 export type { Heatmap, Run, RunPlan };
@@ -13,13 +14,13 @@ export interface RunPage {
   next_cursor: string | null;
 }
 
-
 export type NeedleSuiteInput = z.input<typeof NeedleSpec>;
 export type NonliteralSuiteInput = z.input<typeof NonliteralSpec>;
+export type LossSuiteInput = z.input<typeof LossSpec>;
 
 /** POST /v1/runs body: what the user gives (server defaults fill the rest). */
 export interface RunRequest {
   model: z.input<typeof ModelSpec>;
-  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput)[];
+  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput | LossSuiteInput)[];
   public?: boolean;
 }

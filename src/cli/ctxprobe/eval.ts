@@ -41,6 +41,8 @@ ${SUITE_HELP}Run
                             is below SCORE; a run that does not succeed always exits 1 with --wait
   --max-gap TOKENS          with --wait: exit 1 if the non-literal suite's literal gap (literal
                             minus non-literal effective length) is above TOKENS
+  --max-loss NATS           with --wait: exit 1 if the loss suite's Loss@L at its longest length
+                            (mean NLL in nats) is above NATS
   --json                    print JSON only: the run (final with --wait) or, with --dry-run, the plan
   -h, --help
 
@@ -68,6 +70,7 @@ export const EVAL_OPTIONS = {
   metric: { type: "string" },
   "fail-under": { type: "string" },
   "max-gap": { type: "string" },
+  "max-loss": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -118,6 +121,7 @@ export interface EvalSettings {
   metric: string;
   failUnder?: number;
   maxGap?: number;
+  maxLoss?: number;
 }
 
 
@@ -125,6 +129,7 @@ export function evalSettingsFrom(values: EvalValues): EvalSettings {
   const failUnderText = str(values["fail-under"]);
   const failUnder = failUnderText === undefined ? undefined : parseNumber("--fail-under", failUnderText, { min: 0, max: 100 });
   const maxGapText = str(values["max-gap"]);
+  const maxLossText = str(values["max-loss"]);
   const settings = {
     dryRun: values["dry-run"] === true,
     wait: values.wait === true,
@@ -132,9 +137,11 @@ export function evalSettingsFrom(values: EvalValues): EvalSettings {
     metric: parseChoice("--metric", str(values.metric) ?? "paper", GATE_METRICS),
     failUnder,
     maxGap: maxGapText === undefined ? undefined : parseInteger("--max-gap", maxGapText, { min: 0 }),
+    maxLoss: maxLossText === undefined ? undefined : parseNumber("--max-loss", maxLossText, { min: 0, max: 100 }),
   };
   if (failUnder !== undefined && !settings.wait) throw new UsageError("--fail-under needs --wait (the score exists only once the run has finished)", "eval");
   if (settings.maxGap !== undefined && !settings.wait) throw new UsageError("--max-gap needs --wait (the gap exists only once the run has finished)", "eval");
+  if (settings.maxLoss !== undefined && !settings.wait) throw new UsageError("--max-loss needs --wait (the loss exists only once the run has finished)", "eval");
   if (settings.dryRun && settings.wait) throw new UsageError("--dry-run and --wait exclude each other", "eval");
   return settings;
 }
@@ -172,7 +179,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const heatmap = await fetchHeatmap(client, run, settings.metric);
     writeLine(io.stdout, "\n" + runReport(run, heatmap, client.baseUrl));
   }
-  const verdict = gateVerdict(run, settings.metric, settings.failUnder, settings.maxGap);
+  const verdict = gateVerdict(run, settings.metric, settings.failUnder, settings.maxGap, settings.maxLoss);
   if (verdict.message) writeLine(human, verdict.message);
   return verdict.pass ? EXIT.ok : EXIT.failure;
 }

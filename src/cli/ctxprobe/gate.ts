@@ -1,5 +1,5 @@
-// The CI gate of `eval --wait`: the headline score against --fail-under, and the non-literal
-// suite's literal gap against --max-gap.
+// The CI gate of `eval --wait`: the headline score against --fail-under, the non-literal suite's
+// literal gap against --max-gap, and the loss suite's Loss@L at its longest length against --max-loss.
 import { NEEDLE_METRICS } from "../../probes/needle/score";
 import { NONLITERAL_METRICS } from "../../probes/nonliteral/score";
 import { BOOKQA_METRICS } from "../../probes/suites/bookqa";
@@ -52,6 +52,22 @@ function scoreVerdict(run: Scored, metric: string, failUnder: number): GateVerdi
     : { pass: true, message: `PASS: ${what} ${score.toFixed(2)} ≥ ${failUnder}` };
 }
 
+/** The first loss suite's Loss@L at its longest length, in nats; null without one. */
+export function longestLoss(run: Scored): { length: number; loss: number } | null {
+  const figures = run.suites.find((s) => s.type === "loss")?.loss;
+  const lengths = Object.keys(figures?.loss_at ?? {}).map(Number);
+  if (!figures || !lengths.length) return null;
+  const length = Math.max(...lengths);
+  return { length, loss: figures.loss_at[String(length)]!.loss };
+}
+
+function lossVerdict(run: Scored, maxLoss: number): GateVerdict {
+  const found = longestLoss(run);
+  if (found === null) return { pass: false, message: `FAIL: no Loss@L to compare with --max-loss ${maxLoss} (the run needs a loss suite with scored texts)` };
+  const what = `Loss@${found.length} ${found.loss.toFixed(4)} nats`;
+  return found.loss > maxLoss ? { pass: false, message: `FAIL: ${what} is above --max-loss ${maxLoss}` } : { pass: true, message: `PASS: ${what} ≤ ${maxLoss}` };
+}
+
 function gapVerdict(run: Scored, maxGap: number): GateVerdict {
   const gap = literalGap(run);
   if (gap === null) return { pass: false, message: `FAIL: no literal gap to compare with --max-gap ${maxGap} (the run needs a non-literal suite with the literal kind and a non-literal one)` };
@@ -63,12 +79,16 @@ function gapVerdict(run: Scored, maxGap: number): GateVerdict {
 /**
  * A run that did not succeed always fails (a CI job should not pass on a cancelled or broken run);
  * with a threshold, the headline score must also be at least `failUnder`, and with `maxGap` the
- * literal gap at most that many tokens.
+ * literal gap at most that many tokens, with `maxLoss` Loss@L at the longest length at most that many nats.
  */
-export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined, maxGap?: number): GateVerdict {
+export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined, maxGap?: number, maxLoss?: number): GateVerdict {
   if (run.status !== "succeeded") {
     return { pass: false, message: `FAIL: the run ended ${run.status}${run.error ? ` (${run.error})` : ""}` };
   }
-  const verdicts = [failUnder === undefined ? null : scoreVerdict(run, metric, failUnder), maxGap === undefined ? null : gapVerdict(run, maxGap)].filter((v) => v !== null);
+  const verdicts = [
+    failUnder === undefined ? null : scoreVerdict(run, metric, failUnder),
+    maxGap === undefined ? null : gapVerdict(run, maxGap),
+    maxLoss === undefined ? null : lossVerdict(run, maxLoss),
+  ].filter((v) => v !== null);
   return { pass: verdicts.every((v) => v.pass), message: verdicts.map((v) => v.message).join("\n") };
 }

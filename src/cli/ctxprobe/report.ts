@@ -1,5 +1,5 @@
 // Text views of runs: the summary of one run (scores + heatmap) and the table of `runs list`.
-import { textHeatmap } from "../render";
+import { kTokens, textHeatmap } from "../render";
 import type { Heatmap, Run } from "./api-types";
 import { splitMetric } from "./gate";
 import { ApiError, type ApiClient } from "./client";
@@ -33,6 +33,14 @@ function nonliteralLine(suite: Run["suites"][number]): string | null {
   return `    effective length: literal ${k(literal)}, non-literal ${k(pooled)} tokens; literal gap ${gap ? `${k(gap.length)} (95 % ${k(gap.low)}–${k(gap.high)})` : "n/a"}`;
 }
 
+function lossLine(suite: Run["suites"][number]): string | null {
+  const figures = suite.loss;
+  if (!figures) return null;
+  const cells = Object.entries(figures.loss_at).sort(([a], [b]) => Number(a) - Number(b));
+  const shown = cells.map(([length, cell]) => `${kTokens(Number(length))} ${cell.loss.toFixed(3)}`).join(", ");
+  return `    Loss@L (nats, ${figures.domains.join(" + ")}): ${shown || "none scored yet"}`;
+}
+
 function suiteLine(suite: Run["suites"][number]): string {
   const scores = Object.entries(suite.scores)
     .map(([metric, value]) => `${metric} ${formatScore(value)}`)
@@ -49,7 +57,7 @@ export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): s
     `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
     `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
-    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s)].filter((line) => line !== null)),
+    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s)].filter((line) => line !== null)),
   ];
   if (heatmap) {
     lines.push("", `heatmap of suite ${heatmap.suite}, metric ${heatmap.metric}:`, textHeatmap(heatmap).replace(/^/gm, "  "));

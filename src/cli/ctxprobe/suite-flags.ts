@@ -1,7 +1,7 @@
 // `ctxprobe eval`'s suite flags → the suites of the POST /v1/runs body. Unset flags are left out so
 // the service's defaults apply.
 import { NEEDLE_KINDS } from "../../probes/nonliteral/types";
-import type { NeedleSuiteInput, NonliteralSuiteInput, RunRequest } from "./api-types";
+import type { LossSuiteInput, NeedleSuiteInput, NonliteralSuiteInput, RunRequest } from "./api-types";
 import { parseChoice, parseInteger, parseIntegerList } from "./args";
 import { UsageError } from "./io";
 
@@ -19,13 +19,17 @@ export const SUITE_OPTIONS = {
   shuffled: { type: "boolean" },
   pairs: { type: "string" },
   seed: { type: "string" },
+  loss: { type: "boolean" },
+  "loss-domains": { type: "string" },
+  "loss-lengths": { type: "string" },
+  documents: { type: "string" },
 } as const;
 
-export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa or --nonliteral is given)
+export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa, --nonliteral or --loss is given)
   --preset paper|kamradt|quick
   --lengths 1000,8000       context lengths in the model's tokens
   --depths 0,50,100         needle depths in percent
-  --corpus ID               haystack corpus: sotu (default) or moby-dick
+  --corpus ID               haystack corpus: sotu (default), moby-dick or code
 Long-book QA suite (datasets: GET /v1/datasets; built-in moby-dick-qa and moby-dick-mc)
   --bookqa DATASET          add {"type":"bookqa","dataset":DATASET}; --limit N caps the questions
 Non-literal needle suite (needles a keyword search cannot find; the set: GET /v1/needle-sets)
@@ -36,6 +40,11 @@ Non-literal needle suite (needles a keyword search cannot find; the set: GET /v1
   --shuffled                haystack sentences in a seeded random order
   --pairs N                 pairs per kind in each cell (default 2)
   --seed N                  draws pairs, names and distractor depths (default 0)
+Loss by context length (needs prompt log-probabilities: vLLM, SGLang, TGI)
+  --loss                    add {"type":"loss"}: Loss@L on moby-dick, sotu and code at 1K … 128K
+  --loss-domains D,D        its domains (built-in or uploaded corpora)
+  --loss-lengths L          its text lengths, e.g. 1000,16000,64000
+  --documents N             texts per domain (default 4)
 `;
 
 type Values = Partial<Record<keyof typeof SUITE_OPTIONS, string | boolean>>;
@@ -71,19 +80,35 @@ function nonliteralSuite(values: Values): NonliteralSuiteInput {
 }
 
 const NONLITERAL_ONLY = ["nonliteral-lengths", "kinds", "distractors", "shuffled", "pairs", "seed"] as const;
+const LOSS_ONLY = ["loss-domains", "loss-lengths", "documents"] as const;
+
+function lossSuite(values: Values): LossSuiteInput {
+  const suite: LossSuiteInput = { type: "loss" };
+  const domains = str(values["loss-domains"]);
+  if (domains !== undefined) suite.domains = domains.split(",").map((d) => d.trim()).filter(Boolean);
+  const lengths = str(values["loss-lengths"]);
+  if (lengths !== undefined) suite.context_lengths = parseIntegerList("--loss-lengths", lengths);
+  const documents = str(values.documents);
+  if (documents !== undefined) suite.documents = parseInteger("--documents", documents, { min: 1 });
+  return suite;
+}
 
 export function suitesFrom(values: Values): RunRequest["suites"] {
   const bookqa = str(values.bookqa);
   const nonliteral = values.nonliteral === true;
   const stray = NONLITERAL_ONLY.find((flag) => values[flag] !== undefined);
   if (stray && !nonliteral) throw new UsageError(`--${stray} applies to --nonliteral`, "eval");
+  const loss = values.loss === true;
+  const lossStray = LOSS_ONLY.find((flag) => values[flag] !== undefined);
+  if (lossStray && !loss) throw new UsageError(`--${lossStray} applies to --loss`, "eval");
   const wantsNeedle = ["preset", "lengths", "depths", "corpus"].some((flag) => values[flag as keyof Values] !== undefined);
   const suites: RunRequest["suites"] = [];
-  if (wantsNeedle || (bookqa === undefined && !nonliteral)) suites.push(needleSuite(values));
+  if (wantsNeedle || (bookqa === undefined && !nonliteral && !loss)) suites.push(needleSuite(values));
   const limitText = str(values.limit);
   if (limitText !== undefined && bookqa === undefined) throw new UsageError("--limit applies to --bookqa", "eval");
   const limit = limitText === undefined ? undefined : parseInteger("--limit", limitText);
   if (bookqa !== undefined) suites.push({ type: "bookqa", dataset: bookqa, ...(limit !== undefined ? { limit } : {}) });
   if (nonliteral) suites.push(nonliteralSuite(values));
+  if (loss) suites.push(lossSuite(values));
   return suites;
 }

@@ -63,6 +63,14 @@ describe("eval flags → POST /v1/runs body", () => {
     ]);
   });
 
+  it("adds a loss suite, alone or after the others", () => {
+    expect(requestOf([...BASE, "--loss"]).suites).toEqual([{ type: "loss" }]);
+    expect(requestOf([...BASE, "--preset", "quick", "--loss", "--loss-domains", "code, sotu", "--loss-lengths", "1000,64000", "--documents", "2"]).suites).toEqual([
+      { type: "needle", preset: "quick" },
+      { type: "loss", domains: ["code", "sotu"], context_lengths: [1000, 64000], documents: 2 },
+    ]);
+  });
+
   it("reads the API key from the named environment variable, never from argv", () => {
     expect(requestOf([...BASE, "--api-key-env", "MY_KEY"], { MY_KEY: "sk-secret" }).model.api_key).toBe("sk-secret");
     expect(() => requestOf([...BASE, "--api-key-env", "MY_KEY"])).toThrow(/MY_KEY is not set/);
@@ -85,6 +93,8 @@ describe("eval flags → POST /v1/runs body", () => {
       [[...BASE, "--tokenizer", "gpt2"], /--tokenizer must be one of/],
       [[...BASE, "--limit", "5"], /--limit applies to --bookqa/],
       [[...BASE, "--kinds", "literal"], /--kinds applies to --nonliteral/],
+      [[...BASE, "--documents", "2"], /--documents applies to --loss/],
+      [[...BASE, "--loss", "--documents", "0"], /--documents/],
       [[...BASE, "--nonliteral", "--kinds", "literal,three_hop"], /--kinds must be one of literal, one_hop, two_hop/],
       [[...BASE, "--nonliteral", "--distractors", "2"], /--distractors must be one of 0, 1, 4/],
       [[...BASE, "extra"], /unexpected argument "extra"/],
@@ -106,8 +116,9 @@ describe("eval run settings", () => {
   const settingsOf = (argv: string[]) => evalSettingsFrom(parseCommandArgs("eval", argv, EVAL_OPTIONS).values);
 
   it("defaults to the paper metric and no gate", () => {
-    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined });
-    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined });
+    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined, maxLoss: undefined });
+    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined, maxLoss: undefined });
+    expect(settingsOf(["--wait", "--max-loss", "2.5"])).toMatchObject({ maxLoss: 2.5 });
     expect(settingsOf(["--wait", "--metric", "nonliteral.nonliteral", "--fail-under", "50", "--max-gap", "8000"])).toMatchObject({ metric: "nonliteral.nonliteral", failUnder: 50, maxGap: 8000 });
   });
 
@@ -118,6 +129,8 @@ describe("eval run settings", () => {
     expect(() => settingsOf(["--metric", "f1"])).toThrow(/--metric must be one of paper, rouge1, contains/);
     expect(() => settingsOf(["--max-gap", "8000"])).toThrow(/--max-gap needs --wait/);
     expect(() => settingsOf(["--wait", "--max-gap", "-1"])).toThrow(/--max-gap/);
+    expect(() => settingsOf(["--max-loss", "2"])).toThrow(/--max-loss needs --wait/);
+    expect(() => settingsOf(["--wait", "--max-loss", "x"])).toThrow(/--max-loss must be a number/);
     expect(() => settingsOf(["--dry-run", "--wait"])).toThrow(/exclude each other/);
   });
 });

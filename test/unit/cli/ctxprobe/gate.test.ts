@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gateVerdict, headlineScore, literalGap } from "../../../../src/cli/ctxprobe/gate";
+import { gateVerdict, headlineScore, literalGap, longestLoss } from "../../../../src/cli/ctxprobe/gate";
 
 const suite = (scores: Record<string, number | null>, type = "needle") => ({ index: 0, type, tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, scores });
 const run = (scores: Record<string, number | null>, status: "succeeded" | "failed" | "cancelled" = "succeeded") => ({
@@ -57,5 +57,21 @@ describe("--metric SUITE.METRIC and --max-gap", () => {
     expect(gateVerdict(run({ paper: 91.67 }), "paper", undefined, 8000).pass).toBe(false);
     const both = gateVerdict(withGap(gap(0)), "paper", 95, 8000);
     expect(both).toEqual({ pass: false, message: "FAIL: headline needle paper 91.67 is below --fail-under 95\nPASS: literal gap 0 tokens ≤ 8000" });
+  });
+});
+
+describe("--max-loss", () => {
+  const cell = (loss: number) => ({ loss, low: null, high: null, perplexity: Math.exp(loss), documents: 1 });
+  const withLoss = (lossAt: Record<string, number>) => ({
+    status: "succeeded" as const,
+    error: null,
+    suites: [{ ...suite({ loss: 2 }, "loss"), loss: { domains: ["sotu"], documents: 1, by_domain: {}, position_curve: {}, loss_at: Object.fromEntries(Object.entries(lossAt).map(([l, v]) => [l, cell(v)])) } }],
+  });
+
+  it("compares Loss@L at the run's longest length", () => {
+    expect(longestLoss(withLoss({ "1000": 3.1, "128000": 2.05 }))).toEqual({ length: 128000, loss: 2.05 });
+    expect(gateVerdict(withLoss({ "1000": 3.1, "128000": 2.05 }), "paper", undefined, undefined, 2.1)).toEqual({ pass: true, message: "PASS: Loss@128000 2.0500 nats ≤ 2.1" });
+    expect(gateVerdict(withLoss({ "1000": 3.1, "128000": 2.25 }), "paper", undefined, undefined, 2.1)).toEqual({ pass: false, message: "FAIL: Loss@128000 2.2500 nats is above --max-loss 2.1" });
+    expect(gateVerdict(withLoss({}), "paper", undefined, undefined, 2.1).message).toMatch(/no Loss@L to compare/);
   });
 });
