@@ -1,11 +1,12 @@
-// /v1/datasets: the question sets book QA suites ask — built-in ones and imported InfiniteBench files.
+// /v1/datasets: the question sets suites ask — built-in ones, imported InfiniteBench files (book QA)
+// and imported MMLU-format files (multiple choice).
 import { createRoute, z } from "@hono/zod-openapi";
 import { datasetInfo, importDatasetFile, listDatasets } from "../catalog/catalog";
 import { MAX_DATASET_QUESTIONS } from "../catalog/dataset-import";
-import { DatasetInfo } from "../contract/catalog";
+import { MAX_MC_DATASET_BYTES, MAX_MC_DATASET_QUESTIONS } from "../catalog/mc-import";
+import { DATASET_TASKS, DatasetInfo, MC_TASK } from "../contract/catalog";
 import { requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED } from "../http/auth";
 import { problem, ProblemError } from "../http/problem";
-import { BOOKQA_TASKS } from "../probes/bookqa";
 import { createRouter, problemResponses } from "./router";
 
 export const datasetsApi = createRouter();
@@ -13,31 +14,56 @@ export const datasetsApi = createRouter();
 const NDJSON = "application/x-ndjson";
 /** Media types JSON-lines files are sent with in the wild; all mean the same here. */
 const JSON_LINES_TYPES = [NDJSON, "application/jsonl", "application/x-jsonlines", "application/jsonlines", "application/json-lines"];
+const CSV = "text/csv";
 
 const DatasetIdParam = z.object({ id: z.string().min(1).max(100).openapi({ param: { name: "id", in: "path" }, example: "moby-dick-qa" }) });
+
+const IMPORT_DESCRIPTION =
+  "Streams a file into a new dataset; it is read as it arrives, never buffered whole. The file's SHA-256 is the dataset's " +
+  "`revision` (runs pin it). Any malformed line refuses the import (422, `errors[].pointer` = `/lines/<line number>`, the first " +
+  "20 listed) and nothing of it is kept. Private to the importing account unless `public=true`. Needs a token.\n\n" +
+  "**Book QA** (`task=longbook_qa_eng|longbook_choice_eng`): JSON lines in InfiniteBench's schema (one `{id, context, input, answer, options}` " +
+  "per line; e.g. `longbook_qa_eng.jsonl` or `longbook_choice_eng.jsonl`), sent as `application/x-ndjson`; select it in a book QA " +
+  `suite with \`"dataset": "<id>"\`. Books are stored once however many questions share them. At most ${MAX_DATASET_QUESTIONS} questions.\n\n` +
+  "**Multiple choice** (`task=mmlu`, for the mmlu suite) in either of two forms:\n" +
+  '- JSON lines (`application/x-ndjson`): one `{"question", "subject", "choices": [4 strings], "answer": 0–3 or "A"–"D", "split"?}` per ' +
+  "line, as HF `cais/mmlu` rows are exported (other 4-choice sets in that shape, e.g. ARC, work unchanged). Rows whose `split` is " +
+  '`"dev"` are their subject\'s few-shot pool; all others are asked.\n' +
+  "- CSV (`text/csv`): one of MMLU's original files, records `question,A,B,C,D,answer-letter`, no header, RFC 4180 quoting (a quoted " +
+  "field may hold commas, doubled quotes and line breaks; errors point at a record's first line). `file_name` is required: it gives " +
+  "the subject and split (`abstract_algebra_test.csv` → subject `abstract_algebra`; `_dev` files are few-shot pools, `_val` and `_test` asked).\n\n" +
+  "A subject with no dev rows takes its **first 5 questions** as its few-shot pool; they are not asked, and the dataset says " +
+  '`shots_from: "first_items"` (else `"dev"`). Such a subject needs more than 5 questions. ' +
+  `At most ${MAX_MC_DATASET_QUESTIONS} questions asked and ${MAX_MC_DATASET_BYTES / (1024 * 1024)} MiB per file (MMLU's 14,042 test questions fit). ` +
+  "Refused: other than 4 choices, a non-string choice, an answer outside 0–3 / A–D, a missing or empty question or (JSON lines) subject, " +
+  "malformed JSON or CSV, no questions to ask.";
 
 datasetsApi.openapi(
   createRoute({
     method: "post",
     path: "/v1/datasets",
-    summary: "Import an InfiniteBench long-book file",
-    description:
-      "Streams a JSON-lines file in InfiniteBench's schema (one `{id, context, input, answer, options}` per line; e.g. " +
-      "`longbook_qa_eng.jsonl` or `longbook_choice_eng.jsonl`) into a dataset; select it in a book QA suite with " +
-      '`"dataset": "<id>"`. Send it with `content-type: application/x-ndjson`; it is read line by line, never buffered whole. ' +
-      "Books are stored once however many questions share them. The file's SHA-256 is the dataset's `revision`. " +
-      "Any malformed line refuses the import (422, `errors[].pointer` = `/lines/<line number>`) and nothing of it is kept. " +
-      `At most ${MAX_DATASET_QUESTIONS} questions per dataset. Needs a token.`,
+    summary: "Import an InfiniteBench long-book file or an MMLU-format multiple-choice file",
+    description: IMPORT_DESCRIPTION,
     security: TOKEN_REQUIRED,
     middleware: [tokenRequired] as const,
     request: {
       query: z.object({
-        task: z.enum(BOOKQA_TASKS).openapi({ description: "longbook_qa_eng (short answer, En.QA) or longbook_choice_eng (multiple choice, En.MC)." }),
+        task: z.enum(DATASET_TASKS).openapi({
+          description: "longbook_qa_eng (short answer, En.QA), longbook_choice_eng (multiple choice, En.MC) or mmlu (MMLU-format four-option questions, JSON lines or CSV).",
+        }),
         name: z.string().trim().min(1).max(100).optional().openapi({ description: "A label; default the task name.", example: "infinitebench-en-qa" }),
         public: z.enum(["true", "false"]).optional().openapi({ description: "true: every account may use it; default only the importing account (and the admin)." }),
+        file_name: z.string().trim().min(1).max(255).optional().openapi({
+          description: "mmlu CSV only, and required there: the file's name, `<subject>_<dev|val|test>.csv` as MMLU ships them.",
+          example: "abstract_algebra_test.csv",
+        }),
       }),
       body: {
-        content: { [NDJSON]: { schema: z.string().openapi({ format: "binary", description: "JSON lines" }) } },
+        // CSV (task=mmlu) is accepted as well and described above; the body is read raw, so only the main type is declared.
+        content: {
+          [NDJSON]: { schema: z.string().openapi({ format: "binary", description: "JSON lines (book QA or mmlu)" }) },
+          "text/csv": { schema: z.string().openapi({ format: "binary", description: "task=mmlu: one of MMLU's CSV files, with ?file_name=" }) },
+        },
         required: true,
       },
     },
@@ -47,16 +73,17 @@ datasetsApi.openapi(
     },
   }),
   async (c) => {
-    const { task, name, public: isPublic } = c.req.valid("query");
+    const { task, name, public: isPublic, file_name: fileName } = c.req.valid("query");
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-    if (!JSON_LINES_TYPES.includes(type)) {
-      throw new ProblemError(
-        problem("unsupported-media-type", 415, `send the file as ${NDJSON} (got ${type || "no content-type"})`, { title: "Unsupported media type" }),
-      );
+    const csv = type === CSV && task === MC_TASK;
+    if (!csv && !JSON_LINES_TYPES.includes(type)) {
+      const accepted = task === MC_TASK ? `${NDJSON} or ${CSV}` : NDJSON;
+      throw new ProblemError(problem("unsupported-media-type", 415, `send the file as ${accepted} (got ${type || "no content-type"})`, { title: "Unsupported media type" }));
     }
     const body = c.req.raw.body;
-    if (!body) throw new ProblemError(problem("validation-failed", 422, "the body is empty; send the JSON-lines file", { errors: [{ pointer: "/lines", detail: "no lines", in: "body" }] }));
-    const dataset = await importDatasetFile(c.env, requirePrincipal(c), { task, name: name ?? task, public: isPublic === "true", body });
+    if (!body) throw new ProblemError(problem("validation-failed", 422, "the body is empty; send the file", { errors: [{ pointer: "/lines", detail: "no lines", in: "body" }] }));
+    const file = { task, name: name ?? task, public: isPublic === "true", body, format: csv ? ("csv" as const) : ("jsonl" as const), fileName };
+    const dataset = await importDatasetFile(c.env, requirePrincipal(c), file);
     c.header("Location", `/v1/datasets/${dataset.id}`);
     return c.json(dataset, 201);
   },
@@ -66,8 +93,10 @@ datasetsApi.openapi(
   createRoute({
     method: "get",
     path: "/v1/datasets",
-    summary: "Built-in and imported book QA datasets",
-    description: "Built-ins, public uploads and, with a token, the account's own private ones (the admin sees all).",
+    summary: "Built-in and imported datasets (book QA and multiple choice)",
+    description:
+      "Built-ins (the Moby-Dick book QA sets and the ctxprobe-smoke-mc multiple-choice smoke set, which is not MMLU), public imports and, " +
+      "with a token, the account's own private ones (the admin sees all). mmlu datasets also give `subjects` and `shots_from`.",
     security: TOKEN_OPTIONAL,
     responses: { 200: { description: "Datasets, built-in first, then imports newest first", content: { "application/json": { schema: z.object({ data: z.array(DatasetInfo) }) } } } },
   }),

@@ -1,19 +1,18 @@
-// The catalog as callers see it: corpora to cut haystacks from and book QA datasets to ask, built-in
-// and uploaded, in the contract's shapes. Everything uploaded belongs to an account (./access.ts)
-// and counts toward its storage quota.
+// The catalog as callers see it: corpora to cut haystacks from and datasets to ask (book QA and
+// multiple choice), built-in and uploaded, in the contract's shapes. Everything uploaded belongs to
+// an account (./access.ts) and counts toward its storage quota.
 import type { Principal } from "../accounts/principal";
 import { DomainError, notFound } from "../common/errors";
 import { iso } from "../common/time";
 import { envNumber } from "../config";
-import type { CorpusInfo, CorpusUpload, DatasetInfo } from "../contract/catalog";
+import { MC_TASK, type CorpusInfo, type CorpusUpload, type DatasetInfo, type DatasetTask } from "../contract/catalog";
 import type { CorpusRow } from "../db/schema";
-import type { BookQaTask } from "../probes/bookqa";
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus, type BuiltinCorpusId } from "../probes/corpora";
-import type { BookQaDatasetInfo } from "../probes/suites/bookqa-datasets";
 import type { Viewer } from "./access";
 import { joinedLength, listUploadedCorpora, storeCorpus, visibleCorpusRow } from "./corpora";
 import { DatasetImportError, DatasetTooLargeError, DEFAULT_MAX_DATASET_BYTES, importDataset } from "./dataset-import";
-import { builtinDatasetInfos, getDatasetInfo, importedInfo, listImportedDatasets } from "./datasets";
+import { builtinDatasetInfos, getDatasetInfo, importedInfo, listImportedDatasets, type CatalogDatasetInfo } from "./datasets";
+import { importMcDataset, MAX_MC_DATASET_BYTES, type McFileFormat } from "./mc-import";
 import { storedBytes } from "./store";
 
 /** Default storage quota of an account (MAX_UPLOAD_BYTES_PER_ACCOUNT): corpus characters plus dataset file bytes. */
@@ -55,21 +54,30 @@ export async function corpusInfo(env: Env, viewer: Viewer, id: string): Promise<
   return uploadedInfo(row);
 }
 
-const datasetView = (info: BookQaDatasetInfo): DatasetInfo => ({ ...info, created_at: iso(info.created_at) });
+const datasetView = (info: CatalogDatasetInfo): DatasetInfo => ({ ...info, created_at: iso(info.created_at) });
 
 export interface DatasetFile {
-  task: BookQaTask;
+  task: DatasetTask;
   name: string;
   public: boolean;
   body: ReadableStream<Uint8Array>;
+  /** How the file is written: JSON lines (any task) or, for mmlu, one of MMLU's CSV files. */
+  format: McFileFormat;
+  /** mmlu CSV only: the file's name (its subject and split). */
+  fileName?: string;
 }
 
-/** Imports an InfiniteBench file; a refusal names every bad line (the first ones) as /lines/<n>, and nothing is kept. */
+/** Imports an InfiniteBench or MMLU-format file; a refusal names every bad line (the first ones) as /lines/<n>, and nothing is kept. */
 export async function importDatasetFile(env: Env, principal: Principal, file: DatasetFile): Promise<DatasetInfo> {
-  const perUpload = envNumber(env.MAX_DATASET_BYTES, DEFAULT_MAX_DATASET_BYTES);
+  // Multiple-choice questions wait in memory until the file has validated: a lower cap of their own.
+  const perUpload = Math.min(envNumber(env.MAX_DATASET_BYTES, DEFAULT_MAX_DATASET_BYTES), file.task === MC_TASK ? MAX_MC_DATASET_BYTES : Infinity);
   const left = await storageLeft(env, principal);
+  const upload = { name: file.name, public: file.public, body: file.body, accountId: principal.accountId, maxBytes: Math.min(perUpload, Math.max(0, left)) };
   try {
-    const row = await importDataset(env, { ...file, accountId: principal.accountId, maxBytes: Math.min(perUpload, Math.max(0, left)) });
+    const row =
+      file.task === MC_TASK
+        ? await importMcDataset(env, { ...upload, format: file.format, fileName: file.fileName })
+        : await importDataset(env, { ...upload, task: file.task });
     return datasetView(importedInfo(row));
   } catch (error) {
     if (error instanceof DatasetTooLargeError) throw error.maxBytes < perUpload ? quotaExceeded("this dataset") : new DomainError("too-large", "body-too-large", `${error.message}; nothing was imported`);

@@ -9,7 +9,7 @@ import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";
 import { canUse, type Owner, type Viewer } from "./access";
 import { r2BoundaryStore } from "./boundary-store";
-import { loadBook, loadBookQaDataset } from "./datasets";
+import { loadBook, loadBookQaDataset, loadMcDataset } from "./datasets";
 import { getCorpusRow, insertCorpus, listCorpusRows } from "./store";
 
 export interface CorpusFile {
@@ -43,6 +43,7 @@ export function suiteContext(env: Env, viewer: Viewer): SuiteContext {
     loadCorpus: (id) => loadCorpus(env, id, viewer),
     loadBookQaDataset: (id, limit) => loadBookQaDataset(env, id, viewer, limit),
     loadBook: (ref) => loadBook(env, ref),
+    loadMcDataset: (id) => loadMcDataset(env, id, viewer),
     boundaryStore: r2BoundaryStore(env.BLOBS),
   };
 }

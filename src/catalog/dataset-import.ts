@@ -15,7 +15,7 @@ import { bookInUse, insertDataset, type NewQuestion } from "./store";
 export const MAX_DATASET_QUESTIONS = 5000;
 /** A line holds a whole book (~1–2 MB in InfiniteBench); anything far beyond is not a book. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
-const MAX_REPORTED_ERRORS = 20;
+export const MAX_REPORTED_ERRORS = 20;
 /** Default cap on one upload (MAX_DATASET_BYTES): InfiniteBench's En.QA file is ~0.5 GB (each line repeats its book). */
 export const DEFAULT_MAX_DATASET_BYTES = 1024 * 1024 * 1024;
 
@@ -153,6 +153,8 @@ export async function importDataset(env: Env, upload: DatasetImport, now = Date.
       createdAt: now,
       accountId: upload.accountId,
       public: upload.public ? 1 : 0,
+      subjects: null,
+      shotsFrom: null,
     };
     await insertDataset(env.DB, row, questions);
     return row;

@@ -1,7 +1,13 @@
-// Book QA datasets as runs read them: the built-in ones ship with the Worker; imported ones
-// (./dataset-import.ts) come from D1 (questions) and R2 (books). Per-isolate caches are safe: both
-// are immutable.
+// Datasets as runs read them. Book QA: the built-in ones ship with the Worker; imported ones
+// (./dataset-import.ts) come from D1 (questions) and R2 (books). Multiple choice (mmlu): the built-in
+// smoke set ships with the Worker; imported ones (./mc-import.ts) come from D1. Per-isolate caches
+// are safe: all of them are immutable.
+import { MC_TASK, type DatasetTask } from "../contract/catalog";
 import type { BookQaDatasetRow } from "../db/schema";
+import type { BookQaTask } from "../probes/bookqa";
+import { assembleMcDataset } from "../probes/mmlu/import";
+import { SMOKE_SET_DESCRIPTION, SMOKE_SET_ID, smokeSet } from "../probes/mmlu/smoke-set";
+import type { LoadedMcDataset } from "../probes/mmlu/types";
 import {
   BUILTIN_BOOKQA_DATASETS,
   builtinBook,
@@ -12,23 +18,29 @@ import {
   type LoadedBookQaDataset,
 } from "../probes/suites/bookqa-datasets";
 import { canUse, type Owner, type Viewer } from "./access";
-import { datasetQuestions, getDatasetRow, listDatasetRows } from "./store";
+import { datasetQuestions, getDatasetRow, listDatasetRows, mcDatasetQuestions } from "./store";
 
+/** A dataset of either kind as the catalog describes it; `subjects` and `shots_from` for mmlu only. */
+export type CatalogDatasetInfo = Omit<BookQaDatasetInfo, "task"> & {
+  task: DatasetTask;
+  subjects?: number;
+  shots_from?: LoadedMcDataset["shots_from"];
+};
 
-export function importedInfo(row: BookQaDatasetRow): BookQaDatasetInfo {
-  return {
-    id: row.id,
-    name: row.name,
-    task: row.task,
-    revision: row.revision,
-    builtin: false,
-    questions: row.questions,
-    books: row.books,
-    bytes: row.bytes,
-    public: row.public === 1,
-    description: null,
-    created_at: row.createdAt,
-  };
+type BookQaRow = BookQaDatasetRow & { task: BookQaTask };
+const isBookQaRow = (row: BookQaDatasetRow): row is BookQaRow => row.task !== MC_TASK;
+
+/** What every imported dataset says about itself, whatever its kind. */
+function commonInfo(row: BookQaDatasetRow): Omit<BookQaDatasetInfo, "task"> {
+  const { id, name, revision, questions, books, bytes } = row;
+  return { id, name, revision, builtin: false, questions, books, bytes, public: row.public === 1, description: null, created_at: row.createdAt };
+}
+
+const bookQaInfo = (row: BookQaRow): BookQaDatasetInfo => ({ ...commonInfo(row), task: row.task });
+
+export function importedInfo(row: BookQaDatasetRow): CatalogDatasetInfo {
+  if (isBookQaRow(row)) return bookQaInfo(row);
+  return { ...commonInfo(row), task: MC_TASK, subjects: row.subjects ?? 0, shots_from: row.shotsFrom ?? "dev" };
 }
 
 const MAX_CACHED_DATASETS = 16;
@@ -38,7 +50,7 @@ async function loadImported(env: Env, id: string): Promise<(LoadedBookQaDataset 
   const cached = datasets.get(id);
   if (cached) return cached;
   const row = await getDatasetRow(env.DB, id);
-  if (!row) return null;
+  if (!row || !isBookQaRow(row)) return null;
   const items: BookQaItem[] = (await datasetQuestions(env.DB, id)).map((q) => ({
     id: q.questionId,
     input: q.input,
@@ -47,7 +59,7 @@ async function loadImported(env: Env, id: string): Promise<(LoadedBookQaDataset 
     book: q.bookKey,
     book_chars: q.bookChars,
   }));
-  const loaded = { info: importedInfo(row), items, owner: row };
+  const loaded = { info: bookQaInfo(row), items, owner: row };
   datasets.set(id, loaded);
   if (datasets.size > MAX_CACHED_DATASETS) datasets.delete(datasets.keys().next().value!);
   return loaded;
@@ -81,17 +93,63 @@ export function loadBook(env: Env, ref: string): Promise<string | null> {
   return pending;
 }
 
-export function builtinDatasetInfos(): BookQaDatasetInfo[] {
-  return BUILTIN_BOOKQA_DATASETS.map((d) => builtinBookQaDataset(d.id)!.info);
+// ── Multiple-choice (mmlu) datasets ─────────────────────────────────────────────────────────
+
+/** The built-in multiple-choice sets, by id: the one place a new one plugs in. */
+const BUILTIN_MC_DATASETS: ReadonlyMap<string, { load: () => LoadedMcDataset; description: string }> = new Map([
+  [SMOKE_SET_ID, { load: smokeSet, description: SMOKE_SET_DESCRIPTION }],
+]);
+
+function builtinMcInfo(id: string): CatalogDatasetInfo | null {
+  const builtin = BUILTIN_MC_DATASETS.get(id);
+  if (!builtin) return null;
+  const set = builtin.load();
+  const subjects = new Set([...set.items.map((item) => item.subject), ...Object.keys(set.dev)]).size;
+  const { name, revision, shots_from } = set;
+  return { id, name, task: MC_TASK, revision, builtin: true, questions: set.items.length, books: 0, bytes: null, public: true, description: builtin.description, created_at: null, subjects, shots_from };
+}
+
+/** An imported set holds up to 20,000 questions (MMLU: ~14 MB in memory): few are cached. */
+const MAX_CACHED_MC_DATASETS = 2;
+const mcDatasets = new Map<string, { dataset: LoadedMcDataset; owner: Owner }>();
+
+async function loadImportedMc(env: Env, id: string): Promise<{ dataset: LoadedMcDataset; owner: Owner } | null> {
+  const cached = mcDatasets.get(id);
+  if (cached) return cached;
+  const row = await getDatasetRow(env.DB, id);
+  if (!row || row.task !== MC_TASK) return null;
+  const rows = (await mcDatasetQuestions(env.DB, id)).map((q) => ({ ...q, answer: q.answer as 0 | 1 | 2 | 3 }));
+  const { items, dev } = assembleMcDataset(rows);
+  const loaded = { dataset: { id, name: row.name, revision: row.revision, items, dev, shots_from: row.shotsFrom ?? "dev" }, owner: row };
+  mcDatasets.set(id, loaded);
+  while (mcDatasets.size > MAX_CACHED_MC_DATASETS) mcDatasets.delete(mcDatasets.keys().next().value!);
+  return loaded;
+}
+
+/** A multiple-choice dataset the viewer may use (asked items in dataset order, few-shot pool per subject), or null. */
+export async function loadMcDataset(env: Env, id: string, viewer: Viewer): Promise<LoadedMcDataset | null> {
+  const builtin = BUILTIN_MC_DATASETS.get(id);
+  if (builtin) return builtin.load();
+  const loaded = await loadImportedMc(env, id);
+  return loaded && canUse(viewer, loaded.owner) ? loaded.dataset : null;
+}
+
+// ── Either kind ─────────────────────────────────────────────────────────────────────────────
+
+export function builtinDatasetInfos(): CatalogDatasetInfo[] {
+  const bookQa = BUILTIN_BOOKQA_DATASETS.map((d) => builtinBookQaDataset(d.id)!.info);
+  return [...bookQa, ...[...BUILTIN_MC_DATASETS.keys()].map((id) => builtinMcInfo(id)!)];
 }
 
 export async function listImportedDatasets(env: Env, viewer: Viewer): Promise<BookQaDatasetRow[]> {
   return listDatasetRows(env.DB, viewer);
 }
 
-/** The dataset's description if the viewer may use it. */
-export async function getDatasetInfo(env: Env, id: string, viewer: Viewer): Promise<BookQaDatasetInfo | null> {
+/** The dataset's description (book QA or multiple choice) if the viewer may use it. */
+export async function getDatasetInfo(env: Env, id: string, viewer: Viewer): Promise<CatalogDatasetInfo | null> {
   if (isBuiltinBookQaDatasetId(id)) return builtinBookQaDataset(id, 0)!.info;
+  const builtinMc = builtinMcInfo(id);
+  if (builtinMc) return builtinMc;
   const row = await getDatasetRow(env.DB, id);
   return row && canUse(viewer, row) ? importedInfo(row) : null;
 }

@@ -1,9 +1,19 @@
-// D1 access to the catalog: uploaded corpora (their text lives in R2) and imported book QA datasets
-// with their questions (their books live in R2, shared by content hash).
+// D1 access to the catalog: uploaded corpora (their text lives in R2), imported book QA datasets
+// with their questions (their books live in R2, shared by content hash) and imported multiple-choice
+// datasets with theirs. Both kinds of dataset share bookqa_datasets; their questions have a table each.
 import { asc, desc, eq, or, sql, type SQL } from "drizzle-orm";
 import type { Viewer } from "./access";
 import { database } from "../db/database";
-import { bookqaDatasets, bookqaQuestions, corpora, type BookQaDatasetRow, type BookQaQuestionRow, type CorpusRow } from "../db/schema";
+import {
+  bookqaDatasets,
+  bookqaQuestions,
+  corpora,
+  mcQuestions,
+  type BookQaDatasetRow,
+  type BookQaQuestionRow,
+  type CorpusRow,
+  type McQuestionRow,
+} from "../db/schema";
 
 export async function insertCorpus(d1: D1Database, row: CorpusRow): Promise<void> {
   await database(d1).insert(corpora).values(row);
@@ -70,7 +80,8 @@ export interface NewQuestion {
   chars: number;
 }
 
-function questionChunks(questions: NewQuestion[]): string[] {
+/** The rows as JSON arrays of at most MAX_JSON_CHARS_PER_STATEMENT characters, one per INSERT … json_each(?). */
+function jsonChunks(questions: readonly object[]): string[] {
   const chunks: string[] = [];
   let rows: string[] = [];
   let size = 0;
@@ -88,12 +99,40 @@ function questionChunks(questions: NewQuestion[]): string[] {
   return chunks;
 }
 
+function datasetInsert(d1: D1Database, row: BookQaDatasetRow): D1PreparedStatement {
+  return d1
+    .prepare(
+      "INSERT INTO bookqa_datasets (id, name, task, revision, questions, books, bytes, created_at, account_id, public, subjects, shots_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(row.id, row.name, row.task, row.revision, row.questions, row.books, row.bytes, row.createdAt, row.accountId, row.public, row.subjects, row.shotsFrom);
+}
+
 /** Writes a dataset and all its questions in one batch: all or nothing. */
 export async function insertDataset(d1: D1Database, row: BookQaDatasetRow, questions: NewQuestion[]): Promise<void> {
-  await d1.batch([
-    d1
-      .prepare("INSERT INTO bookqa_datasets (id, name, task, revision, questions, books, bytes, created_at, account_id, public) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(row.id, row.name, row.task, row.revision, row.questions, row.books, row.bytes, row.createdAt, row.accountId, row.public),
-    ...questionChunks(questions).map((chunk) => d1.prepare(INSERT_QUESTIONS).bind(row.id, chunk)),
-  ]);
+  await d1.batch([datasetInsert(d1, row), ...jsonChunks(questions).map((chunk) => d1.prepare(INSERT_QUESTIONS).bind(row.id, chunk))]);
+}
+
+const INSERT_MC_QUESTIONS = `INSERT INTO mc_questions (dataset_id, position, subject, split, question, choices_json, answer)
+  SELECT ?1, json_extract(value, '$.position'), json_extract(value, '$.subject'), json_extract(value, '$.split'),
+         json_extract(value, '$.question'), json_extract(value, '$.choices'), json_extract(value, '$.answer')
+  FROM json_each(?2)`;
+
+/** A multiple-choice question as it is written: its fields by the names INSERT_MC_QUESTIONS reads. */
+export interface NewMcQuestion {
+  position: number;
+  subject: string;
+  split: "dev" | "test";
+  question: string;
+  choices: [string, string, string, string];
+  answer: number;
+}
+
+/** Writes a multiple-choice dataset and all its questions in one batch: all or nothing. */
+export async function insertMcDataset(d1: D1Database, row: BookQaDatasetRow, questions: NewMcQuestion[]): Promise<void> {
+  await d1.batch([datasetInsert(d1, row), ...jsonChunks(questions).map((chunk) => d1.prepare(INSERT_MC_QUESTIONS).bind(row.id, chunk))]);
+}
+
+/** The multiple-choice dataset's questions (dev and asked) in dataset order. */
+export async function mcDatasetQuestions(d1: D1Database, datasetId: string): Promise<McQuestionRow[]> {
+  return database(d1).select().from(mcQuestions).where(eq(mcQuestions.datasetId, datasetId)).orderBy(asc(mcQuestions.position)).all();
 }

@@ -1,6 +1,12 @@
-// The catalog: haystack corpora (built-in and uploaded) and book QA datasets (built-in and imported).
+// The catalog: haystack corpora (built-in and uploaded) and datasets (built-in and imported): book
+// QA sets (InfiniteBench's tasks) and multiple-choice sets (`mmlu`: MMLU-format four-option questions).
 import { z } from "zod";
 import { BOOKQA_TASKS } from "../probes/bookqa";
+
+/** The multiple-choice dataset task: MMLU's format, whatever the questions (MMLU, ARC, HellaSwag as choices…). */
+export const MC_TASK = "mmlu";
+export const DATASET_TASKS = [...BOOKQA_TASKS, MC_TASK] as const;
+export type DatasetTask = (typeof DATASET_TASKS)[number];
 
 export const CorpusUpload = z
   .strictObject({
@@ -39,11 +45,15 @@ export const DatasetInfo = z
   .object({
     id: z.string(),
     name: z.string(),
-    task: z.enum(BOOKQA_TASKS),
-    questions: z.int(),
-    books: z.int().meta({ description: "Distinct books (contexts) the questions are about." }),
+    task: z.enum(DATASET_TASKS).meta({ description: "longbook_qa_eng / longbook_choice_eng: book QA (the bookqa suite); mmlu: four-option multiple choice (the mmlu suite)." }),
+    questions: z.int().meta({ description: "Questions asked; for mmlu the few-shot pool is not counted." }),
+    books: z.int().meta({ description: "Distinct books (contexts) the questions are about; 0 for mmlu." }),
+    subjects: z.int().optional().meta({ description: "mmlu only: distinct subjects." }),
+    shots_from: z.enum(["dev", "first_items"]).optional().meta({
+      description: "mmlu only: where few-shot examples come from. dev: every subject's dev rows; first_items: some subject had no dev rows, so its first 5 questions are its examples (not asked).",
+    }),
     builtin: z.boolean(),
-    revision: z.string().meta({ description: "SHA-256 of the imported file (two versions of En.QA are in circulation); the built-in set's content version." }),
+    revision: z.string().meta({ description: "SHA-256 of the imported file (two versions of En.QA are in circulation); the built-in set's content version. Runs pin it." }),
     bytes: z.int().nullable().meta({ description: "Size of the imported file." }),
     public: z.boolean().meta({ description: "Visible to every account; a private import only to its account and the admin. Built-ins are public." }),
     description: z.string().nullable(),

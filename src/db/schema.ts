@@ -8,6 +8,7 @@ import type { EndpointBuild } from "../probes/needle/endpoint-build";
 import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
 import type { RunLogprobs } from "../probes/loss/forms";
+import type { RunMcScoring } from "../probes/mmlu/scoring";
 import type { SuiteRecipe } from "../probes/suites";
 import type { SuiteAggregate } from "../probes/suites/suite";
 import type { ProbeScores } from "../probes/types";
@@ -76,6 +77,8 @@ export const runs = sqliteTable(
     tokenization: text("tokenization_json", { mode: "json" }).$type<RunTokenization>(),
     /** Loss suites: the form the endpoint returns prompt log-probabilities in, found by the first probe (or why there is none). */
     logprobs: text("logprobs_json", { mode: "json" }).$type<RunLogprobs>(),
+    /** Multiple-choice suites: how answers are scored on this endpoint, decided by the first probe (log-likelihood where it offers top log-probabilities). */
+    mcScoring: text("mc_scoring_json", { mode: "json" }).$type<RunMcScoring>(),
     /**
      * Whose calls these are, for the endpoint's limiter: a hash of the run's API key, or the account
      * for a keyless endpoint. One credential's 429 pauses only that credential's calls.
@@ -151,68 +154,7 @@ export type RunRow = typeof runs.$inferSelect;
 export type ProbeRow = typeof probes.$inferSelect;
 export const nowMs = sql`(unixepoch('subsec') * 1000)`;
 
-/** Haystack corpora uploaded by operators; the joined text lives in R2 under `r2Key`. */
-export const corpora = sqliteTable("corpora", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  /** First 16 hex digits of the SHA-256 of the joined text: recipes pin it. */
-  version: text("version").notNull(),
-  files: integer("files").notNull(),
-  characters: integer("characters").notNull(),
-  r2Key: text("r2_key").notNull(),
-  createdAt: integer("created_at").notNull(),
-  /** The uploading account; only it (and the admin) sees a private corpus. */
-  accountId: text("account_id"),
-  /** 1: visible to every account; 0 (default): the uploader's only. */
-  public: integer("public").notNull().default(0),
-});
-
-export type CorpusRow = typeof corpora.$inferSelect;
-
-/**
- * Imported book QA datasets (InfiniteBench longbook_qa_eng / longbook_choice_eng files). Immutable:
- * a re-import is a new id, so runs that pin a dataset's revision can always be rebuilt.
- */
-export const bookqaDatasets = sqliteTable("bookqa_datasets", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  task: text("task", { enum: ["longbook_qa_eng", "longbook_choice_eng"] }).notNull(),
-  /** SHA-256 (hex) of the uploaded file. */
-  revision: text("revision").notNull(),
-  questions: integer("questions").notNull(),
-  /** Distinct books (contexts) among the questions. */
-  books: integer("books").notNull(),
-  bytes: integer("bytes").notNull(),
-  createdAt: integer("created_at").notNull(),
-  /** The importing account; only it (and the admin) sees a private dataset. */
-  accountId: text("account_id"),
-  /** 1: visible to every account; 0 (default): the importer's only. */
-  public: integer("public").notNull().default(0),
-});
-
-/** One question of an imported dataset, in file order; its book lives in R2 under `bookKey`. */
-export const bookqaQuestions = sqliteTable(
-  "bookqa_questions",
-  {
-    datasetId: text("dataset_id").notNull(),
-    /** 0-based position in the file (blank lines skipped): the dataset's stable order. */
-    position: integer("position").notNull(),
-    /** The line's own `id`, as text. */
-    questionId: text("question_id").notNull(),
-    input: text("input").notNull(),
-    /** Gold answers, or [optionText, letter] for multiple choice. */
-    answer: text("answer_json", { mode: "json" }).$type<string[]>().notNull(),
-    /** The four options (multiple choice) or []. */
-    options: text("options_json", { mode: "json" }).$type<string[]>().notNull(),
-    /** `books/<sha256 of the context>.txt`: shared by every question about the same book. */
-    bookKey: text("book_key").notNull(),
-    bookChars: integer("book_chars").notNull(),
-  },
-  (t) => [primaryKey({ columns: [t.datasetId, t.position] }), index("bookqa_questions_book").on(t.bookKey)],
-);
-
-export type BookQaDatasetRow = typeof bookqaDatasets.$inferSelect;
-export type BookQaQuestionRow = typeof bookqaQuestions.$inferSelect;
+export * from "./catalog-schema";
 
 /**
  * One webhook event to send to a run's webhook (src/lifecycle/webhooks). A redelivery is a new row

@@ -160,7 +160,7 @@ describe("importing InfiniteBench files", () => {
   it("documents the import and the suite in the OpenAPI document", async () => {
     const doc = (await (await api("/openapi.json")).json()) as { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, unknown> } };
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v1/datasets", "/v1/datasets/{id}"]));
-    expect(Object.keys(doc.paths["/v1/datasets"]!.post.requestBody.content)).toEqual(["application/x-ndjson"]);
+    expect(Object.keys(doc.paths["/v1/datasets"]!.post.requestBody.content)).toEqual(["application/x-ndjson", "text/csv"]);
     expect(doc.components.schemas).toHaveProperty("BookQaSuiteSpec");
     expect(doc.components.schemas).toHaveProperty("Dataset");
   });

@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `mc_scoring_json` text;
