@@ -9,6 +9,8 @@ import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores } from "../t
 import type { NonliteralProbeFacts } from "../nonliteral/facts";
 import type { NonliteralFigures } from "../nonliteral/figures";
 import type { LossFigures } from "../loss/figures";
+import type { McFigures } from "../mmlu/figures";
+import type { LoadedMcDataset } from "../mmlu/types";
 import type { LoadedBookQaDataset } from "./bookqa-datasets";
 import type { EffectiveLength, Interval } from "./effective-length";
 
@@ -27,6 +29,8 @@ export interface SuiteContext {
   loadBookQaDataset(id: string, limit?: number): Promise<LoadedBookQaDataset | null>;
   /** A book's text by the reference its questions carry; null when it is gone. */
   loadBook(ref: string): Promise<string | null>;
+  /** A built-in or imported multiple-choice (MMLU-format) dataset; null when there is none. */
+  loadMcDataset(id: string): Promise<LoadedMcDataset | null>;
   /** Persistent storage of haystack tokenizations (R2 in the Worker); absent = per-isolate memory only. */
   boundaryStore?: BoundaryStore | null;
 }
@@ -53,13 +57,20 @@ export interface BuiltProbe {
   maxTokens: number;
   /** What the probe holds, stored with it for audits (non-literal: pair, character, positions). */
   facts?: NonliteralProbeFacts;
-  /** What the call asks for: a generated answer (default), or the prompt's log-probabilities (loss). */
-  measure?: "prompt_logprobs";
+  /**
+   * What the call asks for: a generated answer (default); the prompt's log-probabilities (loss); or
+   * a multiple-choice answer (`choice`), scored by `choiceScoring` (auto: log-likelihood where the
+   * endpoint offers top log-probabilities).
+   */
+  measure?: "prompt_logprobs" | "choice";
+  choiceScoring?: "auto" | "loglikelihood" | "generate";
 }
 
 /** What a reply brought beside its text: the prompt's per-position log-probabilities, for loss probes. */
 export interface ProbeReply {
   promptLogprobs?: readonly (number | null)[];
+  /** Multiple choice in log-likelihood mode: the first generated token's top log-probabilities. */
+  topLogprobs?: Readonly<Record<string, number>>;
 }
 
 /** A probe as the aggregates see it once it has settled (or not yet). */
@@ -108,6 +119,8 @@ export interface SuiteAggregate {
   nonliteral?: NonliteralFigures;
   /** Loss: Loss@L per domain and pooled, and each domain's position curve. */
   loss?: LossFigures;
+  /** Multiple choice: micro and macro accuracy, per subject and per MMLU group. */
+  mmlu?: McFigures;
 }
 
 export interface SuiteDefinition<Spec, Recipe extends { type: string; index: number; tokenizer: string }> {

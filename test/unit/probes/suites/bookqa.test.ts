@@ -25,6 +25,7 @@ const imported: LoadedBookQaDataset = {
 
 const context: SuiteContext = {
   loadCorpus: async () => null,
+  loadMcDataset: async () => null,
   async loadBookQaDataset(id, limit) {
     if (id === imported.info.id) return { info: imported.info, items: imported.items.slice(0, limit) };
     return builtinBookQaDataset(id, limit);

@@ -9,6 +9,7 @@ const context: SuiteContext = {
   loadCorpus: async (id) => (id === "moby-dick" || id === "sotu" ? loadBuiltinCorpus(id) : null),
   loadBookQaDataset: async () => null,
   loadBook: async () => null,
+  loadMcDataset: async () => null,
 };
 const model: ModelTraits = { api: "completions", tokenizer: "cl100k_base", contextWindow: 131072 };
 const suite = SUITES.nonliteral;
