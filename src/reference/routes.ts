@@ -38,6 +38,7 @@ import {
   textCompletionChunks,
   usageChunk,
   type ChoiceResult,
+  type CompletionLogprobs,
 } from "./openai";
 import { chatCompletionRequest, completionRequest, describeIssue, toChatMessages, type CompletionRequest } from "./schemas";
 import { encodeTokens } from "./tokens";
@@ -151,18 +152,31 @@ function runModel(run: () => Completion): Completion {
  */
 function withPromptScores(result: Completion, prompt: string, body: CompletionRequest, window: number | undefined): ChoiceResult {
   const echo = body.echo === true;
-  const echoTop = echo ? body.logprobs : null;
+  const logprobsTop = body.logprobs ?? null;
   const promptTop = body.prompt_logprobs ?? null;
   const choice: ChoiceResult = { ...result, text: echo ? prompt + result.text : result.text };
-  if (echoTop == null && promptTop === null) return choice;
+  if (logprobsTop === null && promptTop === null) return choice;
   const promptIds = encodeTokens(prompt);
-  const ids = echoTop != null ? [...promptIds, ...encodeTokens(result.text)] : promptIds;
+  const ids = logprobsTop !== null ? [...promptIds, ...encodeTokens(result.text)] : promptIds;
   // prompt_logprobs reports ranks, so it lists at least the most likely token.
-  const top = Math.max(echoTop ?? 0, promptTop === null ? 0 : Math.max(promptTop, 1));
+  const top = Math.max(logprobsTop ?? 0, promptTop === null ? 0 : Math.max(promptTop, 1));
   const scores = top > 0 ? scorePrompt(ids, { window, top }) : plainScores(promptLogprobs(ids, { window }));
-  if (echoTop != null) choice.logprobs = echoLogprobs(choice.text, ids, scores, echoTop);
+  if (logprobsTop !== null) {
+    const all = echoLogprobs(prompt + result.text, ids, scores, logprobsTop);
+    // Without echo, OpenAI's legacy `logprobs` covers the generated tokens only.
+    choice.logprobs = echo ? all : generatedPart(all, promptIds.length, prompt.length);
+  }
   if (promptTop !== null) choice.prompt_logprobs = promptLogprobEntries(promptIds, scores, promptTop);
   return choice;
+}
+
+function generatedPart(all: CompletionLogprobs, promptTokens: number, promptChars: number): CompletionLogprobs {
+  return {
+    tokens: all.tokens.slice(promptTokens),
+    token_logprobs: all.token_logprobs.slice(promptTokens),
+    top_logprobs: all.top_logprobs?.slice(promptTokens) ?? null,
+    text_offset: all.text_offset.slice(promptTokens).map((offset) => offset - promptChars),
+  };
 }
 
 function plainScores(logprobs: Float64Array): PromptScores {

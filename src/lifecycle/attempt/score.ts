@@ -30,7 +30,7 @@ export function plausibleUsage(usage: Usage, built: BuiltProbe): { usage: Usage;
 function answered(outcome: Ok, usage: Usage, scores: Record<string, number>): Settlement {
   // A reply cut by max_tokens before any answer says nothing about retrieval: unscorable, not wrong
   // (a loss probe generates nothing: its answer is the prompt's log-probabilities).
-  const cutWithoutAnswer = outcome.finishReason === "length" && outcome.text.trim() === "" && !outcome.promptLogprobs;
+  const cutWithoutAnswer = outcome.finishReason === "length" && outcome.text.trim() === "" && !outcome.promptLogprobs && !outcome.topLogprobs;
   return {
     status: cutWithoutAnswer ? "unscorable" : "scored",
     promptTokens: usage.promptTokens,
@@ -61,7 +61,7 @@ export function scoreOutcome(context: RunContext, begun: BegunProbe, built: Buil
   const { usage, dropped } = outcome.kind === "ok" ? plausibleUsage(outcome.usage, built) : { usage: null, dropped: false };
   const settlement: Settlement =
     outcome.kind === "ok"
-      ? scoredOrUnscorable(outcome, usage!, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs }))
+      ? scoredOrUnscorable(outcome, usage!, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs, topLogprobs: outcome.topLogprobs }))
       : outcome.kind === "retry"
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };

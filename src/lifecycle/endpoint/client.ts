@@ -45,6 +45,8 @@ export type CallOutcome =
       streamRefused?: boolean;
       /** Loss probes: the prompt's per-position log-probabilities as the server returned them. */
       promptLogprobs?: (number | null)[];
+      /** Multiple choice by log-likelihood: the first generated token's top log-probabilities. */
+      topLogprobs?: Record<string, number>;
     }
   /**
    * Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies.

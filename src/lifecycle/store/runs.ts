@@ -5,6 +5,7 @@ import { database } from "../../db/database";
 import { runs, type RunRow } from "../../db/schema";
 import type { Regression } from "../../contract/run";
 import type { RunLogprobs } from "../../probes/loss/forms";
+import type { RunMcScoring } from "../../probes/mmlu/scoring";
 import type { RunTokenization } from "../../probes/needle/endpoint-tokenization";
 import type { ProbePoint, SuiteRecipe } from "../../probes/suites";
 import type { SuiteAggregate } from "../../probes/suites/suite";
@@ -180,6 +181,14 @@ export async function keepLogprobs(d1: D1Database, runId: string, found: RunLogp
   await db.update(runs).set({ logprobs: found }).where(and(eq(runs.id, runId), isNull(runs.logprobs)));
   const winner = await db.select({ logprobs: runs.logprobs }).from(runs).where(eq(runs.id, runId)).get();
   return winner?.logprobs ?? found;
+}
+
+/** Stores how the run's multiple-choice answers are scored unless another probe decided first; returns the decision that stands. */
+export async function keepMcScoring(d1: D1Database, runId: string, decided: RunMcScoring): Promise<RunMcScoring> {
+  const db = database(d1);
+  await db.update(runs).set({ mcScoring: decided }).where(and(eq(runs.id, runId), isNull(runs.mcScoring)));
+  const winner = await db.select({ mcScoring: runs.mcScoring }).from(runs).where(eq(runs.id, runId)).get();
+  return winner?.mcScoring ?? decided;
 }
 
 /** Whether a run of another account already stands in this series (a series belongs to its first submitter). */

@@ -164,11 +164,22 @@ describe("refusals and unchanged replies", () => {
     expect(body.error).toMatchObject({ type: "invalid_request_error", param, code: null });
   });
 
-  it("without echo and prompt_logprobs the reply is as before (logprobs null, no prompt_logprobs)", async () => {
-    for (const fields of [{}, { logprobs: 2 }, { echo: false, logprobs: 2 }]) {
-      const { body } = await complete({ prompt: PROMPT, max_tokens: 64, ...fields });
-      expect(body.choices).toEqual([{ index: 0, text: ANSWER, finish_reason: "stop", logprobs: null }]);
-      expect(Object.keys(body.choices[0])).not.toContain("prompt_logprobs");
-    }
+  it("without echo, prompt_logprobs or logprobs the reply is as before (logprobs null, no prompt_logprobs)", async () => {
+    const { body } = await complete({ prompt: PROMPT, max_tokens: 64 });
+    expect(body.choices).toEqual([{ index: 0, text: ANSWER, finish_reason: "stop", logprobs: null }]);
+    expect(Object.keys(body.choices[0])).not.toContain("prompt_logprobs");
+  });
+
+  it("with logprobs and no echo, covers the generated tokens only: the first one's top list is the distribution after the prompt", async () => {
+    const { body } = await complete({ prompt: PROMPT, max_tokens: 64, logprobs: 2 });
+    const logprobs = body.choices[0].logprobs;
+    const generated = encodeTokens(ANSWER);
+    expect(logprobs.tokens).toHaveLength(generated.length);
+    expect(logprobs.text_offset[0]).toBe(0);
+    const ids = [...encodeTokens(PROMPT), ...generated];
+    const expected = promptLogprobs(ids);
+    logprobs.token_logprobs.forEach((lp: number, i: number) => expect(lp).toBeCloseTo(expected[encodeTokens(PROMPT).length + i]!, 12));
+    expect(Object.keys(logprobs.top_logprobs[0]).length).toBeGreaterThanOrEqual(2);
+    expect(body.choices[0].text).toBe(ANSWER);
   });
 });
