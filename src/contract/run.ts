@@ -4,6 +4,8 @@
 import { z } from "zod";
 import { LOGPROB_FORMS } from "../probes/loss/forms";
 import { LossFigures } from "../probes/loss/figures";
+import { McFigures } from "../probes/mmlu/figures";
+import { MC_SCORING_MODES } from "../probes/mmlu/scoring";
 import { NonliteralFigures } from "../probes/nonliteral/figures";
 import { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import { PublicModel } from "./model";
@@ -60,6 +62,7 @@ export const SuiteResult = z
       description: "Book QA: the questions asked, in probe order; a probe's depth_percent is its position in this list.",
     }),
     nonliteral: NonliteralFigures.optional().meta({ description: "Non-literal: per-kind figures, one_hop and two_hop pooled (the headline) and the literal gap." }),
+    mmlu: McFigures.optional().meta({ description: "Multiple choice (MMLU format): micro and macro accuracy (also the suite's scores, 0–100) with intervals, per subject and per MMLU group, and how answers were scored." }),
     loss: LossFigures.optional().meta({ description: "Loss: Loss@L (mean NLL in nats, lower is better) per domain and over all domains, and each domain's position curve. This suite's scores are nats, not 0–100." }),
   })
   .meta({ id: "SuiteResult" });
@@ -118,6 +121,10 @@ export const Run = z
       })
       .nullable()
       .meta({ description: "Loss suites: the form the endpoint returns prompt log-probabilities in, found by the run's first loss probe; null otherwise or before." }),
+    mc_scoring: z
+      .object({ mode: z.enum(MC_SCORING_MODES), reason: z.string().optional().meta({ description: "Why generate was chosen: the endpoint's reply had no top log-probabilities." }) })
+      .nullable()
+      .meta({ description: "Multiple-choice suites: how answers are scored on this endpoint, decided by the run's first probe; null otherwise or before." }),
     suites: z.array(SuiteResult),
     usage: z.object({
       prompt_tokens: z.int().meta({ description: "Sum of usage.prompt_tokens reported by the endpoint." }),

@@ -30,6 +30,9 @@ export const RunEventPayload = z
           literal_gap: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }).nullable().optional().meta({
             description: "Non-literal: literal minus non-literal effective length in tokens, with its 95 % interval (relative rule).",
           }),
+          mmlu: z.object({ scoring: z.string().nullable(), micro: z.number().nullable(), macro: z.number().nullable() }).optional().meta({
+            description: "Multiple choice: how answers were scored, and micro and macro accuracy (0–100).",
+          }),
           loss_at: z.record(z.string(), z.object({ loss: z.number(), low: z.number().nullable(), high: z.number().nullable() })).optional().meta({
             description: "Loss: context length → Loss@L (mean NLL in nats over all domains) with its 95 % interval over documents.",
           }),

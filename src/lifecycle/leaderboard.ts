@@ -65,6 +65,7 @@ export function reportedRows(): LeaderboardRow[] {
     suites: {
       ...(r.needlePaper !== null ? { needle: { paper: r.needlePaper } } : {}),
       ...(r.bookqaPaperRecall !== null ? { bookqa: { paper_recall: r.bookqaPaperRecall } } : {}),
+      ...(r.mmlu !== null ? { mmlu: { micro: r.mmlu } } : {}),
     },
     effective_context_length: null,
     effective_context_length_interval: null,
@@ -100,6 +101,8 @@ export const LEADERBOARD_SORT_KEYS = [
   "nonliteral.nonliteral",
   "nonliteral.literal",
   "nonliteral.distracted",
+  "mmlu.micro",
+  "mmlu.macro",
   "effective_context_length",
   "nonliteral_effective_context_length",
   "literal_gap",
@@ -129,7 +132,7 @@ export interface LeaderboardQuery {
   limit: number;
   sort: LeaderboardSortKey;
   dir: "asc" | "desc";
-  suite?: "needle" | "bookqa" | "nonliteral" | "loss";
+  suite?: "needle" | "bookqa" | "nonliteral" | "loss" | "mmlu";
   series?: string;
   reference?: "only" | "hide";
   min_length?: number;

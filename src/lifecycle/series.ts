@@ -11,7 +11,7 @@ import { iso } from "../common/time";
 import { previousSeriesRun, seriesRuns } from "./store/runs";
 
 /** The metrics a series is compared on, as suite.metric. */
-export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall", "nonliteral.nonliteral", "nonliteral.literal"] as const;
+export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall", "nonliteral.nonliteral", "nonliteral.literal", "mmlu.micro"] as const;
 
 /** suite.metric → score of the first suite of each type. */
 export function trendScores(results: SuiteAggregate[]): Record<string, number> {

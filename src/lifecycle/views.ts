@@ -50,6 +50,7 @@ export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer
     lengths_approximate: run.tokenization?.mode === "calibrated",
     tokenization: tokenizationView(run.tokenization),
     prompt_logprobs: run.logprobs,
+    mc_scoring: run.mcScoring,
     suites,
     usage: {
       prompt_tokens: run.promptTokens,

@@ -71,6 +71,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
           : {}),
         ...(s.nonliteral ? { literal_gap: gapOf(s.nonliteral) } : {}),
         ...(s.loss ? { loss_at: lossAtOf(s.loss) } : {}),
+        ...(s.mmlu ? { mmlu: { scoring: s.mmlu.scoring, micro: s.mmlu.micro?.acc ?? null, macro: s.mmlu.macro?.acc ?? null } } : {}),
       })),
       effective_context_length: ecl ? { length: ecl.length, low: ecl.low, high: ecl.high, suite: needle!.index } : null,
       regression: run.regression,

@@ -63,4 +63,21 @@ describe("run event payload", () => {
     const payload = runEventPayload("run.succeeded", run, [loss], "https://ctxprobe.example");
     expect(payload.data.suites[0]).toMatchObject({ type: "loss", scores: { loss: 2.6 }, loss_at: { "1000": { loss: 2.5, low: 2.25, high: 2.75 }, "4000": { loss: 2.1 } } });
   });
+
+  it("carries a multiple-choice suite's scoring mode and accuracies", () => {
+    const acc = { acc: 44.5, low: 40, high: 49, n: 112 };
+    const mmlu: SuiteAggregate = {
+      index: 0,
+      type: "mmlu",
+      tokenizer: "cl100k_base",
+      probes: 112,
+      scored: 112,
+      unscorable: 0,
+      failed: 0,
+      scores: { micro: 44.5, macro: 43 },
+      mmlu: { scoring: "loglikelihood", shots: 5, shots_from: "dev", micro: acc, macro: { ...acc, acc: 43, subjects: 8 }, by_subject: {}, by_group: {} },
+    };
+    const payload = runEventPayload("run.succeeded", run, [mmlu], "https://ctxprobe.example");
+    expect(payload.data.suites[0]).toMatchObject({ type: "mmlu", mmlu: { scoring: "loglikelihood", micro: 44.5, macro: 43 } });
+  });
 });
