@@ -23,7 +23,27 @@ export interface LineChartProps {
   marker?: { x: number; label: string };
   /** The y axis when it is not a 0–100 score (e.g. a length in tokens). */
   yAxis?: YAxis;
+  /** A second series on the same axes (dashed, orange), e.g. a trade-off: its label names both in the legend. */
+  also?: { label: string; firstLabel: string; points: CurvePoint[] };
 }
+
+const COLORS = ["#2450b2", "#c25a0b"];
+
+/** One series: its lines (gaps kept) and its points. */
+const SeriesMarks: FC<{ placed: { px: number; py: number | null; label: string; y: number | null }[]; color: string; dashed: boolean; format: YAxis["format"] }> = ({ placed, color, dashed, format }) => (
+  <>
+    {segments(placed).map((s) => (
+      <polyline points={s.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(" ")} fill="none" stroke={color} stroke-width="2" stroke-dasharray={dashed ? "6 4" : undefined} />
+    ))}
+    {placed.map((p) =>
+      p.py !== null ? (
+        <circle cx={p.px} cy={p.py} r="3.5" fill={color}>
+          <title>{`${p.label}: ${format(p.y)}`}</title>
+        </circle>
+      ) : null,
+    )}
+  </>
+);
 
 export interface YAxis {
   max: number;
@@ -48,7 +68,7 @@ function segments(points: { px: number; py: number | null }[]) {
   return out.filter((s) => s.length > 0);
 }
 
-export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS }) => {
+export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS, also }) => {
   const f = xScale === "log2" ? (x: number) => Math.log2(Math.max(x, 1)) : (x: number) => x;
   const xs = points.map((p) => f(p.x));
   const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
@@ -80,23 +100,15 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
             </text>
           </g>
         ) : null}
-        {segments(placed).map((s) => (
-          <polyline points={s.map((p) => `${p.px.toFixed(1)},${p.py.toFixed(1)}`).join(" ")} fill="none" stroke="#2450b2" stroke-width="2" />
-        ))}
-        {placed.map((p, i) => (
-          <g>
-            {p.py !== null ? (
-              <circle cx={p.px} cy={p.py} r="3.5" fill="#2450b2">
-                <title>{`${p.label}: ${yAxis.format(p.y)}`}</title>
-              </circle>
-            ) : null}
-            {i % every === 0 || i === placed.length - 1 ? (
-              <text x={p.px} y={H - M.bottom + 16} text-anchor="middle" font-size="11">
-                {p.label}
-              </text>
-            ) : null}
-          </g>
-        ))}
+        <SeriesMarks placed={placed} color={COLORS[0]!} dashed={false} format={yAxis.format} />
+        {also ? <SeriesMarks placed={also.points.map((p) => ({ ...p, px: px(p.x), py: p.y === null ? null : py(p.y) }))} color={COLORS[1]!} dashed format={yAxis.format} /> : null}
+        {placed.map((p, i) =>
+          i % every === 0 || i === placed.length - 1 ? (
+            <text x={p.px} y={H - M.bottom + 16} text-anchor="middle" font-size="11">
+              {p.label}
+            </text>
+          ) : null,
+        )}
         <text x={M.left + plotW / 2} y={H - 4} text-anchor="middle" font-size="11" fill="#5b6475">
           {xTitle}
         </text>
@@ -109,15 +121,21 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
             <tr>
               <th scope="col">{xTitle}</th>
               <th scope="col" class="num">
-                {yAxis.title}
+                {also ? also.firstLabel : yAxis.title}
               </th>
+              {also ? (
+                <th scope="col" class="num">
+                  {also.label}
+                </th>
+              ) : null}
             </tr>
           </thead>
           <tbody>
-            {points.map((p) => (
+            {points.map((p, i) => (
               <tr>
                 <th scope="row">{p.label}</th>
                 <td class="num">{yAxis.format(p.y)}</td>
+                {also ? <td class="num">{yAxis.format(also.points[i]?.y ?? null)}</td> : null}
               </tr>
             ))}
           </tbody>

@@ -19,6 +19,8 @@ export interface BoardRow {
   /** Loss suite: Loss@32K and Loss@128K over all domains (nats; lower is better). */
   loss32k: number | null;
   loss128k: number | null;
+  /** Multiple-choice (MMLU-format) accuracy, micro. */
+  mmlu: number | null;
   byLength: CurvePoint[];
   tokens: number;
   finishedAt: number | null;
@@ -26,7 +28,7 @@ export interface BoardRow {
   rank: number | null;
 }
 
-export const SORT_KEYS = ["rank", "model", "paper", "contains", "nonliteral", "nonliteral_length", "gap", "loss32k", "loss128k", "tokens", "finished"] as const;
+export const SORT_KEYS = ["rank", "model", "paper", "contains", "nonliteral", "nonliteral_length", "gap", "mmlu", "loss32k", "loss128k", "tokens", "finished"] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 export type SortDir = "asc" | "desc";
 
@@ -47,6 +49,7 @@ const FIRST_DIR: Record<SortKey, SortDir> = {
   nonliteral: "desc",
   nonliteral_length: "desc",
   gap: "asc",
+  mmlu: "desc",
   loss32k: "asc",
   loss128k: "asc",
   tokens: "desc",
@@ -73,6 +76,7 @@ export function boardRows(entries: BoardEntry[]): BoardRow[] {
       nonliteral: row.suites.nonliteral?.nonliteral ?? null,
       nonliteralLength: row.nonliteral_effective_context_length,
       gap: row.literal_gap,
+      mmlu: row.suites.mmlu?.micro ?? null,
       loss32k: row.loss_at?.["32000"] ?? null,
       loss128k: row.loss_at?.["128000"] ?? null,
       byLength: Object.entries(needleByLength)
@@ -97,6 +101,7 @@ const sortValue = (row: BoardRow, key: SortKey): string | number | null =>
     nonliteral: row.nonliteral,
     nonliteral_length: row.nonliteralLength,
     gap: row.gap,
+    mmlu: row.mmlu,
     loss32k: row.loss32k,
     loss128k: row.loss128k,
     tokens: row.tokens,
@@ -200,6 +205,9 @@ const BoardRowCells: FC<{ row: BoardRow }> = ({ row }) => (
     <td class="num" data-col="gap">
       {row.gap === null ? "—" : formatK(row.gap)}
     </td>
+    <td class="num" data-col="mmlu">
+      {formatScore(row.mmlu)}
+    </td>
     <td class="num" data-col="loss32k">
       {nats(row.loss32k)}
     </td>
@@ -238,6 +246,7 @@ const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }
         <SortHeader query={query} column="nonliteral" label="Non-literal" numeric />
         <SortHeader query={query} column="nonliteral_length" label="Non-literal eff. length" numeric />
         <SortHeader query={query} column="gap" label="Literal gap" numeric />
+        <SortHeader query={query} column="mmlu" label="MMLU-format" numeric />
         <SortHeader query={query} column="loss32k" label="Loss@32K" numeric />
         <SortHeader query={query} column="loss128k" label="Loss@128K" numeric />
         <SortHeader query={query} column="tokens" label="Prompt tokens" numeric />
@@ -261,7 +270,7 @@ export const LeaderboardPage: FC<{ rows: BoardRow[]; total: number; query: Board
     <p class="lede">
       Needle-in-a-Haystack retrieval over context lengths and needle depths, and needles a keyword search cannot find (non-literal), run
       against each model's own endpoint. Rows marked{" "}
-      <ReferenceBadge /> are the service's built-in extractive baselines. Click a column header to sort.
+      <ReferenceBadge /> are the service's built-in extractive baselines. Click a column header to sort. The paper's Table 3 (needle and MMLU side by side, with its reported rows): <a href="/table3">Table 3 view</a>.
     </p>
     <Filters query={query} />
     <p class="muted" role="status">

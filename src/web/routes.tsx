@@ -11,7 +11,7 @@ import type { Principal } from "../accounts/principal";
 import { DomainError } from "../common/errors";
 import type { AppEnv } from "../http/app-env";
 import { visibleRun } from "../lifecycle/access";
-import { boardEntries } from "../lifecycle/leaderboard";
+import { boardEntries, reportedRows } from "../lifecycle/leaderboard";
 import { findProbe, rebuildPrompt, visibleProgress } from "../lifecycle/runs";
 import { seriesTrend } from "../lifecycle/series";
 import { listProbes } from "../lifecycle/store/probes";
@@ -20,11 +20,13 @@ import { SUITES } from "../probes/suites";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
 import type { LossRecipe } from "../probes/suites/loss";
+import type { MmluRecipe } from "../probes/suites/mmlu";
 import { RUN_PAGE_SCRIPT, RUN_PAGE_SCRIPT_PATH } from "./client";
 import { streamRunEvents } from "./events";
 import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
 import { NotFoundPage } from "./layout";
 import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderboard";
+import { Table3Page, table3Rows } from "./table3-page";
 import { ProbePage } from "./probe-page";
 import { RunPage } from "./run-page";
 import { SeriesPage } from "./series-page";
@@ -51,6 +53,11 @@ webRoutes.get("/", async (c) => {
   return c.html(<LeaderboardPage rows={viewRows(rows, query)} total={rows.length} query={query} />);
 });
 
+webRoutes.get("/table3", async (c) => {
+  const measured = (await boardEntries(c.env)).map((e) => e.row);
+  return c.html(<Table3Page rows={table3Rows(measured, reportedRows())} />);
+});
+
 webRoutes.get("/runs/:id", async (c) => {
   const id = c.req.param("id");
   const run = await orMissing(visibleRun(c.env, c.get("principal"), id));
@@ -62,8 +69,9 @@ webRoutes.get("/runs/:id", async (c) => {
   const recipes = run.suites.filter((r): r is NeedleRecipe => r.type === "needle");
   const nonliteral = run.suites.filter((r): r is NonliteralRecipe => r.type === "nonliteral");
   const loss = run.suites.filter((r): r is LossRecipe => r.type === "loss");
+  const mmlu = run.suites.filter((r): r is MmluRecipe => r.type === "mmlu");
   const resource = runView(run, suitesOf(run, probes), { manages: false });
-  return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} loss={loss} probes={probes} metric={metric} metrics={metrics} />);
+  return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} loss={loss} mmlu={mmlu} probes={probes} metric={metric} metrics={metrics} />);
 });
 
 webRoutes.get("/series/:name", async (c) => {

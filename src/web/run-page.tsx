@@ -8,8 +8,10 @@ import type { ProbeRow, RunRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
 import type { LossRecipe } from "../probes/suites/loss";
+import type { MmluRecipe } from "../probes/suites/mmlu";
 import { NonliteralSection } from "./nonliteral-section";
 import { LossSection } from "./loss-section";
+import { MmluSection } from "./mmlu-section";
 import { LineChart, type CurvePoint } from "./charts";
 import { RUN_PAGE_SCRIPT_PATH } from "./client";
 import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
@@ -27,6 +29,7 @@ export interface RunPageProps {
   recipes: NeedleRecipe[];
   nonliteral: NonliteralRecipe[];
   loss: LossRecipe[];
+  mmlu: MmluRecipe[];
   probes: ProbeRow[];
   metric: string;
   metrics: readonly string[];
@@ -203,7 +206,7 @@ const NeedleSection: FC<{ runId: string; recipe: NeedleRecipe; suite: Suite | un
   );
 };
 
-export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, loss, probes, metric, metrics }) => {
+export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, loss, mmlu, probes, metric, metrics }) => {
   const live = !isFinished(run.status);
   const training = resource.model.training_context_length;
   return (
@@ -237,6 +240,9 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
             probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             training={training}
           />
+        ))}
+        {mmlu.map((recipe) => (
+          <MmluSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} />
         ))}
         {loss.map((recipe) => (
           <LossSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} form={resource.prompt_logprobs?.form ?? null} />

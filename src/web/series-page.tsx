@@ -12,6 +12,26 @@ const METRIC_TITLES: Record<string, string> = {
   "bookqa.paper_recall": "Book QA, paper recall",
   "nonliteral.nonliteral": "Non-literal needles (one and two hops)",
   "nonliteral.literal": "Non-literal suite, literal control",
+  "mmlu.micro": "Multiple choice (MMLU format), accuracy",
+};
+
+/** The paper's Table 3 claim over training: needle retrieval up, short-context accuracy kept — both on one chart. */
+const RetentionChart: FC<{ points: SeriesPoint[] }> = ({ points }) => {
+  if (!points.some((p) => "mmlu.micro" in p.scores) || !points.some((p) => "needle.paper" in p.scores)) return null;
+  const curve = (metric: string) => points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.scores[metric] ?? null }));
+  const needle = curve("needle.paper");
+  const mmlu = curve("mmlu.micro");
+  return (
+    <LineChart
+      id="series-retention"
+      title="Needle (paper, solid) and multiple-choice accuracy (dashed) over the series"
+      desc={needle.map((p, i) => `${p.label}: needle ${formatScore(p.y)}, multiple choice ${formatScore(mmlu[i]!.y)}`).join("; ")}
+      xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
+      points={needle}
+      xScale="linear"
+      also={{ label: "Multiple choice (micro)", firstLabel: "Needle (paper)", points: mmlu }}
+    />
+  );
 };
 
 const tokens = (y: number | null) => (y === null ? "—" : formatK(y));
@@ -139,6 +159,7 @@ export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: stri
           />
         );
       })}
+      <RetentionChart points={points} />
       <GapChart points={points} />
       <LossTrendCharts points={points} />
     </div>
