@@ -1,7 +1,8 @@
 // `npm run demo`: start ctxprobe locally, evaluate both built-in reference models on a needle
 // grid, a non-literal grid (needles a keyword search cannot find, four distractors per prompt) and
-// loss by context length (from the models' prompt log-probabilities) with live progress, print
-// scores, heatmaps, the literal gap and Loss@L per domain, and leave the service running.
+// loss by context length (from the models' prompt log-probabilities) and the multiple-choice smoke
+// set (short-context retention) with live progress, print scores, heatmaps, the literal gap, Loss@L
+// per domain and accuracy, and leave the service running.
 //   --preset paper|kamradt|quick   use a preset grid instead of the demo grid (8 lengths × 5 depths)
 //   --exit                          stop the service when done (for scripts)
 import { parseArgs } from "node:util";
@@ -21,6 +22,8 @@ const HEATMAPS = [
 ] as const;
 const NONLITERAL_SUITE = { type: "nonliteral", context_lengths: [1000, 4000, 16000, 64000, 128000], distractors: 4, pairs: 2 };
 const LOSS_SUITE = { type: "loss", context_lengths: [1000, 4000, 16000, 64000, 128000], documents: 2 };
+/** The built-in smoke set (our questions, not MMLU): short-context retention beside the long-context suites. */
+const MMLU_SUITE = { type: "mmlu" };
 
 type LengthView = { length: number | null; low: number | null; high: number | null };
 interface NonliteralView {
@@ -38,7 +41,7 @@ interface RunView {
   id: string;
   status: string;
   progress: { total: number; done: number; failed: number };
-  suites: { type: string; scores: Record<string, number | null>; scored: number; unscorable: number; failed: number; nonliteral?: NonliteralView; loss?: LossView }[];
+  suites: { type: string; scores: Record<string, number | null>; scored: number; unscorable: number; failed: number; nonliteral?: NonliteralView; loss?: LossView; mmlu?: { scoring: string | null } }[];
   error: string | null;
 }
 
@@ -66,7 +69,7 @@ for (const model of MODELS) {
       headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({
         model: { name: `${model} (reference)`, base_url: `${base}/reference/v1`, api: "completions", model, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 120 },
-        suites: [suite, NONLITERAL_SUITE, LOSS_SUITE],
+        suites: [suite, NONLITERAL_SUITE, LOSS_SUITE, MMLU_SUITE],
         public: true,
       }),
     }),
@@ -98,10 +101,11 @@ if (!interactive) console.log(runs.map((r) => progressLine(r.state)).join("\n"))
 for (const r of runs) {
   const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`, { headers: auth }));
   console.log(`\n${r.model}: ${view.status}${view.error ? ` (${view.error})` : ""}`);
-  const [needle, nonliteral, loss] = view.suites;
+  const [needle, nonliteral, loss, mmlu] = view.suites;
   if (needle) console.log(`  needle paper ${fmt(needle.scores.paper)}   rouge1 ${fmt(needle.scores.rouge1)}   contains ${fmt(needle.scores.contains)}   ${counts(needle)}`);
   if (nonliteral) for (const line of nonliteralLines(nonliteral)) console.log(`  ${line}`);
   if (loss) for (const line of lossLines(loss)) console.log(`  ${line}`);
+  if (mmlu) console.log(`  multiple choice (smoke set, not MMLU): micro ${fmt(mmlu.scores.micro)}   macro ${fmt(mmlu.scores.macro)}   scored by ${mmlu.mmlu?.scoring ?? "n/a"}   ${counts(mmlu)}`);
   for (const [title, query] of HEATMAPS) {
     const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?${query}`, { headers: auth }));
     console.log(`  ${title}\n${textHeatmap(heatmap).replace(/^/gm, "  ")}`);

@@ -6,6 +6,7 @@ import type { Heatmap, Run, RunPlan } from "../../contract/run";
 import type { BookQaSpec } from "../../probes/suites/bookqa";
 import type { NeedleSpec } from "../../probes/suites/needle";
 import type { LossSpec } from "../../probes/suites/loss";
+import type { MmluSpec } from "../../probes/suites/mmlu";
 import type { NonliteralSpec } from "../../probes/suites/nonliteral";
 
 export type { Heatmap, Run, RunPlan };
@@ -17,10 +18,11 @@ export interface RunPage {
 export type NeedleSuiteInput = z.input<typeof NeedleSpec>;
 export type NonliteralSuiteInput = z.input<typeof NonliteralSpec>;
 export type LossSuiteInput = z.input<typeof LossSpec>;
+export type MmluSuiteInput = z.input<typeof MmluSpec>;
 
 /** POST /v1/runs body: what the user gives (server defaults fill the rest). */
 export interface RunRequest {
   model: z.input<typeof ModelSpec>;
-  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput | LossSuiteInput)[];
+  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput | LossSuiteInput | MmluSuiteInput)[];
   public?: boolean;
 }

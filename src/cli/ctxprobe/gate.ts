@@ -3,6 +3,7 @@
 import { NEEDLE_METRICS } from "../../probes/needle/score";
 import { NONLITERAL_METRICS } from "../../probes/nonliteral/score";
 import { BOOKQA_METRICS } from "../../probes/suites/bookqa";
+import { MMLU_METRICS } from "../../probes/suites/mmlu";
 import type { Run } from "./api-types";
 
 export interface GateVerdict {
@@ -16,6 +17,7 @@ export const GATE_METRICS = [
   ...NEEDLE_METRICS.map((m) => `needle.${m}`),
   ...BOOKQA_METRICS.map((m) => `bookqa.${m}`),
   ...NONLITERAL_METRICS.map((m) => `nonliteral.${m}`),
+  ...MMLU_METRICS.map((m) => `mmlu.${m}`),
 ];
 
 type Scored = Pick<Run, "suites">;
@@ -81,7 +83,23 @@ function gapVerdict(run: Scored, maxGap: number): GateVerdict {
  * with a threshold, the headline score must also be at least `failUnder`, and with `maxGap` the
  * literal gap at most that many tokens, with `maxLoss` Loss@L at the longest length at most that many nats.
  */
-export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined, maxGap?: number, maxLoss?: number): GateVerdict {
+/** The gate's thresholds beside --fail-under: literal gap (tokens), Loss@L (nats), multiple-choice accuracy (0–100). */
+export interface GateLimits {
+  maxGap?: number;
+  maxLoss?: number;
+  minMmlu?: number;
+}
+
+function mmluVerdict(run: Scored, minMmlu: number): GateVerdict {
+  const micro = headlineScore(run, "mmlu.micro");
+  if (micro === null) return { pass: false, message: `FAIL: no multiple-choice accuracy to compare with --min-mmlu ${minMmlu} (the run needs an mmlu suite)` };
+  return micro < minMmlu
+    ? { pass: false, message: `FAIL: multiple-choice accuracy ${micro.toFixed(2)} is below --min-mmlu ${minMmlu}` }
+    : { pass: true, message: `PASS: multiple-choice accuracy ${micro.toFixed(2)} ≥ ${minMmlu}` };
+}
+
+export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined, limits: GateLimits = {}): GateVerdict {
+  const { maxGap, maxLoss, minMmlu } = limits;
   if (run.status !== "succeeded") {
     return { pass: false, message: `FAIL: the run ended ${run.status}${run.error ? ` (${run.error})` : ""}` };
   }
@@ -89,6 +107,7 @@ export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metri
     failUnder === undefined ? null : scoreVerdict(run, metric, failUnder),
     maxGap === undefined ? null : gapVerdict(run, maxGap),
     maxLoss === undefined ? null : lossVerdict(run, maxLoss),
+    minMmlu === undefined ? null : mmluVerdict(run, minMmlu),
   ].filter((v) => v !== null);
   return { pass: verdicts.every((v) => v.pass), message: verdicts.map((v) => v.message).join("\n") };
 }

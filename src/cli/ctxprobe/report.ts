@@ -41,6 +41,13 @@ function lossLine(suite: Run["suites"][number]): string | null {
   return `    Loss@L (nats, ${figures.domains.join(" + ")}): ${shown || "none scored yet"}`;
 }
 
+function mmluLine(suite: Run["suites"][number]): string | null {
+  const figures = suite.mmlu;
+  if (!figures?.micro) return null;
+  const macro = figures.macro ? `, macro ${figures.macro.acc.toFixed(2)} over ${figures.macro.subjects} subjects` : "";
+  return `    multiple choice: ${figures.micro.acc.toFixed(2)} (95 % ${figures.micro.low.toFixed(2)}–${figures.micro.high.toFixed(2)}, ${figures.micro.n} questions)${macro}; scored by ${figures.scoring}`;
+}
+
 function suiteLine(suite: Run["suites"][number]): string {
   const scores = Object.entries(suite.scores)
     .map(([metric, value]) => `${metric} ${formatScore(value)}`)
@@ -57,7 +64,7 @@ export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): s
     `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
     `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
-    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s)].filter((line) => line !== null)),
+    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s), mmluLine(s)].filter((line) => line !== null)),
   ];
   if (heatmap) {
     lines.push("", `heatmap of suite ${heatmap.suite}, metric ${heatmap.metric}:`, textHeatmap(heatmap).replace(/^/gm, "  "));

@@ -1,7 +1,7 @@
 // `ctxprobe eval`'s suite flags → the suites of the POST /v1/runs body. Unset flags are left out so
 // the service's defaults apply.
 import { NEEDLE_KINDS } from "../../probes/nonliteral/types";
-import type { LossSuiteInput, NeedleSuiteInput, NonliteralSuiteInput, RunRequest } from "./api-types";
+import type { LossSuiteInput, MmluSuiteInput, NeedleSuiteInput, NonliteralSuiteInput, RunRequest } from "./api-types";
 import { parseChoice, parseInteger, parseIntegerList } from "./args";
 import { UsageError } from "./io";
 
@@ -23,9 +23,15 @@ export const SUITE_OPTIONS = {
   "loss-domains": { type: "string" },
   "loss-lengths": { type: "string" },
   documents: { type: "string" },
+  mmlu: { type: "boolean" },
+  "mmlu-dataset": { type: "string" },
+  shots: { type: "string" },
+  subjects: { type: "string" },
+  "mmlu-limit": { type: "string" },
+  scoring: { type: "string" },
 } as const;
 
-export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa, --nonliteral or --loss is given)
+export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa, --nonliteral, --loss or --mmlu is given)
   --preset paper|kamradt|quick
   --lengths 1000,8000       context lengths in the model's tokens
   --depths 0,50,100         needle depths in percent
@@ -45,6 +51,13 @@ Loss by context length (needs prompt log-probabilities: vLLM, SGLang, TGI)
   --loss-domains D,D        its domains (built-in or uploaded corpora)
   --loss-lengths L          its text lengths, e.g. 1000,16000,64000
   --documents N             texts per domain (default 4)
+Short-context retention, MMLU format (datasets: GET /v1/datasets, task mmlu)
+  --mmlu                    add {"type":"mmlu"}: the built-in smoke set (not MMLU) unless --mmlu-dataset
+  --mmlu-dataset ID         an imported MMLU-format dataset
+  --shots N                 few-shot examples per prompt (default 5)
+  --subjects S,S            only these subjects
+  --mmlu-limit N            only the first N questions
+  --scoring auto|loglikelihood|generate   how answers are scored (default auto)
 `;
 
 type Values = Partial<Record<keyof typeof SUITE_OPTIONS, string | boolean>>;
@@ -81,6 +94,22 @@ function nonliteralSuite(values: Values): NonliteralSuiteInput {
 
 const NONLITERAL_ONLY = ["nonliteral-lengths", "kinds", "distractors", "shuffled", "pairs", "seed"] as const;
 const LOSS_ONLY = ["loss-domains", "loss-lengths", "documents"] as const;
+const MMLU_ONLY = ["mmlu-dataset", "shots", "subjects", "mmlu-limit", "scoring"] as const;
+
+function mmluSuite(values: Values): MmluSuiteInput {
+  const suite: MmluSuiteInput = { type: "mmlu" };
+  const dataset = str(values["mmlu-dataset"]);
+  if (dataset !== undefined) suite.dataset = dataset;
+  const shots = str(values.shots);
+  if (shots !== undefined) suite.shots = parseInteger("--shots", shots, { min: 0 });
+  const subjects = str(values.subjects);
+  if (subjects !== undefined) suite.subjects = subjects.split(",").map((s) => s.trim()).filter(Boolean);
+  const limit = str(values["mmlu-limit"]);
+  if (limit !== undefined) suite.limit = parseInteger("--mmlu-limit", limit, { min: 1 });
+  const scoring = str(values.scoring);
+  if (scoring !== undefined) suite.scoring = parseChoice("--scoring", scoring, ["auto", "loglikelihood", "generate"] as const);
+  return suite;
+}
 
 function lossSuite(values: Values): LossSuiteInput {
   const suite: LossSuiteInput = { type: "loss" };
@@ -101,14 +130,18 @@ export function suitesFrom(values: Values): RunRequest["suites"] {
   const loss = values.loss === true;
   const lossStray = LOSS_ONLY.find((flag) => values[flag] !== undefined);
   if (lossStray && !loss) throw new UsageError(`--${lossStray} applies to --loss`, "eval");
+  const mmlu = values.mmlu === true;
+  const mmluStray = MMLU_ONLY.find((flag) => values[flag] !== undefined);
+  if (mmluStray && !mmlu) throw new UsageError(`--${mmluStray} applies to --mmlu`, "eval");
   const wantsNeedle = ["preset", "lengths", "depths", "corpus"].some((flag) => values[flag as keyof Values] !== undefined);
   const suites: RunRequest["suites"] = [];
-  if (wantsNeedle || (bookqa === undefined && !nonliteral && !loss)) suites.push(needleSuite(values));
+  if (wantsNeedle || (bookqa === undefined && !nonliteral && !loss && !mmlu)) suites.push(needleSuite(values));
   const limitText = str(values.limit);
   if (limitText !== undefined && bookqa === undefined) throw new UsageError("--limit applies to --bookqa", "eval");
   const limit = limitText === undefined ? undefined : parseInteger("--limit", limitText);
   if (bookqa !== undefined) suites.push({ type: "bookqa", dataset: bookqa, ...(limit !== undefined ? { limit } : {}) });
   if (nonliteral) suites.push(nonliteralSuite(values));
   if (loss) suites.push(lossSuite(values));
+  if (mmlu) suites.push(mmluSuite(values));
   return suites;
 }

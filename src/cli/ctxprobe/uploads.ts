@@ -14,11 +14,20 @@ const SERVICE_OPTIONS = `  --url URL     ctxprobe service (default $CTXPROBE_URL
   --json        print the service's answer as JSON
   -h, --help`;
 
-export const DATASETS_HELP = `Usage: ctxprobe datasets import FILE --task ${BOOKQA_TASKS.join("|")}
+const DATASET_TASKS = [...BOOKQA_TASKS, "mmlu"] as const;
 
-Sends POST /v1/datasets; evaluate it with ctxprobe eval --bookqa ID.
-Upload a book QA dataset in InfiniteBench's JSON-lines format (fields input, context, answer,
-options). The file is streamed as application/x-ndjson, with the task in the query (?task=).
+export const DATASETS_HELP = `Usage: ctxprobe datasets import FILE --task ${DATASET_TASKS.join("|")} [--name NAME] [--public]
+
+Sends POST /v1/datasets, streaming FILE, with the task in the query (?task=).
+  book QA: InfiniteBench's JSON lines (fields input, context, answer, options);
+           evaluate with ctxprobe eval --bookqa ID
+  mmlu:    JSON lines {question, subject, choices: [4], answer: 0–3 or A–D, split?} (rows with
+           split "dev" are the few-shot pool), or one of MMLU's CSV files (FILE ending in .csv:
+           question,A,B,C,D,answer; subject and split from the file name, e.g.
+           abstract_algebra_test.csv); evaluate with ctxprobe eval --mmlu --mmlu-dataset ID
+
+  --name NAME   dataset name (default: the task)
+  --public      let every account use it (default: only yours)
 
 ${SERVICE_OPTIONS}
 `;
@@ -34,7 +43,7 @@ ${SERVICE_OPTIONS}
 `;
 
 const SERVICE = { url: { type: "string" }, json: { type: "boolean" }, help: { type: "boolean", short: "h" } } as const;
-const DATASET_OPTIONS = { ...SERVICE, task: { type: "string" } } as const;
+const DATASET_OPTIONS = { ...SERVICE, task: { type: "string" }, name: { type: "string" }, public: { type: "boolean" } } as const;
 const CORPUS_OPTIONS = { ...SERVICE, name: { type: "string" } } as const;
 
 function showAnswer(io: CliIo, answer: unknown, json: boolean | undefined): void {
@@ -53,14 +62,17 @@ export async function datasetsCommand(argv: string[], io: CliIo): Promise<number
   const { values, positionals } = parseCommandArgs("datasets", rest, DATASET_OPTIONS, 1);
   if (values.help) return helpOrUsage(io, DATASETS_HELP, "--help");
   if (values.task === undefined) throw new UsageError("--task is required", "datasets");
-  const task = parseChoice("--task", values.task, BOOKQA_TASKS);
+  const task = parseChoice("--task", values.task, DATASET_TASKS);
   const path = requirePositional("datasets", positionals, 0, "dataset FILE");
   await requireFile(path);
+  const csv = path.toLowerCase().endsWith(".csv");
+  if (csv && task !== "mmlu") throw new UsageError("CSV files are for --task mmlu (MMLU's original files)", "datasets");
 
   const client = ApiClient.fromOptions(values.url, io);
   // Streamed: InfiniteBench files are hundreds of megabytes (every line carries a whole book).
   const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-  const answer = await client.request<unknown>("POST", "/v1/datasets", { query: { task }, body, contentType: "application/x-ndjson" });
+  const query: Record<string, string> = { task, ...(values.name ? { name: values.name } : {}), ...(values.public ? { public: "true" } : {}), ...(csv ? { file_name: basename(path) } : {}) };
+  const answer = await client.request<unknown>("POST", "/v1/datasets", { query, body, contentType: csv ? "text/csv" : "application/x-ndjson" });
   showAnswer(io, answer, values.json);
   return EXIT.ok;
 }

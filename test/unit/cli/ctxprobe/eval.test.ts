@@ -71,6 +71,15 @@ describe("eval flags → POST /v1/runs body", () => {
     ]);
   });
 
+  it("adds a multiple-choice suite with only the flags given", () => {
+    expect(requestOf([...BASE, "--mmlu"]).suites).toEqual([{ type: "mmlu" }]);
+    expect(requestOf([...BASE, "--mmlu", "--mmlu-dataset", "ds_1", "--shots", "0", "--subjects", "astronomy,nutrition", "--mmlu-limit", "50", "--scoring", "generate"]).suites).toEqual([
+      { type: "mmlu", dataset: "ds_1", shots: 0, subjects: ["astronomy", "nutrition"], limit: 50, scoring: "generate" },
+    ]);
+    expect(() => requestOf([...BASE, "--shots", "2"])).toThrow(/--shots applies to --mmlu/);
+    expect(() => requestOf([...BASE, "--mmlu", "--scoring", "judge"])).toThrow(/--scoring must be one of auto, loglikelihood, generate/);
+  });
+
   it("reads the API key from the named environment variable, never from argv", () => {
     expect(requestOf([...BASE, "--api-key-env", "MY_KEY"], { MY_KEY: "sk-secret" }).model.api_key).toBe("sk-secret");
     expect(() => requestOf([...BASE, "--api-key-env", "MY_KEY"])).toThrow(/MY_KEY is not set/);
@@ -116,8 +125,8 @@ describe("eval run settings", () => {
   const settingsOf = (argv: string[]) => evalSettingsFrom(parseCommandArgs("eval", argv, EVAL_OPTIONS).values);
 
   it("defaults to the paper metric and no gate", () => {
-    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined, maxLoss: undefined });
-    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined, maxLoss: undefined });
+    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined, maxLoss: undefined, minMmlu: undefined });
+    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined, maxLoss: undefined, minMmlu: undefined });
     expect(settingsOf(["--wait", "--max-loss", "2.5"])).toMatchObject({ maxLoss: 2.5 });
     expect(settingsOf(["--wait", "--metric", "nonliteral.nonliteral", "--fail-under", "50", "--max-gap", "8000"])).toMatchObject({ metric: "nonliteral.nonliteral", failUnder: 50, maxGap: 8000 });
   });
@@ -130,6 +139,7 @@ describe("eval run settings", () => {
     expect(() => settingsOf(["--max-gap", "8000"])).toThrow(/--max-gap needs --wait/);
     expect(() => settingsOf(["--wait", "--max-gap", "-1"])).toThrow(/--max-gap/);
     expect(() => settingsOf(["--max-loss", "2"])).toThrow(/--max-loss needs --wait/);
+    expect(() => settingsOf(["--min-mmlu", "40"])).toThrow(/--min-mmlu needs --wait/);
     expect(() => settingsOf(["--wait", "--max-loss", "x"])).toThrow(/--max-loss must be a number/);
     expect(() => settingsOf(["--dry-run", "--wait"])).toThrow(/exclude each other/);
   });

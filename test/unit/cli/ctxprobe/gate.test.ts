@@ -51,11 +51,11 @@ describe("--metric SUITE.METRIC and --max-gap", () => {
 
   it("passes a gap at or under --max-gap, fails one above it or a run without one, and combines with --fail-under", () => {
     expect(literalGap(withGap(gap(16000)))).toBe(16000);
-    expect(gateVerdict(withGap(gap(16000)), "paper", undefined, 16000)).toEqual({ pass: true, message: "PASS: literal gap 16000 tokens ≤ 16000" });
-    expect(gateVerdict(withGap(gap(16000)), "paper", undefined, 8000)).toEqual({ pass: false, message: "FAIL: literal gap 16000 tokens is above --max-gap 8000" });
-    expect(gateVerdict(withGap(null), "paper", undefined, 8000).message).toMatch(/no literal gap to compare/);
-    expect(gateVerdict(run({ paper: 91.67 }), "paper", undefined, 8000).pass).toBe(false);
-    const both = gateVerdict(withGap(gap(0)), "paper", 95, 8000);
+    expect(gateVerdict(withGap(gap(16000)), "paper", undefined, { maxGap: 16000 })).toEqual({ pass: true, message: "PASS: literal gap 16000 tokens ≤ 16000" });
+    expect(gateVerdict(withGap(gap(16000)), "paper", undefined, { maxGap: 8000 })).toEqual({ pass: false, message: "FAIL: literal gap 16000 tokens is above --max-gap 8000" });
+    expect(gateVerdict(withGap(null), "paper", undefined, { maxGap: 8000 }).message).toMatch(/no literal gap to compare/);
+    expect(gateVerdict(run({ paper: 91.67 }), "paper", undefined, { maxGap: 8000 }).pass).toBe(false);
+    const both = gateVerdict(withGap(gap(0)), "paper", 95, { maxGap: 8000 });
     expect(both).toEqual({ pass: false, message: "FAIL: headline needle paper 91.67 is below --fail-under 95\nPASS: literal gap 0 tokens ≤ 8000" });
   });
 });
@@ -70,8 +70,19 @@ describe("--max-loss", () => {
 
   it("compares Loss@L at the run's longest length", () => {
     expect(longestLoss(withLoss({ "1000": 3.1, "128000": 2.05 }))).toEqual({ length: 128000, loss: 2.05 });
-    expect(gateVerdict(withLoss({ "1000": 3.1, "128000": 2.05 }), "paper", undefined, undefined, 2.1)).toEqual({ pass: true, message: "PASS: Loss@128000 2.0500 nats ≤ 2.1" });
-    expect(gateVerdict(withLoss({ "1000": 3.1, "128000": 2.25 }), "paper", undefined, undefined, 2.1)).toEqual({ pass: false, message: "FAIL: Loss@128000 2.2500 nats is above --max-loss 2.1" });
-    expect(gateVerdict(withLoss({}), "paper", undefined, undefined, 2.1).message).toMatch(/no Loss@L to compare/);
+    expect(gateVerdict(withLoss({ "1000": 3.1, "128000": 2.05 }), "paper", undefined, { maxLoss: 2.1 })).toEqual({ pass: true, message: "PASS: Loss@128000 2.0500 nats ≤ 2.1" });
+    expect(gateVerdict(withLoss({ "1000": 3.1, "128000": 2.25 }), "paper", undefined, { maxLoss: 2.1 })).toEqual({ pass: false, message: "FAIL: Loss@128000 2.2500 nats is above --max-loss 2.1" });
+    expect(gateVerdict(withLoss({}), "paper", undefined, { maxLoss: 2.1 }).message).toMatch(/no Loss@L to compare/);
+  });
+});
+
+describe("--min-mmlu", () => {
+  const withMmlu = (micro: number | null) => ({ status: "succeeded" as const, error: null, suites: [suite({ paper: 91.67 }), suite({ micro, macro: micro }, "mmlu")] });
+
+  it("compares the mmlu suite's micro accuracy", () => {
+    expect(gateVerdict(withMmlu(44.5), "paper", undefined, { minMmlu: 40 })).toEqual({ pass: true, message: "PASS: multiple-choice accuracy 44.50 ≥ 40" });
+    expect(gateVerdict(withMmlu(38), "paper", undefined, { minMmlu: 40 })).toEqual({ pass: false, message: "FAIL: multiple-choice accuracy 38.00 is below --min-mmlu 40" });
+    expect(gateVerdict(withMmlu(null), "paper", undefined, { minMmlu: 40 }).message).toMatch(/no multiple-choice accuracy/);
+    expect(headlineScore(withMmlu(44.5), "mmlu.macro")).toBe(44.5);
   });
 });

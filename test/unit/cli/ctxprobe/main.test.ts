@@ -203,6 +203,22 @@ describe("datasets import and corpora upload (requires server support)", () => {
     expect(JSON.parse(io.out())).toEqual({ id: "ds_1" });
   });
 
+  it("streams an MMLU CSV file as text/csv with its file name, and JSON lines for mmlu as NDJSON", async () => {
+    const csv = join(dir, "abstract_algebra_test.csv");
+    writeFileSync(csv, 'What is 1+1?,1,2,3,4,B\n');
+    let received = "";
+    const io = fakeIo(async (req) => {
+      received = await new Response(req.body as ReadableStream).text();
+      return json({ id: "ds_2" }, 201);
+    });
+    expect(await main(["datasets", "import", csv, "--task", "mmlu", "--name", "algebra", "--public"], io)).toBe(0);
+    const [req] = io.requests;
+    expect(req!.url.toString()).toBe("http://127.0.0.1:8787/v1/datasets?task=mmlu&name=algebra&public=true&file_name=abstract_algebra_test.csv");
+    expect(req!.headers["content-type"]).toBe("text/csv");
+    expect(received).toBe("What is 1+1?,1,2,3,4,B\n");
+    expect(await main(["datasets", "import", csv, "--task", "longbook_qa_eng"], fakeIo())).toBe(2);
+  });
+
   it("shows the service's problem while the endpoint does not exist", async () => {
     const path = join(dir, "qa2.jsonl");
     writeFileSync(path, "{}\n");
