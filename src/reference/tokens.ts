@@ -3,6 +3,7 @@
 // data, and gpt-tokenizer would otherwise throw on them (its default disallows all specials).
 import { countTokens, decode, encode } from "gpt-tokenizer/encoding/cl100k_base";
 import cl100kRanks from "gpt-tokenizer/bpeRanks/cl100k_base";
+import { decoder as sharedDecoder } from "gpt-tokenizer/BytePairEncodingCore";
 
 const SPECIALS_AS_TEXT = { disallowedSpecial: new Set<string>() };
 
@@ -10,8 +11,15 @@ export function encodeTokens(text: string): number[] {
   return encode(text, SPECIALS_AS_TEXT);
 }
 
+/**
+ * gpt-tokenizer decodes through one module-wide TextDecoder in streaming mode and never flushes it:
+ * bytes of a character split at the end of one call would open the next call, anywhere in the
+ * isolate (another request's text). Flushed before and after, as src/probes/tokenizers/tiktoken.ts
+ * does, a split character at the end becomes U+FFFD and nothing leaks.
+ */
 export function decodeTokens(ids: readonly number[]): string {
-  return decode(ids);
+  sharedDecoder.decode();
+  return decode(ids) + sharedDecoder.decode();
 }
 
 export function countTextTokens(text: string): number {

@@ -13,6 +13,14 @@ describe("cl100k token helpers", () => {
     expect(countTextTokens(text)).toBe(ids.length);
   });
 
+  it("a character split at the end of one decode does not leak into the next", () => {
+    const whale = encodeTokens("🐋");
+    expect(whale.length).toBeGreaterThan(1);
+    expect(decodeTokens(whale.slice(0, -1))).toBe("\uFFFD");
+    expect(decodeTokens(encodeTokens("hello"))).toBe("hello");
+    expect(decodeTokens(whale.slice(-1))).toBe("\uFFFD");
+  });
+
   it("firstTokens keeps a prefix of at most `limit` tokens", () => {
     expect(firstTokens("short", 10)).toEqual({ text: "short", truncated: false });
     const cut = firstTokens("one two three four five six", 3);
