@@ -58,7 +58,7 @@ const base = service.url;
 process.on("exit", () => service.stop());
 // The admin token from .dev.vars (created on first start): submitting runs needs a token.
 const auth: Record<string, string> = service.adminToken ? { authorization: `Bearer ${service.adminToken}` } : {};
-console.log(`Service is up. Submitting needle-in-a-haystack and non-literal runs for the reference models…\n`);
+console.log(`Service is up. Submitting runs (needle grid, non-literal needles, loss by length, multiple choice) for the reference models…\n`);
 
 const suite = args.preset ? { type: "needle", preset: args.preset } : { type: "needle", ...DEMO_GRID };
 const runs: { model: string; id: string; state: ProgressState }[] = [];

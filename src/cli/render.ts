@@ -13,6 +13,9 @@ export interface ProgressState {
   failed: number;
   status: string;
   startedAt: number;
+  /** Pending probes waiting for a retry, and the latest reason (the endpoint's error). */
+  retrying?: number;
+  lastError?: string | null;
 }
 
 /** One line: label, bar, done/total, rate and ETA from the average pace so far. */
@@ -23,7 +26,8 @@ export function progressLine(p: ProgressState, now = Date.now(), width = 28): st
   const rate = elapsed > 0 ? p.done / elapsed : 0;
   const eta = p.done >= p.total ? 0 : rate > 0 ? (p.total - p.done) / rate : Number.POSITIVE_INFINITY;
   const failed = p.failed ? `  ${p.failed} failed` : "";
-  return `${p.label.padEnd(18)} [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(p.done).padStart(4)}/${p.total}  ${rate.toFixed(1)} probes/s  ETA ${formatDuration(eta)}  ${p.status}${failed}`;
+  const retrying = p.retrying ? `  retrying ${p.retrying}${p.lastError ? `: ${p.lastError.length > 100 ? `${p.lastError.slice(0, 99)}…` : p.lastError}` : ""}` : "";
+  return `${p.label.padEnd(18)} [${"█".repeat(filled)}${"░".repeat(width - filled)}] ${String(p.done).padStart(4)}/${p.total}  ${rate.toFixed(1)} probes/s  ETA ${formatDuration(eta)}  ${p.status}${failed}${retrying}`;
 }
 
 const SHADES = [" ", "░", "▒", "▓", "█"];

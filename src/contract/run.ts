@@ -94,6 +94,7 @@ export const Run = z
       failed: z.int(),
       unscorable: z.int(),
       token_mismatches: z.int().meta({ description: "Settled probes whose reported prompt_tokens disagreed with ours by more than 1 %." }),
+      retrying: z.int().meta({ description: "While the run is live: pending probes that are waiting to be tried again (0 once it finished, and in listings)." }),
     }),
     model: PublicModel,
     lengths_approximate: z.boolean().meta({
@@ -121,6 +122,7 @@ export const Run = z
       })
       .nullable()
       .meta({ description: "Loss suites: the form the endpoint returns prompt log-probabilities in, found by the run's first loss probe; null otherwise or before." }),
+    last_error: z.string().nullable().meta({ description: "While the run is live: the latest reason a pending probe is being retried (the endpoint's error, naming the URL); null otherwise." }),
     mc_scoring: z
       .object({ mode: z.enum(MC_SCORING_MODES), reason: z.string().optional().meta({ description: "Why generate was chosen: the endpoint's reply had no top log-probabilities." }) })
       .nullable()

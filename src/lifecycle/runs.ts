@@ -18,9 +18,9 @@ import { EndpointBuildMissingError } from "../probes/suites/needle";
 import { managedRun, visibleRun } from "./access";
 import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
 import { getProbe, pageProbes, settledProbes } from "./store/probes";
-import { cancelRun, getRun, pageRuns, runProgress, type RunProgress } from "./store/runs";
+import { cancelRun, getRun, pageRuns, retryState, runProgress, type RunProgress } from "./store/runs";
 import { emitRunEventSafely } from "./webhooks/events";
-import { probeView, runView, suitesOf } from "./views";
+import { probeView, runView, suitesOf, type RunRetries } from "./views";
 
 export type { RunProgress } from "./store/runs";
 
@@ -56,7 +56,12 @@ export async function liveSuites(env: Env, run: RunRow, now = Date.now()): Promi
 /** A run with its progress and scores. */
 export async function runStatus(env: Env, viewer: Principal | null, id: string): Promise<Run> {
   const run = await visibleRun(env, viewer, id);
-  return runView(run, await liveSuites(env, run), { manages: canManage(viewer, run) });
+  return runView(run, await liveSuites(env, run), { manages: canManage(viewer, run) }, await liveRetries(env, run));
+}
+
+/** A live run's retries and latest error (finished runs have none). */
+export async function liveRetries(env: Env, run: RunRow): Promise<RunRetries | undefined> {
+  return run.status === "queued" || run.status === "running" ? retryState(env.DB, run.id) : undefined;
 }
 
 /** Runs newest first: public ones plus the viewer's own; `limit + 1` are read to tell whether more follow. */

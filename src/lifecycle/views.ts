@@ -14,6 +14,12 @@ export interface RunViewer {
   manages: boolean;
 }
 
+/** A live run's retries (store/runs.ts retryState); finished runs and listings have none. */
+export interface RunRetries {
+  retrying: number;
+  lastError: string | null;
+}
+
 function tokenizationView(tokenization: RunTokenization | null): Run["tokenization"] {
   if (tokenization === null) return null;
   if (tokenization.mode === "route") return { mode: "route", route: tokenization.route.url, flavor: tokenization.route.flavor, fingerprint: tokenization.fingerprint };
@@ -33,7 +39,7 @@ export function suitesOf(run: RunRow, probes: SettledProbe[]): SuiteAggregate[] 
 }
 
 /** The run as shown; `suites` are its results (./runs.ts reads a live run's without scanning every probe each time). */
-export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer): Run {
+export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer, retries: RunRetries = { retrying: 0, lastError: null }): Run {
   const model = storedModel(run);
   const webhook = webhookView(run, viewer);
   return {
@@ -45,10 +51,11 @@ export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer
     step: run.step,
     tokens_trained: run.tokensTrained,
     regression: run.regression,
-    progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, token_mismatches: run.tokenMismatches },
+    progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, token_mismatches: run.tokenMismatches, retrying: retries.retrying },
     model,
     lengths_approximate: run.tokenization?.mode === "calibrated",
     tokenization: tokenizationView(run.tokenization),
+    last_error: retries.lastError,
     prompt_logprobs: run.logprobs,
     mc_scoring: run.mcScoring,
     suites,

@@ -88,6 +88,11 @@ const Progress: FC<{ resource: Run; live: boolean }> = ({ resource, live }) => {
         <span data-progress="failed">{p.failed}</span> failed · <span data-progress="unscorable">{p.unscorable}</span> unscorable
       </span>
       {live ? <span class="muted">(updates live)</span> : null}
+      {live && p.retrying ? (
+        <p class="warning" id="retrying">
+          {p.retrying} probe{p.retrying === 1 ? " is" : "s are"} waiting to be retried{resource.last_error ? `; last error: ${resource.last_error}` : ""}
+        </p>
+      ) : null}
     </div>
   );
 };

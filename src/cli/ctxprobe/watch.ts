@@ -25,7 +25,7 @@ export async function followRun(client: ApiClient, submitted: Run, io: CliIo, op
   let lastLogged = -Infinity;
   let networkErrors = 0;
   for (;;) {
-    Object.assign(state, { done: run.progress.done, total: run.progress.total, failed: run.progress.failed, status: run.status });
+    Object.assign(state, { done: run.progress.done, total: run.progress.total, failed: run.progress.failed, status: run.status, retrying: run.progress.retrying ?? 0, lastError: run.last_error ?? null });
     const finished = TERMINAL_STATUSES.includes(run.status);
     const line = progressLine(state, io.now());
     if (interactive) {

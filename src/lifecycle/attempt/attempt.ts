@@ -14,6 +14,7 @@ import { callModel, checkCallTarget } from "./call";
 import { claimAttempt } from "./claim";
 import { ACK, isActive, type ChainBudget, type Claimed, type ProbeJob, type RunContext, type RunContexts, type Verdict } from "./job";
 import { scoreOutcome } from "./score";
+import { abandonIfUnreachable } from "./unreachable";
 import { retryLater, settleAttempt, settleWithoutCall } from "./settle";
 import { leaseMs } from "../run-model";
 
@@ -45,6 +46,8 @@ async function attempt(job: ProbeJob, { permit, begun }: Claimed, context: RunCo
   if (refused) return leave(refused);
 
   const outcome = await callModel(env, context, build.built, build.apiKey);
+  const abandoned = await abandonIfUnreachable(env, context, permit, attempt, outcome);
+  if (abandoned) return abandoned;
   if (outcome.kind === "retry" && attempt < PROBE_MAX_ATTEMPTS) return retryLater(env, context, job.idx, permit, attempt, { release: releaseOutcomeOf(outcome), retryAfterS: outcome.retryAfterS, reason: outcome.reason });
   // Free the permit before our own bookkeeping and, if this lane goes on with the run's next probe,
   // ask for that one's permit in the same call; its attempt then begins in the settling transaction.

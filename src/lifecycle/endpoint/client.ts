@@ -52,7 +52,7 @@ export type CallOutcome =
    * Worth another attempt later: 429, 408, 5xx, timeouts, network errors, garbled bodies.
    * `throttled`: the endpoint asked us to slow down (429, or 503 with Retry-After); the limiter backs off.
    */
-  | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number; throttled?: boolean }
+  | { kind: "retry"; reason: string; retryAfterS: number | null; latencyMs: number; throttled?: boolean; unreachable?: boolean }
   /**
    * Will fail the same way again: other 4xx. `unscorable` when the prompt does not fit the endpoint,
    * or its reply exceeded the cap (the same prompt would bring the same reply: not retried).
@@ -190,6 +190,7 @@ async function callOnce(
   };
   if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
   const started = Date.now();
+  let answered = false;
   try {
     const request = new Request(endpointUrl(target.baseUrl, prompt.api), {
       method: "POST",
@@ -199,6 +200,7 @@ async function callOnce(
       signal: AbortSignal.timeout(target.timeoutMs),
     });
     const response = await untilAborted(fetcher(request), request.signal);
+    answered = true;
     const limit = target.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES;
     if (response.ok && response.body && declaredBeyond(response.headers, limit) === null && (response.headers.get("content-type") ?? "").includes("text/event-stream")) {
       return await readEventStream(response.body, started, limit);
@@ -207,14 +209,30 @@ async function callOnce(
     if (body.kind === "too_large") return replyTooLarge(limit, body, Date.now() - started);
     return classifyResponse(response.status, body.text, response.headers.get("retry-after"), Date.now() - started);
   } catch (error) {
-    const latencyMs = Date.now() - started;
-    const name = error instanceof Error ? error.name : "";
-    const reason =
-      name === "TimeoutError" || name === "AbortError"
-        ? `timed out after ${Math.round(target.timeoutMs / 1000)} s`
-        : `network error: ${error instanceof Error ? error.message : String(error)}`;
-    return { kind: "retry", reason, retryAfterS: null, latencyMs };
+    const failure = transportFailure(error, endpointUrl(target.baseUrl, prompt.api), target.timeoutMs, Date.now() - started);
+    // The server answered and then the reply broke off: reached, so not a reason to give up on it.
+    return answered && failure.unreachable ? { kind: "retry", reason: `the reply broke off: ${error instanceof Error ? error.message : String(error)}`, retryAfterS: null, latencyMs: failure.latencyMs } : failure;
   }
+}
+
+/** What a network error's message says went wrong, as far as it says: refused, DNS, TLS, or the connection dropped. */
+export function networkErrorClass(message: string): string {
+  if (/refused|ECONNREFUSED/i.test(message)) return "connection refused";
+  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo|DNS|resolve/i.test(message)) return "DNS lookup failed";
+  if (/certificate|TLS|SSL|handshake/i.test(message)) return "TLS failed";
+  if (/reset|lost|closed|ECONNRESET|socket hang up|EPIPE/i.test(message)) return "connection lost";
+  return "network error";
+}
+
+/**
+ * A call that got no HTTP answer: a timeout (retried), or a network error naming the URL and the
+ * error's class, marked `unreachable` so a run whose endpoint never answers can stop early.
+ */
+export function transportFailure(error: unknown, url: string, timeoutMs: number, latencyMs: number): Extract<CallOutcome, { kind: "retry" }> {
+  const name = error instanceof Error ? error.name : "";
+  if (name === "TimeoutError" || name === "AbortError") return { kind: "retry", reason: `timed out after ${Math.round(timeoutMs / 1000)} s calling ${url}`, retryAfterS: null, latencyMs };
+  const message = error instanceof Error ? error.message : String(error);
+  return { kind: "retry", reason: `cannot reach ${url} (${networkErrorClass(message)}): ${message}`, retryAfterS: null, latencyMs, unreachable: true };
 }
 
 /**

@@ -5,7 +5,7 @@
 import { JSONParser } from "@streamparser/json";
 import { LOGPROB_FORMS, type LogprobForm } from "../../probes/loss/forms";
 import { pumpBounded, readBoundedText } from "./bounded-body";
-import { classifyResponse, untilAborted, type CallOutcome, type EndpointTarget, type Fetcher } from "./client";
+import { classifyResponse, transportFailure, untilAborted, type CallOutcome, type EndpointTarget, type Fetcher } from "./client";
 
 export { LOGPROB_FORMS, type LogprobForm };
 
@@ -104,8 +104,7 @@ export async function callLogprobForm(form: LogprobForm, target: EndpointTarget 
     const latencyMs = Date.now() - started;
     const name = error instanceof Error ? error.name : "";
     if (error instanceof SyntaxError || name === "TokenizerError" || name === "TokenParserError") return { kind: "retry", reason: "malformed JSON in the log-probability reply", retryAfterS: null, latencyMs };
-    const reason = name === "TimeoutError" || name === "AbortError" ? `timed out after ${Math.round(target.timeoutMs / 1000)} s` : `network error: ${error instanceof Error ? error.message : String(error)}`;
-    return { kind: "retry", reason, retryAfterS: null, latencyMs };
+    return transportFailure(error, WIRES[form].url(target.baseUrl), target.timeoutMs, latencyMs);
   }
 }
 

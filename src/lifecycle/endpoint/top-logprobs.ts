@@ -3,7 +3,7 @@
 // completions, `logprobs: true, top_logprobs: 5` on chat — read from the reply's first position.
 import type { BuiltPrompt } from "../../probes/types";
 import { readBoundedText } from "./bounded-body";
-import { classifyResponse, endpointUrl, replyTooLarge, requestBody, untilAborted, type CallOutcome, type CallUsage, type EndpointTarget, type Fetcher } from "./client";
+import { classifyResponse, endpointUrl, replyTooLarge, requestBody, transportFailure, untilAborted, type CallOutcome, type CallUsage, type EndpointTarget, type Fetcher } from "./client";
 
 export const TOP_LOGPROBS = 5;
 
@@ -49,8 +49,6 @@ export async function callTopLogprobs(target: EndpointTarget, prompt: BuiltPromp
     if (!top) return { kind: "unsupported", reason: "the reply has no top log-probabilities" };
     return { kind: "ok", top, text: outcome.text, finishReason: outcome.finishReason, usage: outcome.usage, latencyMs: outcome.latencyMs };
   } catch (error) {
-    const name = error instanceof Error ? error.name : "";
-    const reason = name === "TimeoutError" || name === "AbortError" ? `timed out after ${Math.round(target.timeoutMs / 1000)} s` : `network error: ${error instanceof Error ? error.message : String(error)}`;
-    return { kind: "retry", reason, retryAfterS: null, latencyMs: Date.now() - started };
+    return transportFailure(error, endpointUrl(target.baseUrl, prompt.api), target.timeoutMs, Date.now() - started);
   }
 }

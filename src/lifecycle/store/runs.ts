@@ -105,6 +105,27 @@ export async function cancelRun(d1: D1Database, id: string, now: number): Promis
   return cancelled!.meta.changes === 1;
 }
 
+/**
+ * Fails a run whose endpoint has never answered (no probe settled other than failed) and cancels
+ * its pending probes; false when the run finished, or a probe got an answer, in the meantime.
+ */
+export async function abandonUnreachableRun(d1: D1Database, id: string, error: string, now: number): Promise<boolean> {
+  const [failed] = await d1.batch([
+    d1.prepare(`UPDATE runs SET status = 'failed', error = ?, finished_at = ?, last_progress_at = ? WHERE id = ? AND status IN ('queued', 'running') AND done = failed`).bind(error, now, now, id),
+    d1.prepare(`UPDATE probes SET status = 'cancelled', lease_until = NULL WHERE run_id = ? AND status = 'pending' AND (SELECT status FROM runs WHERE id = ?) = 'failed'`).bind(id, id),
+  ]);
+  return failed!.meta.changes === 1;
+}
+
+/** Pending probes with a failed attempt behind them (noteRetry keeps its reason), and the reason of the most-tried one. */
+export async function retryState(d1: D1Database, id: string): Promise<{ retrying: number; lastError: string | null }> {
+  const row = await d1
+    .prepare(`SELECT count(*) AS retrying, (SELECT error FROM probes WHERE run_id = ?1 AND status = 'pending' AND error IS NOT NULL ORDER BY attempts DESC, idx LIMIT 1) AS last FROM probes WHERE run_id = ?1 AND status = 'pending' AND error IS NOT NULL`)
+    .bind(id)
+    .first<{ retrying: number; last: string | null }>();
+  return { retrying: row?.retrying ?? 0, lastError: row?.last ?? null };
+}
+
 export interface RunOutcome {
   status: "succeeded" | "failed";
   results: SuiteAggregate[];

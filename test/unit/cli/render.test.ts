@@ -11,6 +11,14 @@ describe("terminal rendering", () => {
     expect(line).toContain("1 failed");
   });
 
+  it("shows retries and the latest error while probes wait", () => {
+    const line = progressLine({ label: "m", done: 0, total: 40, failed: 0, status: "running", startedAt: 0, retrying: 4, lastError: "attempt 2: cannot reach http://localhost:1/v1/completions (connection refused): x" }, 5000, 8);
+    expect(line).toContain("retrying 4: attempt 2: cannot reach http://localhost:1/v1/completions (connection refused)");
+    const long = progressLine({ label: "m", done: 0, total: 1, failed: 0, status: "running", startedAt: 0, retrying: 1, lastError: "e".repeat(300) }, 5000, 8);
+    expect(long.endsWith("…")).toBe(true);
+    expect(progressLine({ label: "m", done: 0, total: 1, failed: 0, status: "running", startedAt: 0, retrying: 0 }, 5000, 8)).not.toContain("retrying");
+  });
+
   it("formats durations", () => {
     expect(formatDuration(59)).toBe("59s");
     expect(formatDuration(61)).toBe("1m01s");

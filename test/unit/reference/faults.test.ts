@@ -229,7 +229,7 @@ describe("the service's client against the fault models", () => {
     ["429=1", /HTTP 429/],
     ["5xx=1", /HTTP 50[023]/],
     ["malformed=1", /malformed/],
-    ["truncated=1", /stream broke off|network error|before \[DONE\]/],
+    ["truncated=1", /stream broke off|reply broke off|before \[DONE\]/],
   ])("retries %s (streamed and not)", async (spec, reason) => {
     for (const stream of [false, true]) {
       const outcome = await callVia(`extractive-128k+${spec}`, stream);
@@ -241,7 +241,7 @@ describe("the service's client against the fault models", () => {
   // A hang the request timeout did not cut would last HANG_MAX_MS: the 2 s test timeout catches that.
   it("times a hang out at its request timeout, even in-process", async () => {
     const outcome = await callVia("extractive-128k+hang=1", true, 200);
-    expect(outcome).toMatchObject({ kind: "retry", reason: "timed out after 0 s" });
+    expect(outcome).toMatchObject({ kind: "retry", reason: expect.stringMatching(/^timed out after 0 s calling /) });
   }, 2_000);
 
   it("times out a slow in-process answer too (latency beyond the timeout)", async () => {

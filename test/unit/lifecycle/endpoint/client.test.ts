@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { callEndpoint, classifyResponse, endpointUrl, parseRetryAfter, requestBody } from "../../../../src/lifecycle/endpoint/client";
+import { callEndpoint, classifyResponse, endpointUrl, networkErrorClass, parseRetryAfter, requestBody } from "../../../../src/lifecycle/endpoint/client";
 import { retryDelaySeconds } from "../../../../src/lifecycle/backoff";
 
 describe("endpoint client", () => {
@@ -85,8 +85,18 @@ describe("endpoint client", () => {
     );
     expect(hang).toMatchObject({ kind: "retry" });
     expect((hang as { reason: string }).reason).toContain("timed out");
+    expect((hang as { reason: string }).reason).toBe("timed out after 0 s calling http://x/v1/completions");
+    expect(hang).not.toHaveProperty("unreachable");
     const refused = await callEndpoint({ baseUrl: "http://x/v1", model: "m", timeoutMs: 50 }, { api: "completions", prompt: "p" }, 1, () => Promise.reject(new TypeError("ECONNREFUSED")));
-    expect(refused).toMatchObject({ kind: "retry" });
+    expect(refused).toEqual({ kind: "retry", reason: "cannot reach http://x/v1/completions (connection refused): ECONNREFUSED", retryAfterS: null, latencyMs: expect.any(Number), unreachable: true });
+  });
+
+  it("names what a network error's message says went wrong", () => {
+    expect(networkErrorClass("connect ECONNREFUSED 127.0.0.1:1")).toBe("connection refused");
+    expect(networkErrorClass("getaddrinfo ENOTFOUND gpu-1")).toBe("DNS lookup failed");
+    expect(networkErrorClass("unable to verify the first certificate")).toBe("TLS failed");
+    expect(networkErrorClass("Network connection lost.")).toBe("connection lost");
+    expect(networkErrorClass("internal error")).toBe("network error");
   });
 });
 
