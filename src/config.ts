@@ -1,7 +1,9 @@
 // Reading the Worker's configuration: `[vars]` in wrangler.toml arrive as strings. The bindings
 // themselves are typed by the generated worker-configuration.d.ts (`npm run types`).
 import { sharedDohResolver } from "./security/dns";
-import { outboundGuardOf, type OutboundGuard } from "./security/resolved";
+import { privateEndpointsSetting } from "./security/private-endpoints";
+import { outboundGuardOf, refusingGuardOf, type OutboundGuard } from "./security/resolved";
+import type { UrlPolicy } from "./security/ssrf";
 
 export function envNumber(value: string | undefined, fallback: number): number {
   const n = Number(value);
@@ -13,10 +15,18 @@ export function envFlag(value: string | undefined): boolean {
 }
 
 /**
- * The SSRF guard for user-supplied URLs under this Worker's configuration: loopback only with
- * ALLOW_LOOPBACK_ENDPOINTS, host names resolved with DNS_RESOLVER_URL. The resolver (and its TTL
- * cache) is one per isolate, so building a guard per request or per batch is cheap.
+ * The SSRF guard for user-supplied URLs (model endpoints and webhooks alike) under this Worker's
+ * configuration: loopback only with ALLOW_LOOPBACK_ENDPOINTS, private networks only as listed in
+ * ALLOW_PRIVATE_ENDPOINTS (self-hosted deployments; empty in production), host names resolved with
+ * DNS_RESOLVER_URL. The resolver (and its TTL cache) and the parsed list are one per isolate, so
+ * building a guard per request or per batch is cheap. An invalid ALLOW_PRIVATE_ENDPOINTS is never
+ * skipped: it is logged once and the guard refuses every URL with the error naming the entry.
  */
-export function outboundGuard(env: Pick<Env, "ALLOW_LOOPBACK_ENDPOINTS" | "DNS_RESOLVER_URL">): OutboundGuard {
-  return outboundGuardOf({ allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) }, sharedDohResolver(env.DNS_RESOLVER_URL));
+export function outboundGuard(env: Pick<Env, "ALLOW_LOOPBACK_ENDPOINTS" | "ALLOW_PRIVATE_ENDPOINTS" | "DNS_RESOLVER_URL">): OutboundGuard {
+  const resolver = sharedDohResolver(env.DNS_RESOLVER_URL);
+  const policy: UrlPolicy = { allowLoopback: envFlag(env.ALLOW_LOOPBACK_ENDPOINTS) };
+  const privateEndpoints = privateEndpointsSetting(env.ALLOW_PRIVATE_ENDPOINTS);
+  if (!privateEndpoints.ok) return refusingGuardOf(policy, resolver, privateEndpoints.error);
+  if (privateEndpoints.list) policy.privateEndpoints = privateEndpoints.list;
+  return outboundGuardOf(policy, resolver);
 }

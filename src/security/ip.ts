@@ -64,7 +64,7 @@ export function formatIpv4(addr: Ipv4): string {
 }
 
 /** Strict dotted-decimal, as allowed inside IPv6 (`::ffff:1.2.3.4`): four parts, no leading zeros. */
-function parseDottedQuad(text: string): Ipv4 | undefined {
+export function parseDottedQuad(text: string): Ipv4 | undefined {
   const parts = text.split(".");
   if (parts.length !== 4 || !parts.every((p) => /^(0|[1-9][0-9]{0,2})$/.test(p) && Number(p) <= 255)) {
     return undefined;

@@ -13,12 +13,18 @@
 // that we rely on platform egress rules and on fetching with `redirect: "manual"`.
 
 import { type HostClass, classifyHost } from "./classify";
+import { type PrivateEndpoints, addressHint, allowsAddress, allowsName, nameHint } from "./private-endpoints";
 
 export { classifyHost, type HostClass, type HostKind } from "./classify";
 
 export interface UrlPolicy {
   /** Local development only: accept loopback, and only in canonical spellings. */
   allowLoopback: boolean;
+  /**
+   * Self-hosted deployments only: ALLOW_PRIVATE_ENDPOINTS, parsed (private-endpoints.ts). Absent: no
+   * private address or private-network name is allowed.
+   */
+  privateEndpoints?: PrivateEndpoints;
 }
 
 export const PRODUCTION_POLICY: UrlPolicy = Object.freeze({ allowLoopback: false });
@@ -93,6 +99,11 @@ export function checkOutboundUrl(raw: string, policy: UrlPolicy): UrlVerdict {
   if (url.protocol !== "http:" && url.protocol !== "https:") return refuse("scheme must be http or https");
   if (url.username !== "" || url.password !== "") return refuse("URL must not contain a username or password");
 
+  return judgeHost(url, written, policy);
+}
+
+/** The host's verdict: `url` as parsed, `written` the host as the user wrote it. */
+function judgeHost(url: URL, written: string, policy: UrlPolicy): UrlVerdict {
   const target = classifyHost(url.hostname); // what fetch would connect to
   const spelled = classifyHost(written); // how the user wrote it
   if (target.kind === "invalid") return refuse(`host ${written} is ${target.detail}`);
@@ -102,16 +113,35 @@ export function checkOutboundUrl(raw: string, policy: UrlPolicy): UrlVerdict {
     return refuse(`${describe(written, target)}; in local development loopback must be written as localhost, 127.x.y.z or [::1]`);
   }
   if (target.kind === "ipv4-embedded") return refuse(`${describe(written, target)}; write the IPv4 address directly`);
-  if (target.kind !== "public") return refuse(describe(written, target));
+  if (target.kind !== "public") return judgePrivate(url, written, target, spelled, policy.privateEndpoints);
   // Normalisation never turns a private spelling into a public target, but if it ever did, refuse.
   if (spelled.kind !== "public") return refuse(describe(written, spelled));
   if (spelled.family !== "name" && !spelled.canonical) {
     // Odd spellings of public IPs are harmless to fetch but only ever used to slip past filters,
     // and other tools (logs, DoH, proxies) may read them differently. Ask for the plain form.
-    const plain = target.family === "ipv6" ? `[${target.address}]` : target.address;
-    return refuse(`host ${written} is an IP address written in a non-canonical form; write it as ${plain}`);
+    return refuse(`host ${written} is an IP address written in a non-canonical form; write it as ${plainForm(target)}`);
   }
   return { ok: true, url };
+}
+
+/**
+ * A host that is not public: allowed only when ALLOW_PRIVATE_ENDPOINTS lists it (an address in a
+ * listed CIDR, written canonically; a name listed exactly or by suffix, whose addresses resolved.ts
+ * then judges). Otherwise refused, saying how an operator could allow it where one may.
+ */
+function judgePrivate(url: URL, written: string, target: HostClass, spelled: HostClass, list: PrivateEndpoints | undefined): UrlVerdict {
+  if (target.family === "name") {
+    if (allowsName(list, url.hostname, target)) return { ok: true, url };
+    return refuse(`${describe(written, target)}${nameHint(url.hostname, target, list)}`);
+  }
+  if (!allowsAddress(list, target)) return refuse(`${describe(written, target)}${addressHint(target, list)}`);
+  // As for loopback: a listed address only in its plain spelling.
+  if (!spelled.canonical) return refuse(`${describe(written, target)}; write it as ${plainForm(target)}`);
+  return { ok: true, url };
+}
+
+function plainForm(cls: HostClass): string | undefined {
+  return cls.family === "ipv6" ? `[${cls.address}]` : cls.address;
 }
 
 /** Split `host[:port]` / `[v6][:port]` as written. Returns an error message on malformed input. */

@@ -88,7 +88,7 @@ describe("validation", () => {
   it("refuses host names that resolve inside, or do not resolve, naming the host", async () => {
     for (const [base_url, reason] of [
       ["https://169.254.169.254.nip.io/v1", "host 169.254.169.254.nip.io resolves to 169.254.169.254, a cloud metadata address"],
-      ["https://chain.example.net/v1", "host chain.example.net resolves (via CNAME hop.example.net → inside.example.net) to 10.0.0.5, a private (RFC 1918) address"],
+      ["https://chain.example.net/v1", "host chain.example.net resolves (via CNAME hop.example.net → inside.example.net) to 10.0.0.5, a private (RFC 1918) address; a self-hosted deployment can allow it with ALLOW_PRIVATE_ENDPOINTS=10.0.0.0/8"],
       ["https://nowhere.example.net/v1", "could not resolve nowhere.example.net: no such name (NXDOMAIN)"],
     ]) {
       const res = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun({ webhook: { url: base_url } }, { base_url }) });

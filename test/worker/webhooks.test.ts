@@ -152,7 +152,7 @@ describe("an account's default webhook", () => {
     // Refused like any outbound URL, with the field at fault; a malformed secret too.
     const resolvesInside = await api("/v1/account/webhook", { method: "PUT", json: { url: "https://10.0.0.5.nip.io/hook" }, token });
     expect(resolvesInside.status).toBe(422);
-    expect((await json(resolvesInside)).errors).toEqual([expect.objectContaining({ pointer: "/url", detail: "host 10.0.0.5.nip.io resolves to 10.0.0.5, a private (RFC 1918) address" })]);
+    expect((await json(resolvesInside)).errors).toEqual([expect.objectContaining({ pointer: "/url", detail: "host 10.0.0.5.nip.io resolves to 10.0.0.5, a private (RFC 1918) address; a self-hosted deployment can allow it with ALLOW_PRIVATE_ENDPOINTS=10.0.0.0/8" })]);
     const refused = await api("/v1/account/webhook", { method: "PUT", json: { url: "http://169.254.169.254/latest" }, token });
     expect(refused.status).toBe(422);
     expect((await json(refused)).errors).toEqual([expect.objectContaining({ pointer: "/url" })]);

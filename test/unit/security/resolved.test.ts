@@ -66,7 +66,7 @@ describe("names that resolve inside the network", () => {
 
   it("follows a CNAME chain to the final addresses and names the chain", async () => {
     const v = await verdict("https://chain.example.net/v1");
-    expect(!v.ok && v.reason).toBe("host chain.example.net resolves (via CNAME hop.example.net → inside.example.net) to 10.0.0.5, a private (RFC 1918) address");
+    expect(!v.ok && v.reason).toBe("host chain.example.net resolves (via CNAME hop.example.net → inside.example.net) to 10.0.0.5, a private (RFC 1918) address; a self-hosted deployment can allow it with ALLOW_PRIVATE_ENDPOINTS=10.0.0.0/8");
     const dangling = await verdict("https://dangling.example.net/v1");
     expect(!dangling.ok && dangling.reason).toBe("could not resolve dangling.example.net: no A or AAAA records (its CNAME chain ends at gone.example.net)");
     const alias = await verdict("https://alias.example.net/v1");
