@@ -72,6 +72,8 @@ const CSV_COLUMNS: [string, (row: Row) => unknown][] = [
   ["literal_gap_low", (r) => r.literal_gap_interval?.[0]],
   ["literal_gap_high", (r) => r.literal_gap_interval?.[1]],
   ...DEFAULT_LOSS_LENGTHS.map((length): [string, (row: Row) => unknown] => [`loss_${length}`, (r) => r.loss_at?.[String(length)]]),
+  ["engine", (r) => r.serving?.engine],
+  ["engine_version", (r) => r.serving?.version],
   ["tokens_processed", (r) => r.tokens_processed],
   ["finished_at", (r) => r.finished_at],
   ["source", (r) => r.source],

@@ -22,6 +22,7 @@ export const LeaderboardRow = z
     }),
     literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length, in tokens (relative rule)." }),
     literal_gap_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
+    serving: z.object({ engine: z.string().nullable(), version: z.string().nullable() }).nullable().meta({ description: "The serving engine and version the endpoint reported (see Run.serving)." }),
     loss_at: z.record(z.string(), z.number()).nullable().meta({
       description: "Of the first loss suite: context length → Loss@L, the mean NLL in nats over all its domains' texts (lower is better; sort with loss@<L>). Its suites.loss holds nats, not 0–100.",
     }),

@@ -67,6 +67,18 @@ export const SuiteResult = z
   })
   .meta({ id: "SuiteResult" });
 
+/** What a run's endpoint said about itself before its first call (src/lifecycle/endpoint/fingerprint.ts). */
+export const ServingFingerprint = z
+  .object({
+    engine: z.string().nullable().meta({ description: "vllm, tgi, llama.cpp, ollama, sglang or ctxprobe-reference; null when the server did not say." }),
+    version: z.string().nullable(),
+    model_id: z.string().nullable().meta({ description: "The served model as the server lists it." }),
+    max_model_len: z.int().nullable().meta({ description: "The window the server says it serves (vLLM max_model_len, TGI max_input_tokens, llama.cpp n_ctx)." }),
+    server: z.string().nullable().meta({ description: "The HTTP server header of its /models answer." }),
+  })
+  .meta({ id: "ServingFingerprint" });
+export type ServingFingerprint = z.infer<typeof ServingFingerprint>;
+
 /** A finished run against the previous step of its series (a drop beyond the margin flags it). */
 export const Regression = z.object({
   flagged: z.boolean(),
@@ -123,6 +135,7 @@ export const Run = z
       .nullable()
       .meta({ description: "Loss suites: the form the endpoint returns prompt log-probabilities in, found by the run's first loss probe; null otherwise or before." }),
     last_error: z.string().nullable().meta({ description: "While the run is live: the latest reason a pending probe is being retried (the endpoint's error, naming the URL); null otherwise." }),
+    serving: ServingFingerprint.nullable().meta({ description: "The serving engine, its version, the served model and window, asked once before the run's first call: two runs of one checkpoint on different engines are told apart. Null before." }),
     mc_scoring: z
       .object({ mode: z.enum(MC_SCORING_MODES), reason: z.string().optional().meta({ description: "Why generate was chosen: the endpoint's reply had no top log-probabilities." }) })
       .nullable()

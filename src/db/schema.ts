@@ -3,7 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { PublicModel } from "../contract/model";
-import type { Regression } from "../contract/run";
+import type { Regression, ServingFingerprint } from "../contract/run";
 import type { EndpointBuild } from "../probes/needle/endpoint-build";
 import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
@@ -79,6 +79,8 @@ export const runs = sqliteTable(
     logprobs: text("logprobs_json", { mode: "json" }).$type<RunLogprobs>(),
     /** Multiple-choice suites: how answers are scored on this endpoint, decided by the first probe (log-likelihood where it offers top log-probabilities). */
     mcScoring: text("mc_scoring_json", { mode: "json" }).$type<RunMcScoring>(),
+    /** What the endpoint said about itself before the first call (engine, version, model, window). */
+    serving: text("serving_json", { mode: "json" }).$type<ServingFingerprint>(),
     /**
      * Whose calls these are, for the endpoint's limiter: a hash of the run's API key, or the account
      * for a keyless endpoint. One credential's 429 pauses only that credential's calls.

@@ -44,6 +44,7 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
       nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
       literal_gap: gap?.length ?? null,
       literal_gap_interval: gap ? [gap.low, gap.high] : null,
+      serving: run.serving ? { engine: run.serving.engine, version: run.serving.version } : null,
       loss_at: loss ? Object.fromEntries(Object.entries(loss.loss_at).map(([length, cell]) => [length, cell.loss])) : null,
       finished_at: iso(run.finishedAt),
     };
@@ -73,6 +74,7 @@ export function reportedRows(): LeaderboardRow[] {
     literal_gap: null,
     literal_gap_interval: null,
     loss_at: null,
+    serving: null,
     finished_at: null,
   }));
 }

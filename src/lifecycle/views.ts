@@ -58,6 +58,7 @@ export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer
     last_error: retries.lastError,
     prompt_logprobs: run.logprobs,
     mc_scoring: run.mcScoring,
+    serving: run.serving,
     suites,
     usage: {
       prompt_tokens: run.promptTokens,

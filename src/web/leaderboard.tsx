@@ -19,6 +19,8 @@ export interface BoardRow {
   /** Loss suite: Loss@32K and Loss@128K over all domains (nats; lower is better). */
   loss32k: number | null;
   loss128k: number | null;
+  /** The serving engine and version the endpoint reported ("vllm 0.6.3"), or null. */
+  engine: string | null;
   /** Multiple-choice (MMLU-format) accuracy, micro. */
   mmlu: number | null;
   byLength: CurvePoint[];
@@ -77,6 +79,7 @@ export function boardRows(entries: BoardEntry[]): BoardRow[] {
       nonliteralLength: row.nonliteral_effective_context_length,
       gap: row.literal_gap,
       mmlu: row.suites.mmlu?.micro ?? null,
+      engine: row.serving?.engine ? `${row.serving.engine}${row.serving.version ? ` ${row.serving.version}` : ""}` : null,
       loss32k: row.loss_at?.["32000"] ?? null,
       loss128k: row.loss_at?.["128000"] ?? null,
       byLength: Object.entries(needleByLength)
@@ -187,6 +190,7 @@ const BoardRowCells: FC<{ row: BoardRow }> = ({ row }) => (
     <th scope="row" class="model">
       <a href={`/runs/${row.id}`}>{row.name}</a> {row.reference ? <ReferenceBadge /> : null}
     </th>
+    <td data-col="engine">{row.engine ?? "—"}</td>
     <td class="num" data-col="paper">
       {formatScore(row.paper)}
     </td>
@@ -240,6 +244,7 @@ const BoardTable: FC<{ rows: BoardRow[]; query: BoardQuery }> = ({ rows, query }
       <tr>
         <SortHeader query={query} column="rank" label="#" numeric />
         <SortHeader query={query} column="model" label="Model" />
+        <th scope="col">Engine</th>
         <SortHeader query={query} column="paper" label="Needle (paper)" numeric />
         <SortHeader query={query} column="contains" label="Needle (contains)" numeric />
         <th scope="col">By length</th>

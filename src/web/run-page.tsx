@@ -48,6 +48,18 @@ const Fact: FC<{ term: string; children?: unknown }> = ({ term, children }) => (
   </div>
 );
 
+/** "vllm 0.6.3 · meta-llama/Llama-2-7b · serves 131,072 tokens · uvicorn", or why not known. */
+export function servingText(serving: Run["serving"]): string {
+  if (!serving) return "not asked yet";
+  const parts = [
+    serving.engine ? `${serving.engine}${serving.version ? ` ${serving.version}` : ""}` : "engine not told",
+    serving.model_id,
+    serving.max_model_len ? `serves ${formatInt(serving.max_model_len)} tokens` : null,
+    serving.server ? `server: ${serving.server}` : null,
+  ];
+  return parts.filter(Boolean).join(" · ");
+}
+
 const RunFacts: FC<{ run: RunRow; resource: Run }> = ({ run, resource }) => {
   const m = resource.model;
   return (
@@ -63,6 +75,7 @@ const RunFacts: FC<{ run: RunRow; resource: Run }> = ({ run, resource }) => {
             : `approximate: ${resource.tokenization.proxy} × ${resource.tokenization.ratio?.toFixed(3)} (no tokenize route; calibrated against usage.prompt_tokens)`
           : m.tokenizer}
       </Fact>
+      <Fact term="Serving">{servingText(resource.serving)}</Fact>
       <Fact term="Context window">{formatInt(m.context_window)} tokens</Fact>
       <Fact term="Training length">{m.training_context_length ? `${formatInt(m.training_context_length)} tokens` : "—"}</Fact>
       <Fact term="Prompt tokens">{formatInt(resource.usage.prompt_tokens)}</Fact>

@@ -33,6 +33,12 @@ async function startLlamaServer(withTokenize: boolean): Promise<LlamaServer> {
   };
   const server: LlamaServer = { url: "", tokenizeCalls: [], completionCalls: 0, close: async () => undefined };
   const http: Server = createServer(async (req, res) => {
+    // The service asks a new run's endpoint about itself (GET /v1/models, /version, /info …): this one has no such routes.
+    if (req.method === "GET") {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, any>;

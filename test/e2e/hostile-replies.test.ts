@@ -57,6 +57,12 @@ async function writeHuge(res: import("node:http").ServerResponse, head: string, 
 async function startHostileEndpoint(): Promise<HostileEndpoint> {
   const endpoint: HostileEndpoint = { url: "", calls: {}, sent: [], firstCallAt: 0, lastEndAt: 0, close: async () => undefined };
   const server: Server = createServer(async (req, res) => {
+    // The service asks a new run's endpoint about itself (GET /v1/models, /version, /info …): this one has no such routes.
+    if (req.method === "GET") {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const { model } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { model: string };

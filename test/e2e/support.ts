@@ -66,6 +66,12 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startFakeEndpoint(answer: (call: ReceivedCall) => string): Promise<FakeEndpoint> {
   const calls: ReceivedCall[] = [];
   const server: Server = createServer(async (req, res) => {
+    // The service asks a new run's endpoint about itself (GET /v1/models, /version, /info …): this one has no such routes.
+    if (req.method === "GET") {
+      res.statusCode = 404;
+      res.end();
+      return;
+    }
     const raw = await readBody(req);
     const body = JSON.parse(raw) as ReceivedCall["body"];
     const fingerprint = body.messages ? JSON.stringify(body.messages) : (body.prompt ?? "");

@@ -3,7 +3,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-orm";
 import { database } from "../../db/database";
 import { runs, type RunRow } from "../../db/schema";
-import type { Regression } from "../../contract/run";
+import type { Regression, ServingFingerprint } from "../../contract/run";
 import type { RunLogprobs } from "../../probes/loss/forms";
 import type { RunMcScoring } from "../../probes/mmlu/scoring";
 import type { RunTokenization } from "../../probes/needle/endpoint-tokenization";
@@ -210,6 +210,14 @@ export async function keepMcScoring(d1: D1Database, runId: string, decided: RunM
   await db.update(runs).set({ mcScoring: decided }).where(and(eq(runs.id, runId), isNull(runs.mcScoring)));
   const winner = await db.select({ mcScoring: runs.mcScoring }).from(runs).where(eq(runs.id, runId)).get();
   return winner?.mcScoring ?? decided;
+}
+
+/** Stores the endpoint's fingerprint unless another probe stored one first; returns the one that stands. */
+export async function keepServing(d1: D1Database, runId: string, found: ServingFingerprint): Promise<ServingFingerprint> {
+  const db = database(d1);
+  await db.update(runs).set({ serving: found }).where(and(eq(runs.id, runId), isNull(runs.serving)));
+  const winner = await db.select({ serving: runs.serving }).from(runs).where(eq(runs.id, runId)).get();
+  return winner?.serving ?? found;
 }
 
 /** Whether a run of another account already stands in this series (a series belongs to its first submitter). */
