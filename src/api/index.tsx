@@ -10,6 +10,7 @@ import { datasetsApi } from "./datasets";
 import { DocsPage } from "./docs";
 import { leaderboardApi } from "./leaderboard";
 import { limitsApi } from "./limits";
+import { endpointsApi } from "./endpoints";
 import { needleSetsApi } from "./needle-sets";
 import { probesApi } from "./probes";
 import { runsApi } from "./runs";
@@ -33,7 +34,7 @@ export function mountApi(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "An API token (`ctp_…`) from POST /v1/accounts, or the admin token (the ADMIN_TOKEN secret).",
   });
-  for (const routes of [accountsApi, runsApi, probesApi, leaderboardApi, corporaApi, seriesApi, datasetsApi, needleSetsApi, webhooksApi, limitsApi]) app.route("/", routes);
+  for (const routes of [accountsApi, runsApi, probesApi, leaderboardApi, corporaApi, seriesApi, datasetsApi, needleSetsApi, webhooksApi, limitsApi, endpointsApi]) app.route("/", routes);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   app.get("/docs", (c) => c.html(<DocsPage doc={app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never} />));
 }

@@ -3,13 +3,14 @@
 import type { z } from "zod";
 import type { ModelSpec } from "../../contract/model";
 import type { Heatmap, Run, RunPlan } from "../../contract/run";
+import type { PreflightReport } from "../../contract/preflight";
 import type { BookQaSpec } from "../../probes/suites/bookqa";
 import type { NeedleSpec } from "../../probes/suites/needle";
 import type { LossSpec } from "../../probes/suites/loss";
 import type { MmluSpec } from "../../probes/suites/mmlu";
 import type { NonliteralSpec } from "../../probes/suites/nonliteral";
 
-export type { Heatmap, Run, RunPlan };
+export type { Heatmap, PreflightReport, Run, RunPlan };
 export interface RunPage {
   data: Run[];
   next_cursor: string | null;

@@ -1,7 +1,7 @@
 // `ctxprobe eval`: build a run request from flags, submit it (or only plan it), optionally follow
 // it to the end and gate CI on its headline score.
 import { MODEL_TOKENIZERS } from "../../probes/types";
-import type { Run, RunPlan, RunRequest } from "./api-types";
+import type { PreflightReport, Run, RunPlan, RunRequest } from "./api-types";
 import { SUITE_HELP, SUITE_OPTIONS, suitesFrom } from "./suite-flags";
 import { parseChoice, parseCommandArgs, parseInteger, parseNumber } from "./args";
 import { ApiClient, DEFAULT_URL } from "./client";
@@ -32,6 +32,9 @@ Model
                             (never pass a key on the command line)
 ${SUITE_HELP}Run
   --private                 keep the run off the public leaderboard
+  --preflight               check the endpoint first (POST /v1/endpoints/check): reachable,
+                            credentials, model, window, tokenizer agreement…; exit 1 without
+                            submitting when a blocking check fails or the tokenizer disagrees
   --dry-run                 validate and plan only: probes and estimated prompt tokens
   --wait                    follow the run with a progress bar, then print scores and heatmap
   --metric METRIC           heatmap and --fail-under metric: paper (default), rouge1 or
@@ -67,6 +70,7 @@ export const EVAL_OPTIONS = {
   ...SUITE_OPTIONS,
   private: { type: "boolean" },
   "dry-run": { type: "boolean" },
+  preflight: { type: "boolean" },
   wait: { type: "boolean" },
   metric: { type: "string" },
   "fail-under": { type: "string" },
@@ -162,6 +166,12 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const settings = evalSettingsFrom(values);
   const client = ApiClient.fromOptions(values.url, io);
 
+  if (values.preflight) {
+    const report = await client.request<PreflightReport>("POST", "/v1/endpoints/check", { json: { model: request.model } });
+    writeLine(settings.json ? io.stderr : io.stdout, preflightText(report));
+    if (!report.ok) return EXIT.failure;
+  }
+
   if (settings.dryRun) {
     const plan = await client.request<RunPlan>("POST", "/v1/runs", { query: { dry_run: "true" }, json: request });
     writeLine(io.stdout, settings.json ? JSON.stringify(plan) : planReport(plan));
@@ -188,6 +198,11 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const verdict = gateVerdict(run, settings.metric, settings.failUnder, { maxGap: settings.maxGap, maxLoss: settings.maxLoss, minMmlu: settings.minMmlu });
   if (verdict.message) writeLine(human, verdict.message);
   return verdict.pass ? EXIT.ok : EXIT.failure;
+}
+
+function preflightText(report: PreflightReport): string {
+  const mark = (ok: boolean | null) => (ok === true ? "ok  " : ok === false ? "FAIL" : " -- ");
+  return [`preflight: ${report.ok ? "the endpoint can be evaluated" : "the endpoint cannot be evaluated as asked; nothing was submitted"}`, ...report.checks.map((c) => `  ${mark(c.ok)} ${c.name.padEnd(20)} ${c.detail}`)].join("\n");
 }
 
 function planReport(plan: RunPlan): string {

@@ -69,6 +69,19 @@ describe("ctxprobe eval", () => {
     expect(io.out().match(/\r\x1b\[2K/g)!.length).toBe(3); // queued, 2/4, 4/4
   });
 
+  it("--preflight checks the endpoint first and submits nothing when it cannot be evaluated", async () => {
+    const report = (ok: boolean) => ({ ok, window: 4096, tokenizer_agrees: ok, serving: { engine: "vllm", version: null, model_id: null, max_model_len: 4096, server: null }, checks: [{ name: "reachable", ok: true, detail: "answered" }, { name: "tokenizer_agreement", ok, detail: ok ? "agrees" : "llama2 counts 60 tokens, the server 52" }] });
+    const failing = fakeIo((req) => (req.url.pathname === "/v1/endpoints/check" ? json(report(false)) : json({}, 500)));
+    expect(await main([...EVAL, "--preflight"], failing)).toBe(1);
+    expect(failing.requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(["POST /v1/endpoints/check"]);
+    expect(failing.requests[0]!.body).toMatchObject({ model: { base_url: "http://svc:8787/reference/v1", model: "extractive-128k" } });
+    expect(failing.out()).toContain("FAIL tokenizer_agreement");
+    expect(failing.out()).toContain("nothing was submitted");
+    const passing = fakeIo((req) => (req.url.pathname === "/v1/endpoints/check" ? json(report(true)) : json({ probes: 4, prompt_tokens: 100, suites: [] })));
+    expect(await main([...EVAL, "--preflight", "--dry-run"], passing)).toBe(0);
+    expect(passing.requests.map((r) => r.url.pathname)).toEqual(["/v1/endpoints/check", "/v1/runs"]);
+  });
+
   it("--fail-under exits 1 below the threshold, on the chosen --metric", async () => {
     const io = fakeIo(scriptedService({ suites: [{ ...runResource().suites[0], scores: { paper: 70.83, rouge1: 79.26, contains: 75 } }] }));
     expect(await main([...EVAL, "--wait", "--fail-under", "90", "--metric", "contains"], io)).toBe(1);
