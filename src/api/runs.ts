@@ -35,7 +35,10 @@ const createRun = createRoute({
     }),
   ] as const,
   request: {
-    query: z.object({ dry_run: z.enum(["true", "false"]).optional().openapi({ description: "Plan only; send nothing." }) }),
+    query: z.object({
+      dry_run: z.enum(["true", "false"]).optional().openapi({ description: "Plan only; send nothing." }),
+      preflight: z.enum(["true", "false"]).optional().openapi({ description: "With dry_run=true: add the endpoint's preflight (POST /v1/endpoints/check) to the plan." }),
+    }),
     headers: z.object({ "idempotency-key": z.string().min(1).max(255).optional() }),
     body: { content: { "application/json": { schema: CreateRunRequest } }, required: true },
   },
@@ -51,6 +54,7 @@ runsApi.openapi(createRun, async (c) => {
     principal: requirePrincipal(c),
     request: c.req.valid("json"),
     dryRun: c.req.valid("query").dry_run === "true",
+    preflight: c.req.valid("query").preflight === "true",
     idempotencyKey: c.req.valid("header")["idempotency-key"] ?? null,
     origin: new URL(c.req.url).origin,
     defer: (work) => c.executionCtx.waitUntil(work),

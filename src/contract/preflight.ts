@@ -1,7 +1,7 @@
 // POST /v1/endpoints/check: what an endpoint can do, before a run.
 import { z } from "zod";
 import { ModelSpec } from "./model";
-import { ServingFingerprint } from "./run";
+import { ServingFingerprint } from "./serving";
 
 export const PreflightRequest = z.strictObject({ model: ModelSpec }).meta({ id: "PreflightRequest" });
 

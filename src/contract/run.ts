@@ -3,6 +3,8 @@
 // (src/lifecycle/views.ts); the API and the pages show them.
 import { z } from "zod";
 import { LOGPROB_FORMS } from "../probes/loss/forms";
+import { PreflightReport } from "./preflight";
+import { ServingFingerprint } from "./serving";
 import { LossFigures } from "../probes/loss/figures";
 import { McFigures } from "../probes/mmlu/figures";
 import { MC_SCORING_MODES } from "../probes/mmlu/scoring";
@@ -67,17 +69,6 @@ export const SuiteResult = z
   })
   .meta({ id: "SuiteResult" });
 
-/** What a run's endpoint said about itself before its first call (src/lifecycle/endpoint/fingerprint.ts). */
-export const ServingFingerprint = z
-  .object({
-    engine: z.string().nullable().meta({ description: "vllm, tgi, llama.cpp, ollama, sglang or ctxprobe-reference; null when the server did not say." }),
-    version: z.string().nullable(),
-    model_id: z.string().nullable().meta({ description: "The served model as the server lists it." }),
-    max_model_len: z.int().nullable().meta({ description: "The window the server says it serves (vLLM max_model_len, TGI max_input_tokens, llama.cpp n_ctx)." }),
-    server: z.string().nullable().meta({ description: "The HTTP server header of its /models answer." }),
-  })
-  .meta({ id: "ServingFingerprint" });
-export type ServingFingerprint = z.infer<typeof ServingFingerprint>;
 
 /** A finished run against the previous step of its series (a drop beyond the margin flags it). */
 export const Regression = z.object({
@@ -172,6 +163,7 @@ export type Run = z.infer<typeof Run>;
 export const RunPlan = z
   .object({
     dry_run: z.literal(true),
+    preflight: PreflightReport.optional().meta({ description: "With ?preflight=true: the endpoint's preflight (POST /v1/endpoints/check)." }),
     probes: z.int(),
     prompt_tokens: z.int().meta({ description: "Estimated prompt tokens over all probes." }),
     max_completion_tokens: z.int().meta({ description: "Upper bound of completion tokens (max_tokens of every probe)." }),
@@ -250,3 +242,5 @@ export type RunPlan = z.infer<typeof RunPlan>;
 export type Probe = z.infer<typeof Probe>;
 export type ProbePrompt = z.infer<typeof ProbePrompt>;
 export type Heatmap = z.infer<typeof Heatmap>;
+
+export type { ServingFingerprint };

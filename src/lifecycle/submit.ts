@@ -10,6 +10,7 @@ import { sha256Hex } from "../common/hash";
 import { newId } from "../common/ids";
 import type { CreateRunRequest } from "../contract/run-request";
 import type { Run, RunPlan as PlanView } from "../contract/run";
+import { checkEndpoint } from "./preflight-check";
 import { getReferenceModel } from "../reference/models";
 import { SecretsConfigError } from "../security/secrets";
 import { generateWebhookSecret } from "../security/webhook-secret";
@@ -26,6 +27,8 @@ export interface Submission {
   principal: Principal;
   request: CreateRunRequest;
   dryRun: boolean;
+  /** With dryRun: add the endpoint's preflight to the plan (not for this service's own reference models). */
+  preflight?: boolean;
   idempotencyKey: string | null;
   /** The origin the request was sent to: runs against its own /reference/v1 stay inside the Worker; webhook links use it. */
   origin: string;
@@ -47,7 +50,10 @@ export async function submitRun(env: Env, submission: Submission): Promise<Submi
   // After every input check (bad input is refused as such, never a 5xx): a key that cannot be
   // sealed is not accepted, not even for the plan of a run that could not be submitted.
   if (request.model.api_key !== undefined) await requireSecretsStorage(env, "endpoint API keys");
-  if (submission.dryRun) return { kind: "planned", plan: await planView(env, request, plan, internal) };
+  if (submission.dryRun) {
+    const view = await planView(env, request, plan, internal);
+    return { kind: "planned", plan: submission.preflight && !internal ? { ...view, preflight: await checkEndpoint(env, request.model) } : view };
+  }
 
   const requestSha256 = await sha256Hex(JSON.stringify(request));
   const replay = submission.idempotencyKey ? await replayed(env, principal, submission.idempotencyKey, requestSha256) : null;

@@ -78,6 +78,17 @@ describe("preflight", () => {
     expect(denied.ok).toBe(false);
   });
 
+  it("adds the report to a dry run's plan with ?preflight=true", async () => {
+    vllmLike();
+    const res = await api("/v1/runs?dry_run=true&preflight=true", { method: "POST", json: { model: model(), suites: [{ type: "needle", context_lengths: [1000], depth_percents: [50] }] } });
+    expect(res.status).toBe(200);
+    const plan = (await res.json()) as { probes: number; preflight: Report };
+    expect(plan.probes).toBe(1);
+    expect(plan.preflight).toMatchObject({ ok: true, window: 16384 });
+    const without = (await (await api("/v1/runs?dry_run=true", { method: "POST", json: { model: model(), suites: [{ type: "needle", context_lengths: [1000], depth_percents: [50] }] } })).json()) as Record<string, unknown>;
+    expect(without).not.toHaveProperty("preflight");
+  });
+
   it("refuses a URL the SSRF guard refuses, naming /model/base_url, and sends nothing", async () => {
     const seen = vllmLike();
     const res = await check({ model: model({ base_url: "http://169.254.169.254/v1" }) });
