@@ -180,15 +180,22 @@ export async function runProgress(d1: D1Database, id: string): Promise<RunProgre
     .get();
 }
 
+/** Run columns a probe decides once for the whole run: the first writer wins, later ones get its value. */
+type DecidedOnce = "tokenization" | "logprobs" | "mcScoring" | "serving";
+
+async function keepFirst<K extends DecidedOnce>(d1: D1Database, runId: string, column: K, value: NonNullable<RunRow[K]>): Promise<NonNullable<RunRow[K]>> {
+  const db = database(d1);
+  await db.update(runs).set({ [column]: value }).where(and(eq(runs.id, runId), isNull(runs[column])));
+  const winner = await db.select({ value: runs[column] }).from(runs).where(eq(runs.id, runId)).get();
+  return (winner?.value ?? value) as NonNullable<RunRow[K]>;
+}
+
 /**
  * Stores the run's tokenization unless one is stored already, and returns the one that stands:
  * the first writer wins, so every probe of the run counts lengths the same way.
  */
-export async function keepTokenization(d1: D1Database, runId: string, decided: RunTokenization): Promise<RunTokenization> {
-  const db = database(d1);
-  await db.update(runs).set({ tokenization: decided }).where(and(eq(runs.id, runId), isNull(runs.tokenization)));
-  const winner = await db.select({ tokenization: runs.tokenization }).from(runs).where(eq(runs.id, runId)).get();
-  return winner?.tokenization ?? decided;
+export function keepTokenization(d1: D1Database, runId: string, decided: RunTokenization): Promise<RunTokenization> {
+  return keepFirst(d1, runId, "tokenization", decided);
 }
 
 export async function storedTokenization(d1: D1Database, runId: string): Promise<RunTokenization | null> {
@@ -197,27 +204,18 @@ export async function storedTokenization(d1: D1Database, runId: string): Promise
 }
 
 /** Stores what the run's first loss probe found unless another probe stored it first; returns the one that stands. */
-export async function keepLogprobs(d1: D1Database, runId: string, found: RunLogprobs): Promise<RunLogprobs> {
-  const db = database(d1);
-  await db.update(runs).set({ logprobs: found }).where(and(eq(runs.id, runId), isNull(runs.logprobs)));
-  const winner = await db.select({ logprobs: runs.logprobs }).from(runs).where(eq(runs.id, runId)).get();
-  return winner?.logprobs ?? found;
+export function keepLogprobs(d1: D1Database, runId: string, found: RunLogprobs): Promise<RunLogprobs> {
+  return keepFirst(d1, runId, "logprobs", found);
 }
 
 /** Stores how the run's multiple-choice answers are scored unless another probe decided first; returns the decision that stands. */
-export async function keepMcScoring(d1: D1Database, runId: string, decided: RunMcScoring): Promise<RunMcScoring> {
-  const db = database(d1);
-  await db.update(runs).set({ mcScoring: decided }).where(and(eq(runs.id, runId), isNull(runs.mcScoring)));
-  const winner = await db.select({ mcScoring: runs.mcScoring }).from(runs).where(eq(runs.id, runId)).get();
-  return winner?.mcScoring ?? decided;
+export function keepMcScoring(d1: D1Database, runId: string, decided: RunMcScoring): Promise<RunMcScoring> {
+  return keepFirst(d1, runId, "mcScoring", decided);
 }
 
 /** Stores the endpoint's fingerprint unless another probe stored one first; returns the one that stands. */
-export async function keepServing(d1: D1Database, runId: string, found: ServingFingerprint): Promise<ServingFingerprint> {
-  const db = database(d1);
-  await db.update(runs).set({ serving: found }).where(and(eq(runs.id, runId), isNull(runs.serving)));
-  const winner = await db.select({ serving: runs.serving }).from(runs).where(eq(runs.id, runId)).get();
-  return winner?.serving ?? found;
+export function keepServing(d1: D1Database, runId: string, found: ServingFingerprint): Promise<ServingFingerprint> {
+  return keepFirst(d1, runId, "serving", found);
 }
 
 /** Whether a run of another account already stands in this series (a series belongs to its first submitter). */
