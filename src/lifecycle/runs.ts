@@ -59,9 +59,18 @@ export async function runStatus(env: Env, viewer: Principal | null, id: string):
   return runView(run, await liveSuites(env, run), { manages: canManage(viewer, run) }, await liveRetries(env, run));
 }
 
-/** A live run's retries and latest error (finished runs have none). */
-export async function liveRetries(env: Env, run: RunRow): Promise<RunRetries | undefined> {
-  return run.status === "queued" || run.status === "running" ? retryState(env.DB, run.id) : undefined;
+const liveRetryStates = new Map<string, { at: number; retries: RunRetries }>();
+
+/** A live run's retries and latest error (finished runs have none); read from the probes at most every LIVE_AGGREGATE_TTL_MS per run, as pollers ask every second. */
+export async function liveRetries(env: Env, run: RunRow, now = Date.now()): Promise<RunRetries | undefined> {
+  if (run.status !== "queued" && run.status !== "running") return undefined;
+  const cached = liveRetryStates.get(run.id);
+  if (cached && now - cached.at < LIVE_AGGREGATE_TTL_MS) return cached.retries;
+  const retries = await retryState(env.DB, run.id);
+  liveRetryStates.delete(run.id);
+  liveRetryStates.set(run.id, { at: now, retries });
+  while (liveRetryStates.size > MAX_LIVE_AGGREGATES) liveRetryStates.delete(liveRetryStates.keys().next().value!);
+  return retries;
 }
 
 /** Runs newest first: public ones plus the viewer's own; `limit + 1` are read to tell whether more follow. */

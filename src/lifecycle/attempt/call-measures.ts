@@ -3,12 +3,11 @@
 // endpoint offers no top log-probabilities). What the run's first such probe finds out about the
 // endpoint is kept on the run, so later probes ask in the right way at once.
 import type { BuiltProbe } from "../../probes/suites";
-import { replyCaps } from "../endpoint/bounded-body";
 import type { CallOutcome } from "../endpoint/client";
 import { DEFAULT_MAX_LOGPROB_REPLY_BYTES, NO_PROMPT_LOGPROBS, promptLogprobs } from "../endpoint/prompt-logprobs";
 import { callTopLogprobs } from "../endpoint/top-logprobs";
 import { keepLogprobs, keepMcScoring } from "../store/runs";
-import { callForAnswer } from "./answer-call";
+import { callForAnswer, runTarget } from "./answer-call";
 import type { RunContext } from "./job";
 
 /**
@@ -20,9 +19,8 @@ export async function callForLogprobs(env: Env, context: RunContext, built: Buil
   const known = context.run.logprobs;
   if (known && known.form === null) return { kind: "fail", reason: known.error, unscorable: false, latencyMs: 0 };
   if (built.prompt.api !== "completions") throw new Error("a loss probe's prompt is raw text");
-  const { model, fetcher } = context;
-  const target = { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000, maxReplyBytes: replyCaps(env).maxReplyBytes, maxLogprobBytes: logprobCap(env) };
-  const outcome = await promptLogprobs(known?.form ?? null, target, built.prompt.prompt, fetcher);
+  const target = { ...runTarget(env, context, apiKey), maxLogprobBytes: logprobCap(env) };
+  const outcome = await promptLogprobs(known?.form ?? null, target, built.prompt.prompt, context.fetcher);
   if (!known && (outcome.kind === "ok" || (outcome.kind === "fail" && outcome.reason.startsWith(NO_PROMPT_LOGPROBS)))) {
     context.run.logprobs = await keepLogprobs(env.DB, context.run.id, outcome.kind === "ok" ? { form: outcome.form } : { form: null, error: outcome.reason });
   }
@@ -46,9 +44,7 @@ export async function callForChoice(env: Env, context: RunContext, built: BuiltP
   const asked = built.choiceScoring ?? "auto";
   const decided = context.run.mcScoring?.mode;
   if (asked === "generate" || (asked === "auto" && decided === "generate")) return callForAnswer(env, context, built, apiKey);
-  const { model, fetcher } = context;
-  const target = { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000, maxReplyBytes: replyCaps(env).maxReplyBytes };
-  const outcome = await callTopLogprobs(target, built.prompt, fetcher);
+  const outcome = await callTopLogprobs(runTarget(env, context, apiKey), built.prompt, context.fetcher);
   if (outcome.kind === "unsupported") {
     if (asked === "loglikelihood") return { kind: "fail", reason: `scoring "loglikelihood" needs top log-probabilities: ${outcome.reason}`, unscorable: false, latencyMs: 0 };
     context.run.mcScoring = await keepMcScoring(env.DB, context.run.id, { mode: "generate", reason: outcome.reason });

@@ -1,6 +1,6 @@
 // The run's serving fingerprint, taken before its first call (once per run: the first probe to
 // ask in an isolate does it, others of the same run wait for that answer; D1 keeps the first).
-import { replyCaps } from "../endpoint/bounded-body";
+import { runTarget } from "./answer-call";
 import { fingerprintEndpoint } from "../endpoint/fingerprint";
 import { keepServing } from "../store/runs";
 import type { RunContext } from "./job";
@@ -11,9 +11,7 @@ export async function ensureServingFingerprint(env: Env, context: RunContext, ap
   if (context.run.serving) return;
   let pending = inFlight.get(context.run.id);
   if (!pending) {
-    const { model, fetcher } = context;
-    const target = { baseUrl: model.base_url, model: model.model, apiKey, timeoutMs: model.request_timeout_s * 1000, maxReplyBytes: replyCaps(env).maxReplyBytes };
-    pending = fingerprintEndpoint(target, fetcher)
+    pending = fingerprintEndpoint(runTarget(env, context, apiKey), context.fetcher)
       .then(async (found) => {
         context.run.serving = await keepServing(env.DB, context.run.id, found);
       })

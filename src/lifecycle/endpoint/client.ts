@@ -61,6 +61,11 @@ export type CallOutcome =
 
 const CONTEXT_OVERFLOW = /context|too long|maximum.*(length|tokens)|exceed|token limit/i;
 
+/** Headers of a request to a user's endpoint: JSON (or what `accept` says), `extra`, and its key as a bearer token (last, so nothing overrides it). */
+export function endpointHeaders(apiKey: string | null | undefined, accept = "application/json", body = true, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...(body ? { "content-type": "application/json" } : {}), accept, ...extra, ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+}
+
 export function endpointUrl(baseUrl: string, api: BuiltPrompt["api"]): string {
   const base = baseUrl.replace(/\/+$/, "");
   return `${base}/${api === "chat" ? "chat/completions" : "completions"}`;
@@ -183,12 +188,7 @@ async function callOnce(
   stream: boolean,
   extraHeaders: Record<string, string>,
 ): Promise<CallOutcome> {
-  const headers: Record<string, string> = {
-    "content-type": "application/json",
-    accept: stream ? "text/event-stream, application/json" : "application/json",
-    ...extraHeaders,
-  };
-  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  const headers = endpointHeaders(target.apiKey, stream ? "text/event-stream, application/json" : "application/json", true, extraHeaders);
   const started = Date.now();
   let answered = false;
   try {

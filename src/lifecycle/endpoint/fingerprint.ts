@@ -4,7 +4,7 @@
 // of one checkpoint on different engines (or versions) are then told apart. Every read is bounded
 // and short; a server that answers none of them still gets a fingerprint (all null).
 import { readBoundedText } from "./bounded-body";
-import { untilAborted, type EndpointTarget, type Fetcher } from "./client";
+import { endpointHeaders, untilAborted, type EndpointTarget, type Fetcher } from "./client";
 import type { ServingFingerprint } from "../../contract/run";
 
 export type { ServingFingerprint };
@@ -18,9 +18,7 @@ const str = (x: unknown) => (typeof x === "string" && x.length <= 200 ? x : null
 
 async function getJson(url: string, target: EndpointTarget, fetcher: Fetcher): Promise<{ json: Json | null; server: string | null }> {
   try {
-    const headers: Record<string, string> = { accept: "application/json" };
-    if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
-    const request = new Request(url, { headers, redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const request = new Request(url, { headers: endpointHeaders(target.apiKey, "application/json", false), redirect: "manual", signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
     const response = await untilAborted(fetcher(request), request.signal);
     const server = str(response.headers.get("server"));
     if (!response.ok) {

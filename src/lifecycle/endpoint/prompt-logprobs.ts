@@ -5,7 +5,7 @@
 import { JSONParser } from "@streamparser/json";
 import { LOGPROB_FORMS, type LogprobForm } from "../../probes/loss/forms";
 import { pumpBounded, readBoundedText } from "./bounded-body";
-import { classifyResponse, transportFailure, untilAborted, type CallOutcome, type EndpointTarget, type Fetcher } from "./client";
+import { classifyResponse, endpointHeaders, transportFailure, untilAborted, type CallOutcome, type EndpointTarget, type Fetcher } from "./client";
 
 export { LOGPROB_FORMS, type LogprobForm };
 
@@ -77,11 +77,9 @@ function onlyLogprob(entry: unknown): number | null {
 
 export function logprobRequest(form: LogprobForm, target: EndpointTarget, prompt: string): Request {
   const wire = WIRES[form];
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
   return new Request(wire.url(target.baseUrl), {
     method: "POST",
-    headers,
+    headers: endpointHeaders(target.apiKey),
     body: JSON.stringify(wire.body(target.model, prompt)),
     redirect: "manual",
     signal: AbortSignal.timeout(target.timeoutMs),

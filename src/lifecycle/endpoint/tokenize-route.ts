@@ -18,7 +18,7 @@
 // (it shares base_url's origin, which passed it at submission, but the path is ours to check too).
 // The consumer calls it while holding the probe's endpoint permit, so the endpoint's limiter
 // bounds these calls like any other.
-import { parseRetryAfter, untilAborted, type Fetcher } from "./client";
+import { endpointHeaders, parseRetryAfter, untilAborted, type Fetcher } from "./client";
 import type { TokenizeFlavor, TokenizeRoute } from "../../probes/needle/endpoint-tokenization";
 import { DEFAULT_MAX_TOKENIZE_REPLY_BYTES, readBoundedText, tooLargeDetail } from "./bounded-body";
 import { PieceAlignmentError, type PieceForm } from "../../probes/tokenizers/pieces";
@@ -136,8 +136,7 @@ export interface TokenizerClientDeps {
 async function post(url: string, body: unknown, target: TokenizerTarget, deps: TokenizerClientDeps): Promise<{ status: number; json: unknown; retryAfter: string | null }> {
   const refused = await deps.checkUrl?.(url);
   if (refused) throw new Error(`tokenize URL ${url} refused: ${refused}`);
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  const headers = endpointHeaders(target.apiKey);
   const request = new Request(url, { method: "POST", headers, body: JSON.stringify(body), redirect: "manual", signal: AbortSignal.timeout(target.timeoutMs) });
   let response: Response;
   try {

@@ -3,7 +3,7 @@
 // completions, `logprobs: true, top_logprobs: 5` on chat — read from the reply's first position.
 import type { BuiltPrompt } from "../../probes/types";
 import { readBoundedText } from "./bounded-body";
-import { classifyResponse, endpointUrl, replyTooLarge, requestBody, transportFailure, untilAborted, type CallOutcome, type CallUsage, type EndpointTarget, type Fetcher } from "./client";
+import { classifyResponse, endpointHeaders, endpointUrl, replyTooLarge, requestBody, transportFailure, untilAborted, type CallOutcome, type CallUsage, type EndpointTarget, type Fetcher } from "./client";
 
 export const TOP_LOGPROBS = 5;
 
@@ -33,8 +33,7 @@ function topOf(reply: Reply): Record<string, number> | null {
 
 export async function callTopLogprobs(target: EndpointTarget, prompt: BuiltPrompt, fetcher: Fetcher): Promise<TopLogprobOutcome> {
   const body = { ...requestBody(target.model, prompt, 1), ...(prompt.api === "chat" ? { logprobs: true, top_logprobs: TOP_LOGPROBS } : { logprobs: TOP_LOGPROBS }) };
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  if (target.apiKey) headers.authorization = `Bearer ${target.apiKey}`;
+  const headers = endpointHeaders(target.apiKey);
   const started = Date.now();
   try {
     const request = new Request(endpointUrl(target.baseUrl, prompt.api), { method: "POST", headers, body: JSON.stringify(body), redirect: "manual", signal: AbortSignal.timeout(target.timeoutMs) });

@@ -11,7 +11,7 @@ import { resolveLossSpec } from "../loss/resolve";
 import { documentStart, exactText } from "../loss/text";
 import { prepareNeedleProbes } from "../needle/build";
 import { getHaystack } from "../needle/haystack";
-import { getTokenizer, loadTokenizer } from "../tokenizers";
+import { getTokenizer } from "../tokenizers";
 import type { ProbeScores, TokenizerName } from "../types";
 import type { ProbePoint, SuiteDefinition } from "./suite";
 
@@ -94,8 +94,7 @@ export const lossSuite: SuiteDefinition<LossSpec, LossRecipe> = {
     const version = recipe.domain_versions[recipe.domains.indexOf(domain)];
     if (!corpus) throw new Error(`domain ${domain} of this run no longer exists`);
     if (corpus.version !== version) throw new Error(`domain ${domain} changed since the run was planned (${version} → ${corpus.version})`);
-    await loadTokenizer(recipe.tokenizer);
-    await prepareNeedleProbes(recipe.tokenizer, corpus, context.boundaryStore);
+    await prepareNeedleProbes(recipe.tokenizer, corpus, context.boundaryStore); // loads the tokenizer too
     const tokenizer = getTokenizer(recipe.tokenizer);
     const longest = Math.max(...recipe.context_lengths);
     const start = documentStart(getHaystack(tokenizer, corpus), { seed: recipe.seed, domain, document: item % recipe.documents, longest });
