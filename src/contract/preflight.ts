@@ -3,6 +3,18 @@ import { z } from "zod";
 import { ModelSpec } from "./model";
 import { ServingFingerprint } from "./serving";
 
+/** What `"discover_window": true` found: the longest prompt the server takes without cutting it. */
+export const DiscoveredWindow = z
+  .object({
+    accepts_up_to: z.int().nullable().meta({ description: "Longest prompt (tokens, the run's tokenizer) the server took whole; null when even the shortest try was cut or refused." }),
+    first_failure: z.int().nullable().meta({ description: "Shortest prompt tried that was cut or refused; null when every try up to the claimed window was taken whole." }),
+    failure: z.enum(["cut", "refused"]).nullable(),
+    calls: z.int(),
+    detail: z.string(),
+  })
+  .meta({ id: "DiscoveredWindow" });
+export type DiscoveredWindow = z.infer<typeof DiscoveredWindow>;
+
 export const PreflightRequest = z.strictObject({ model: ModelSpec }).meta({ id: "PreflightRequest" });
 
 export const PreflightReport = z
@@ -23,3 +35,22 @@ export const PreflightReport = z
 
 export type PreflightRequest = z.infer<typeof PreflightRequest>;
 export type PreflightReport = z.infer<typeof PreflightReport>;
+
+/**
+ * The preflight a run takes before its first call, kept on the run: the blocking checks, the
+ * served window, tokenizer agreement, and the ratio the truncation rule measures against.
+ */
+export const RunPreflight = z
+  .object({
+    checked_at: z.int(),
+    checks: PreflightReport.shape.checks,
+    window: z.int().nullable(),
+    tokenizer_agrees: z.boolean().nullable(),
+    token_ratio: z.number().nullable().meta({
+      description:
+        "Server tokens per local token, from two fixed prompts (their difference cancels a BOS and a chat template); null when the server reports no usage or the tokenizer is \"endpoint\".",
+    }),
+    discovered_window: DiscoveredWindow.nullable().optional(),
+  })
+  .meta({ id: "RunPreflight" });
+export type RunPreflight = z.infer<typeof RunPreflight>;

@@ -11,9 +11,13 @@ import { MC_SCORING_MODES } from "../probes/mmlu/scoring";
 import { NonliteralFigures } from "../probes/nonliteral/figures";
 import { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import { PublicModel } from "./model";
+import { PROBE_STATUSES } from "../probes/types";
 
 export const RunStatus = z.enum(["queued", "running", "succeeded", "failed", "cancelled"]).meta({ id: "RunStatus" });
-export const ProbeStatus = z.enum(["pending", "scored", "unscorable", "failed", "cancelled"]).meta({ id: "ProbeStatus" });
+export const ProbeStatus = z.enum(PROBE_STATUSES).meta({
+  id: "ProbeStatus",
+  description: "truncated: the server cut the prompt silently (reported prompt_tokens well short of what was sent); incomplete: a reasoning reply ended inside its reasoning. Neither is wrong; both are left out of means.",
+});
 
 export const ScoreMap = z.record(z.string(), z.number().nullable()).meta({
   id: "ScoreMap",
@@ -33,6 +37,8 @@ export const SuiteResult = z
     scored: z.int(),
     unscorable: z.int(),
     failed: z.int(),
+    truncated: z.int().meta({ description: "Probes the server cut silently; left out of the means." }),
+    incomplete: z.int().meta({ description: "Reasoning replies that ended inside their reasoning; left out of the means." }),
     scores: ScoreMap,
     by_length: z.record(z.string(), ScoreMap).optional().meta({ description: "Length → metric means." }),
     effective_context_length: z
@@ -96,6 +102,8 @@ export const Run = z
       done: z.int().meta({ description: "Settled probes, failed ones included." }),
       failed: z.int(),
       unscorable: z.int(),
+      truncated: z.int().meta({ description: "Settled probes the server cut silently: its reported prompt_tokens fell short of what was sent by more than the tokenizer explains." }),
+      incomplete: z.int().meta({ description: "Settled probes whose reasoning reply ended before an answer (finish_reason length inside the reasoning)." }),
       token_mismatches: z.int().meta({ description: "Settled probes whose reported prompt_tokens disagreed with ours by more than 1 %." }),
       retrying: z.int().meta({ description: "While the run is live: pending probes that are waiting to be tried again (0 once it finished, and in listings)." }),
     }),

@@ -17,7 +17,7 @@ export const RunEventPayload = z
       series: z.string().nullable(),
       step: z.int().nullable(),
       tokens_trained: z.int().nullable(),
-      progress: z.object({ total: z.int(), done: z.int(), failed: z.int(), unscorable: z.int(), token_mismatches: z.int() }),
+      progress: z.object({ total: z.int(), done: z.int(), failed: z.int(), unscorable: z.int(), truncated: z.int(), incomplete: z.int(), token_mismatches: z.int() }),
       suites: z.array(
         z.object({
           index: z.int(),

@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 import type { PublicModel } from "../contract/model";
+import type { RunPreflight } from "../contract/preflight";
 import type { Regression, ServingFingerprint } from "../contract/run";
 import type { EndpointBuild } from "../probes/needle/endpoint-build";
 import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
@@ -11,7 +12,7 @@ import type { RunLogprobs } from "../probes/loss/forms";
 import type { RunMcScoring } from "../probes/mmlu/scoring";
 import type { SuiteRecipe } from "../probes/suites";
 import type { SuiteAggregate } from "../probes/suites/suite";
-import type { ProbeScores } from "../probes/types";
+import { PROBE_STATUSES, type ProbeScores } from "../probes/types";
 
 export const runs = sqliteTable(
   "runs",
@@ -33,10 +34,14 @@ export const runs = sqliteTable(
     suites: text("suites_json", { mode: "json" }).$type<SuiteRecipe[]>().notNull(),
     public: integer("public").notNull().default(1),
     total: integer("total").notNull(),
-    /** Settled probes (scored + unscorable + failed). */
+    /** Settled probes (scored + unscorable + failed + truncated + incomplete). */
     done: integer("done").notNull().default(0),
     failed: integer("failed").notNull().default(0),
     unscorable: integer("unscorable").notNull().default(0),
+    /** Probes the server cut silently (reported prompt_tokens well below what was sent). */
+    truncated: integer("truncated").notNull().default(0),
+    /** Reasoning replies that ended inside their reasoning (no answer to score). */
+    incomplete: integer("incomplete").notNull().default(0),
     /** Probes whose reported prompt_tokens disagreed with ours by more than 1 %. */
     tokenMismatches: integer("token_mismatches").notNull().default(0),
     promptTokens: integer("prompt_tokens").notNull().default(0),
@@ -81,6 +86,8 @@ export const runs = sqliteTable(
     mcScoring: text("mc_scoring_json", { mode: "json" }).$type<RunMcScoring>(),
     /** What the endpoint said about itself before the first call (engine, version, model, window). */
     serving: text("serving_json", { mode: "json" }).$type<ServingFingerprint>(),
+    /** The preflight taken before the run's first call (src/lifecycle/attempt/run-preflight.ts); first writer wins. */
+    preflight: text("preflight_json", { mode: "json" }).$type<RunPreflight>(),
     /**
      * Whose calls these are, for the endpoint's limiter: a hash of the run's API key, or the account
      * for a keyless endpoint. One credential's 429 pauses only that credential's calls.
@@ -108,7 +115,7 @@ export const probes = sqliteTable(
     depthPercent: integer("depth_percent"),
     /** Dataset suites (book QA): the question's position in the run's frozen question list. */
     item: integer("item"),
-    status: text("status", { enum: ["pending", "scored", "unscorable", "failed", "cancelled"] }).notNull(),
+    status: text("status", { enum: PROBE_STATUSES }).notNull(),
     /** When the probe was last handed to the queue; null = not yet dispatched. */
     dispatchedAt: integer("dispatched_at"),
     /** The sweeper re-dispatches a pending probe whose lease has run out. */
@@ -135,6 +142,8 @@ export const probes = sqliteTable(
     ttftMs: integer("ttft_ms"),
     finishReason: text("finish_reason"),
     response: text("response"),
+    /** A reasoning model's reasoning (reasoning_content, or a <think> block), kept apart from the scored answer. */
+    reasoning: text("reasoning"),
     scores: text("scores_json", { mode: "json" }).$type<ProbeScores>(),
     promptSha256: text("prompt_sha256"),
     /** Tokenizer "endpoint" only: the probe's character cuts and token counts, fixed by its first build. */

@@ -51,7 +51,7 @@ export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer
     step: run.step,
     tokens_trained: run.tokensTrained,
     regression: run.regression,
-    progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, token_mismatches: run.tokenMismatches, retrying: retries.retrying },
+    progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, truncated: run.truncated, incomplete: run.incomplete, token_mismatches: run.tokenMismatches, retrying: retries.retrying },
     model,
     lengths_approximate: run.tokenization?.mode === "calibrated",
     tokenization: tokenizationView(run.tokenization),

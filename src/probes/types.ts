@@ -39,3 +39,12 @@ export interface Corpus {
 
 /** Scores of one probe, each in [0, 1]; run aggregates are reported ×100. */
 export type ProbeScores = Record<string, number>;
+
+/**
+ * What became of a probe. `truncated`: the server cut the prompt silently (its reported
+ * prompt_tokens fell well short of what was sent) — the model never saw the probe as built.
+ * `incomplete`: a reasoning reply ended inside its reasoning, with no answer to score. Neither
+ * counts as wrong; both are left out of means.
+ */
+export const PROBE_STATUSES = ["pending", "scored", "unscorable", "failed", "cancelled", "truncated", "incomplete"] as const;
+export type ProbeStatus = (typeof PROBE_STATUSES)[number];

@@ -28,7 +28,7 @@ if (root) {
     const source = new EventSource("/runs/" + runPath + "/events");
     source.addEventListener("progress", (event) => {
       const data = JSON.parse(event.data);
-      for (const key of ["done", "total", "failed", "unscorable"]) {
+      for (const key of ["done", "total", "failed", "unscorable", "truncated", "incomplete"]) {
         for (const el of document.querySelectorAll('[data-progress="' + key + '"]')) el.textContent = String(data.progress[key]);
       }
       const bar = document.getElementById("run-progress");

@@ -13,7 +13,7 @@ export const MAX_STREAM_MS = 10 * 60 * 1000;
 const RETRY_MS = 3000;
 
 const payload = (p: RunProgress) =>
-  JSON.stringify({ status: p.status, progress: { total: p.total, done: p.done, failed: p.failed, unscorable: p.unscorable } });
+  JSON.stringify({ status: p.status, progress: { total: p.total, done: p.done, failed: p.failed, unscorable: p.unscorable, truncated: p.truncated, incomplete: p.incomplete } });
 
 /** The run must exist and be public; the caller answers 404 otherwise. */
 export function streamRunEvents(c: Context<AppEnv>, id: string, first: RunProgress): Response {

@@ -98,7 +98,7 @@ export async function noteRetry(d1: D1Database, runId: string, idx: number, erro
 }
 
 export interface Settlement {
-  status: "scored" | "unscorable" | "failed";
+  status: "scored" | "unscorable" | "failed" | "truncated" | "incomplete";
   constructedTokens?: number | null;
   expectedPromptTokens?: number | null;
   tokenMismatch?: boolean;
@@ -111,6 +111,8 @@ export interface Settlement {
   ttftMs?: number | null;
   finishReason?: string | null;
   response?: string | null;
+  /** A reasoning model's reasoning, kept apart from the answer that was scored. */
+  reasoning?: string | null;
   scores?: ProbeScores | null;
   promptSha256?: string | null;
   /** What the prompt held (non-literal suites), stored for audits. */
@@ -142,6 +144,7 @@ export interface ClaimNext {
 
 // Responses are stored for inspection, trimmed: D1 rows must stay far below 2 MB.
 const MAX_STORED_RESPONSE_CHARS = 8_000;
+const MAX_STORED_REASONING_CHARS = 16_000;
 
 /** The probe's row takes the settlement, once: only while it is still pending. */
 function settleStatement(db: Db, runId: string, idx: number, s: Settlement, now: number) {
@@ -162,6 +165,7 @@ function settleStatement(db: Db, runId: string, idx: number, s: Settlement, now:
       ttftMs: s.ttftMs ?? null,
       finishReason: s.finishReason ?? null,
       response: s.response == null ? null : s.response.slice(0, MAX_STORED_RESPONSE_CHARS),
+      reasoning: s.reasoning == null ? null : s.reasoning.slice(0, MAX_STORED_REASONING_CHARS),
       scores: s.scores ?? null,
       promptSha256: keep(s.promptSha256, probes.promptSha256),
       facts: s.facts ?? null,
@@ -182,6 +186,8 @@ function countStatement(db: Db, runId: string, s: Settlement, now: number) {
       done: sql`${runs.done} + (SELECT changes())`,
       failed: sql`${runs.failed} + ${changed(s.status === "failed" ? 1 : 0)}`,
       unscorable: sql`${runs.unscorable} + ${changed(s.status === "unscorable" ? 1 : 0)}`,
+      truncated: sql`${runs.truncated} + ${changed(s.status === "truncated" ? 1 : 0)}`,
+      incomplete: sql`${runs.incomplete} + ${changed(s.status === "incomplete" ? 1 : 0)}`,
       tokenMismatches: sql`${runs.tokenMismatches} + ${changed(s.tokenMismatch ? 1 : 0)}`,
       promptTokens: sql`${runs.promptTokens} + ${changed(s.promptTokens ?? 0)}`,
       completionTokens: sql`${runs.completionTokens} + ${changed(s.completionTokens ?? 0)}`,

@@ -169,12 +169,12 @@ export async function leaderboardRuns(d1: D1Database, limit: number): Promise<Ru
     .all();
 }
 
-export type RunProgress = Pick<RunRow, "status" | "public" | "accountId" | "total" | "done" | "failed" | "unscorable">;
+export type RunProgress = Pick<RunRow, "status" | "public" | "accountId" | "total" | "done" | "failed" | "unscorable" | "truncated" | "incomplete">;
 
 /** Just the counters: the page's live progress polls this every second, so it skips the JSON columns. */
 export async function runProgress(d1: D1Database, id: string): Promise<RunProgress | undefined> {
   return database(d1)
-    .select({ status: runs.status, public: runs.public, accountId: runs.accountId, total: runs.total, done: runs.done, failed: runs.failed, unscorable: runs.unscorable })
+    .select({ status: runs.status, public: runs.public, accountId: runs.accountId, total: runs.total, done: runs.done, failed: runs.failed, unscorable: runs.unscorable, truncated: runs.truncated, incomplete: runs.incomplete })
     .from(runs)
     .where(eq(runs.id, id))
     .get();

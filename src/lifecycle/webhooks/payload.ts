@@ -60,7 +60,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
       series: run.series,
       step: run.step,
       tokens_trained: run.tokensTrained,
-      progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, token_mismatches: run.tokenMismatches },
+      progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, truncated: run.truncated, incomplete: run.incomplete, token_mismatches: run.tokenMismatches },
       suites: suites.map((s) => ({
         index: s.index,
         type: s.type,

@@ -28,6 +28,8 @@ export function aggregateSuites(recipes: SuiteRecipe[], probes: SettledProbe[]):
       scored: mine.filter((p) => p.status === "scored").length,
       unscorable: mine.filter((p) => p.status === "unscorable").length,
       failed: mine.filter((p) => p.status === "failed").length,
+      truncated: mine.filter((p) => p.status === "truncated").length,
+      incomplete: mine.filter((p) => p.status === "incomplete").length,
       scores: means(suite.metrics, mine),
       ...suite.aggregate(recipe, mine),
     };

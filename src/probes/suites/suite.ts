@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import type { BoundaryStore } from "../needle/boundary-cache";
 import type { EndpointBuild } from "../needle/endpoint-build";
-import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores } from "../types";
+import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores, ProbeStatus } from "../types";
 import type { NonliteralProbeFacts } from "../nonliteral/facts";
 import type { NonliteralFigures } from "../nonliteral/figures";
 import type { LossFigures } from "../loss/figures";
@@ -76,7 +76,7 @@ export interface ProbeReply {
 /** A probe as the aggregates see it once it has settled (or not yet). */
 export interface SettledProbe {
   suiteIndex: number;
-  status: "pending" | "scored" | "unscorable" | "failed" | "cancelled";
+  status: ProbeStatus;
   contextLength: number | null;
   depthPercent: number | null;
   /** Dataset suites: the item's position; non-literal: kind index × pairs + repetition. */
@@ -105,6 +105,8 @@ export interface SuiteAggregate {
   scored: number;
   unscorable: number;
   failed: number;
+  truncated: number;
+  incomplete: number;
   scores: ScoreMap;
   by_length?: Record<string, ScoreMap>;
   by_depth?: Record<string, ScoreMap>;

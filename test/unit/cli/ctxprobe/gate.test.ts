@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { gateVerdict, headlineScore, literalGap, longestLoss } from "../../../../src/cli/ctxprobe/gate";
 
-const suite = (scores: Record<string, number | null>, type = "needle") => ({ index: 0, type, tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, scores });
+const suite = (scores: Record<string, number | null>, type = "needle") => ({ index: 0, type, tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, truncated: 0, incomplete: 0, scores });
 const run = (scores: Record<string, number | null>, status: "succeeded" | "failed" | "cancelled" = "succeeded") => ({
   status,
   error: status === "failed" ? "every probe failed" : null,

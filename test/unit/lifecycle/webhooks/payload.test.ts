@@ -16,6 +16,8 @@ const run = {
   done: 2,
   failed: 0,
   unscorable: 0,
+  truncated: 0,
+  incomplete: 0,
   tokenMismatches: 0,
   regression: null,
   error: null,
@@ -32,6 +34,8 @@ const nonliteral: SuiteAggregate = {
   probes: 2,
   scored: 2,
   unscorable: 0,
+  truncated: 0,
+  incomplete: 0,
   failed: 0,
   scores: { nonliteral: 0, literal: 100 },
   effective_context_length: { length: null, low: null, high: null, threshold: 0, definition: "relative", resamples: 0, metric: "contains" },
@@ -40,7 +44,7 @@ const nonliteral: SuiteAggregate = {
 
 describe("run event payload", () => {
   it("carries a non-literal suite's scores and literal gap, and no gap for other suites", () => {
-    const needle: SuiteAggregate = { index: 0, type: "needle", tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, scores: { paper: 91.67 } };
+    const needle: SuiteAggregate = { index: 0, type: "needle", tokenizer: "cl100k_base", probes: 1, scored: 1, unscorable: 0, failed: 0, truncated: 0, incomplete: 0, scores: { paper: 91.67 } };
     const payload = runEventPayload("run.succeeded", run, [needle, nonliteral], "https://ctxprobe.example");
     expect(payload.data.suites[1]).toMatchObject({ type: "nonliteral", scores: { nonliteral: 0, literal: 100 }, literal_gap: { length: 15000, low: 12000, high: 16000 } });
     expect(payload.data.suites[0]).not.toHaveProperty("literal_gap");
@@ -56,6 +60,8 @@ describe("run event payload", () => {
       probes: 8,
       scored: 8,
       unscorable: 0,
+      truncated: 0,
+      incomplete: 0,
       failed: 0,
       scores: { loss: 2.6, perplexity: 13.46 },
       loss: { domains: ["sotu"], documents: 4, by_domain: { sotu: { "1000": cell } }, loss_at: { "1000": cell, "4000": { ...cell, loss: 2.1 } }, position_curve: {} },
@@ -73,6 +79,8 @@ describe("run event payload", () => {
       probes: 112,
       scored: 112,
       unscorable: 0,
+      truncated: 0,
+      incomplete: 0,
       failed: 0,
       scores: { micro: 44.5, macro: 43 },
       mmlu: { scoring: "loglikelihood", shots: 5, shots_from: "dev", micro: acc, macro: { ...acc, acc: 43, subjects: 8 }, by_subject: {}, by_group: {} },
