@@ -2,7 +2,7 @@
 // (global fetch, or this Worker's own reference app), so both paths run the same code.
 import type { BuiltPrompt } from "../../probes/types";
 import { DEFAULT_MAX_REPLY_BYTES, declaredBeyond, pumpBounded, readBoundedText, tooLargeDetail } from "./bounded-body";
-import { EventStreamParser, type ScanStats, type WireUsage } from "./event-stream";
+import { EventStreamParser, reasoningOf, type ScanStats, type WireReasoning, type WireUsage } from "./event-stream";
 
 export type Fetcher = (request: Request) => Promise<Response>;
 
@@ -36,6 +36,8 @@ export type CallOutcome =
   | {
       kind: "ok";
       text: string;
+      /** A reasoning model's reasoning as the server sent it apart (message or delta reasoning_content / reasoning); null when it sent none (absent on measure calls). */
+      reasoning?: string | null;
       finishReason: string | null;
       usage: CallUsage;
       latencyMs: number;
@@ -96,7 +98,7 @@ function errorMessageOf(body: string): string {
 }
 
 interface CompletionBody {
-  choices?: Array<{ text?: string; message?: { content?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{ text?: string; message?: ({ content?: string | null } & WireReasoning) | null; finish_reason?: string | null }>;
   usage?: WireUsage;
 }
 
@@ -109,11 +111,13 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
       return { kind: "retry", reason: `malformed JSON in a ${status} response`, retryAfterS: null, latencyMs };
     }
     const choice = parsed.choices?.[0];
-    const text = choice?.text ?? choice?.message?.content;
+    const reasoning = reasoningOf(choice?.message);
+    // A reasoning model cut inside its reasoning may send content null beside its reasoning.
+    const text = choice?.text ?? choice?.message?.content ?? (reasoning !== null ? "" : undefined);
     if (typeof text !== "string") {
       return { kind: "retry", reason: "response has no choices[0].text or choices[0].message.content", retryAfterS: null, latencyMs };
     }
-    return { kind: "ok", text, finishReason: choice?.finish_reason ?? null, usage: usageOf(parsed.usage), latencyMs, ttftMs: null };
+    return { kind: "ok", text, reasoning, finishReason: choice?.finish_reason ?? null, usage: usageOf(parsed.usage), latencyMs, ttftMs: null };
   }
   const message = errorMessageOf(body);
   if (status === 429 || status === 408 || status >= 500) {
@@ -153,8 +157,8 @@ export async function readEventStream(body: ReadableStream<Uint8Array>, started:
   }
   if (end.end === "too_large") return replyTooLarge(maxBytes, { bytes: end.bytes, declared: false }, Date.now() - started);
   if (!parser.done) return { kind: "retry", reason: "the response stream ended before [DONE]", retryAfterS: null, latencyMs: Date.now() - started };
-  const { text, finishReason, usage, ttftMs } = parser.result();
-  return { kind: "ok", text, finishReason, usage: usageOf(usage), latencyMs: Date.now() - started, ttftMs };
+  const { text, reasoning, finishReason, usage, ttftMs } = parser.result();
+  return { kind: "ok", text, reasoning, finishReason, usage: usageOf(usage), latencyMs: Date.now() - started, ttftMs };
 }
 
 const STREAM_REFUSED = /stream/i;

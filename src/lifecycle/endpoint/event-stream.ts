@@ -1,7 +1,8 @@
 // A linear parser of OpenAI-style server-sent event streams (completions and chat, with the usage
 // chunk `stream_options.include_usage` adds). Every byte is scanned once, as it arrives: the parser
 // looks for line ends only in the new bytes and keeps no more than the line being received, the
-// answer's text pieces, the finish reason and the last usage. (Appending each chunk to one string
+// answer's text pieces, a reasoning model's reasoning pieces (delta.reasoning_content or
+// delta.reasoning), the finish reason and the last usage. (Appending each chunk to one string
 // and searching it from the start made a single 8 MB event cost seconds of CPU.) Pure: no
 // Cloudflare imports.
 //
@@ -15,17 +16,31 @@ export interface WireUsage {
   prompt_tokens_details?: { cached_tokens?: number } | null;
 }
 
+/** Where servers put a reasoning model's reasoning: vLLM, SGLang, DeepSeek; Ollama, OpenRouter, newer vLLM. */
+export interface WireReasoning {
+  reasoning_content?: unknown;
+  reasoning?: unknown;
+}
+
+/** The reasoning of a message or delta: reasoning_content, else reasoning (servers that send both repeat it). */
+export function reasoningOf(part: WireReasoning | null | undefined): string | null {
+  const value = part?.reasoning_content ?? part?.reasoning;
+  return typeof value === "string" && value !== "" ? value : null;
+}
+
 interface StreamChunk {
-  choices?: Array<{ text?: string; delta?: { content?: string | null }; finish_reason?: string | null }>;
+  choices?: Array<{ text?: string; delta?: ({ content?: string | null } & WireReasoning) | null; finish_reason?: string | null }>;
   usage?: WireUsage | null;
 }
 
 export interface EventStreamResult {
   text: string;
+  /** The reasoning deltas joined, or null when there were none. */
+  reasoning: string | null;
   finishReason: string | null;
   /** The last usage object of the stream, if any. */
   usage: WireUsage | null;
-  /** Milliseconds from `started` to the first non-empty text piece. */
+  /** Milliseconds from `started` to the first non-empty text or reasoning piece. */
   ttftMs: number | null;
 }
 
@@ -57,6 +72,7 @@ function nextLineEnd(chunk: Uint8Array, from: number, cursor: { lf: number; cr: 
 export class EventStreamParser {
   private readonly decoder = new TextDecoder();
   private readonly pieces: string[] = [];
+  private readonly reasoningPieces: string[] = [];
   private finishReason: string | null = null;
   private usage: WireUsage | null = null;
   private ttftMs: number | null = null;
@@ -114,7 +130,8 @@ export class EventStreamParser {
   }
 
   result(): EventStreamResult {
-    return { text: this.pieces.join(""), finishReason: this.finishReason, usage: this.usage, ttftMs: this.ttftMs };
+    const reasoning = this.reasoningPieces.length ? this.reasoningPieces.join("") : null;
+    return { text: this.pieces.join(""), reasoning, finishReason: this.finishReason, usage: this.usage, ttftMs: this.ttftMs };
   }
 
   /** The held bytes of a line plus its last piece, copied once into one array (none when it arrived whole). */
@@ -149,10 +166,10 @@ export class EventStreamParser {
     const chunk = JSON.parse(data) as StreamChunk;
     const choice = chunk.choices?.[0];
     const piece = choice?.text ?? choice?.delta?.content ?? "";
-    if (piece) {
-      if (this.ttftMs === null) this.ttftMs = this.now() - this.started;
-      this.pieces.push(piece);
-    }
+    const thought = reasoningOf(choice?.delta);
+    if ((piece || thought) && this.ttftMs === null) this.ttftMs = this.now() - this.started;
+    if (piece) this.pieces.push(piece);
+    if (thought) this.reasoningPieces.push(thought);
     if (choice?.finish_reason) this.finishReason = choice.finish_reason;
     if (chunk.usage) this.usage = chunk.usage;
   }

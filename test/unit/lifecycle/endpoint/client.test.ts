@@ -22,9 +22,20 @@ describe("endpoint client", () => {
   const ok = (body: unknown) => classifyResponse(200, JSON.stringify(body), null, 5);
   it("extracts text, finish_reason and usage from completions and chat replies", () => {
     expect(ok({ choices: [{ text: "hi", finish_reason: "stop" }], usage: { prompt_tokens: 3, completion_tokens: 1 } })).toEqual({
-      kind: "ok", text: "hi", finishReason: "stop", usage: { promptTokens: 3, completionTokens: 1, cachedTokens: null }, latencyMs: 5, ttftMs: null,
+      kind: "ok", text: "hi", reasoning: null, finishReason: "stop", usage: { promptTokens: 3, completionTokens: 1, cachedTokens: null }, latencyMs: 5, ttftMs: null,
     });
     expect(ok({ choices: [{ message: { content: "yo" }, finish_reason: "length" }] })).toMatchObject({ kind: "ok", text: "yo", finishReason: "length", usage: { promptTokens: null } });
+  });
+
+  it("keeps a reasoning model's reasoning_content or reasoning apart from the content", () => {
+    expect(ok({ choices: [{ message: { content: "Dolores", reasoning_content: "the park" }, finish_reason: "stop" }] })).toMatchObject({ text: "Dolores", reasoning: "the park" });
+    expect(ok({ choices: [{ message: { content: "Dolores", reasoning: "ollama style" } }] })).toMatchObject({ text: "Dolores", reasoning: "ollama style" });
+    // Servers that send both (newer vLLM) repeat one text: it is taken once.
+    expect(ok({ choices: [{ message: { content: "x", reasoning_content: "same", reasoning: "same" } }] })).toMatchObject({ reasoning: "same" });
+    // Cut inside the reasoning: content null beside it is an empty answer, not a malformed reply.
+    expect(ok({ choices: [{ message: { content: null, reasoning_content: "still thinking" }, finish_reason: "length" }] })).toMatchObject({ kind: "ok", text: "", reasoning: "still thinking", finishReason: "length" });
+    expect(ok({ choices: [{ message: { content: null } }] })).toMatchObject({ kind: "retry" });
+    expect(ok({ choices: [{ message: { content: "x", reasoning: { effort: "high" } } }] })).toMatchObject({ reasoning: null });
   });
 
   it.each([

@@ -30,6 +30,7 @@ const STREAM = [
 const EXPECTED = {
   kind: "ok",
   text: "eat a sandwich in Dolores Park, café 東京 🙂",
+  reasoning: null,
   finishReason: "stop",
   usage: { promptTokens: 900, completionTokens: 9, cachedTokens: 512 },
   ttftMs: "set",
@@ -66,10 +67,24 @@ describe("the event-stream parser", () => {
     expect(await read([bytesOf(event({ choices: [{ text: "x" }] }) + "data: [DONE]")])).toMatchObject({ kind: "ok", text: "x" });
     // Chat deltas: a role-only delta adds nothing and does not start the first-token clock.
     expect(await read([bytesOf(event({ choices: [{ delta: { role: "assistant" } }] }) + event({ choices: [{ delta: { content: null } }] }) + event("[DONE]"))])).toEqual({
-      kind: "ok", text: "", finishReason: null, usage: { promptTokens: null, completionTokens: null, cachedTokens: null }, ttftMs: null,
+      kind: "ok", text: "", reasoning: null, finishReason: null, usage: { promptTokens: null, completionTokens: null, cachedTokens: null }, ttftMs: null,
     });
     // A byte-order mark before the first line.
     expect(await read([Uint8Array.of(0xef, 0xbb, 0xbf), bytesOf(event({ choices: [{ text: "bom" }] }) + event("[DONE]"))])).toMatchObject({ kind: "ok", text: "bom" });
+  });
+
+  it("collects reasoning deltas (reasoning_content, or reasoning) apart from the content, whatever the chunking", async () => {
+    const stream = bytesOf(
+      event({ choices: [{ delta: { role: "assistant", reasoning_content: "The essay… " } }] }) +
+        event({ choices: [{ delta: { reasoning: "a park 🙂" } }] }) +
+        event({ choices: [{ delta: { content: "Dolores Park" }, finish_reason: "stop" }] }) +
+        event("[DONE]"),
+    );
+    const expected = { kind: "ok", text: "Dolores Park", reasoning: "The essay… a park 🙂", finishReason: "stop", ttftMs: "set" };
+    for (let cut = 0; cut <= stream.length; cut++) expect(await read(splitAt(stream, cut))).toMatchObject(expected);
+    // Only reasoning before the cut: the first reasoning token starts the clock; the answer is empty.
+    const cutInside = bytesOf(event({ choices: [{ delta: { reasoning_content: "still" }, finish_reason: "length" }] }) + event("[DONE]"));
+    expect(await read([cutInside])).toMatchObject({ kind: "ok", text: "", reasoning: "still", finishReason: "length", ttftMs: "set" });
   });
 
   it("stops at [DONE]: what follows is neither parsed nor read, and the body is cancelled", async () => {
