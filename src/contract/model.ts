@@ -46,6 +46,18 @@ export const ModelSpec = z
     training_context_length: z.int().min(1).max(4_194_304).optional().meta({
       description: "Sequence length the checkpoint was trained at (e.g. 81920); marked on heatmaps.",
     }),
+    reasoning: z.boolean().optional().meta({
+      description:
+        "A reasoning model: its reasoning is kept apart from the answer, and only the answer is scored. Absent: detected per reply (a reasoning_content or reasoning field " +
+        "of the message or stream delta, a reply opening with <think>, or a closing </think> the chat template opened). true: always separated; a reply that ends with its " +
+        "<think> still open, or is cut by max tokens before closing its reasoning, is `incomplete` (neither right nor wrong, left out of the means). false: the text is scored as it comes.",
+    }),
+    max_output_tokens: z.int().min(1).max(131072).optional().meta({
+      description:
+        "max_tokens of every call that generates an answer (needle, book QA, non-literal, multiple choice by generation), instead of the suites' own 50–300: " +
+        "a reasoning model needs room to think first. Loss and log-likelihood calls keep max_tokens 1. Dry-run costs follow; book QA windows leave room for it.",
+      example: 4096,
+    }),
   })
   .meta({ id: "ModelSpec" });
 export type ModelSpec = z.infer<typeof ModelSpec>;

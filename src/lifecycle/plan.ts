@@ -3,6 +3,7 @@
 import { DomainError, invalid, pointerOf, type FieldIssue } from "../common/errors";
 import type { CreateRunRequest } from "../contract/run-request";
 import { SUITES, SuiteSpecError, type ModelTraits, type ProbePoint, type SuiteContext, type SuiteRecipe } from "../probes/suites";
+import { plannedOutputTokens } from "../probes/suites/output-budget";
 
 export interface SuiteEstimate {
   index: number;
@@ -21,7 +22,7 @@ export interface RunPlan {
 
 /** Freezes each suite's spec into its recipe; every bad field of every suite is reported at once. */
 async function resolveSuites(request: CreateRunRequest, context: SuiteContext): Promise<SuiteRecipe[]> {
-  const model: ModelTraits = { api: request.model.api, tokenizer: request.model.tokenizer, contextWindow: request.model.context_window };
+  const model: ModelTraits = { api: request.model.api, tokenizer: request.model.tokenizer, contextWindow: request.model.context_window, maxOutputTokens: request.model.max_output_tokens };
   const errors: FieldIssue[] = [];
   const recipes: SuiteRecipe[] = [];
   for (const [index, spec] of request.suites.entries()) {
@@ -55,7 +56,7 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
     const suite = SUITES[recipe.type];
     const mine = suite.plan(recipe);
     const promptTokens = await suite.estimatePromptTokens(recipe, mine);
-    const maxCompletionTokens = mine.reduce((sum, point) => sum + suite.maxTokens(recipe, point), 0);
+    const maxCompletionTokens = mine.reduce((sum, point) => sum + plannedOutputTokens(recipe, suite.maxTokens(recipe, point), request.model.max_output_tokens), 0);
     points.push(...mine);
     estimates.push({ index: recipe.index, type: recipe.type, probes: mine.length, prompt_tokens: promptTokens, max_completion_tokens: maxCompletionTokens });
   }

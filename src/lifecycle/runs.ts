@@ -15,7 +15,9 @@ import { promptSha256 } from "../probes/prompt-hash";
 import { SUITES, suiteOf, type BuiltProbe } from "../probes/suites";
 import { gridHeatmap, isGridRecipe } from "../probes/suites/aggregate";
 import { EndpointBuildMissingError } from "../probes/suites/needle";
+import { withOutputBudget } from "../probes/suites/output-budget";
 import { managedRun, visibleRun } from "./access";
+import { storedModel } from "./run-model";
 import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
 import { getProbe, pageProbes, settledProbes } from "./store/probes";
 import { cancelRun, getRun, pageRuns, retryState, runProgress, type RunProgress } from "./store/runs";
@@ -124,7 +126,7 @@ export async function probePrompt(env: Env, viewer: Principal | null, id: string
   const { run, probe } = await findProbe(env, viewer, id, idx);
   const built = await rebuildPrompt(env, viewer, run, probe);
   const text = built.prompt.api === "chat" ? { messages: built.prompt.messages } : { prompt: built.prompt.prompt };
-  return { run_id: id, idx, api: built.prompt.api, ...text, prompt_sha256: await promptSha256(built.prompt), constructed_tokens: built.constructedTokens, max_tokens: built.maxTokens };
+  return { run_id: id, idx, api: built.prompt.api, ...text, prompt_sha256: await promptSha256(built.prompt), constructed_tokens: built.constructedTokens, max_tokens: withOutputBudget(built, storedModel(run).max_output_tokens).maxTokens };
 }
 
 /**

@@ -10,6 +10,7 @@ import { NeedlePlacementError } from "../../probes/needle/haystack";
 import { promptSha256 } from "../../probes/prompt-hash";
 import { SuiteSpecError, suiteOf, type BuiltProbe, type ProbePoint } from "../../probes/suites";
 import type { NeedleRecipe } from "../../probes/suites/needle";
+import { withOutputBudget } from "../../probes/suites/output-budget";
 import { PieceAlignmentError } from "../../probes/tokenizers/pieces";
 import { replyCaps } from "../endpoint/bounded-body";
 import { prepareEndpointPoint } from "../endpoint/needle";
@@ -41,7 +42,8 @@ export async function buildPrompt(env: Env, context: RunContext, begun: BegunPro
   let built: BuiltProbe;
   try {
     const point = endpointTokenized && key.ok ? await endpointPoint(env, context, begun, recipe as NeedleRecipe, key.apiKey) : begun.point;
-    built = await suiteOf(recipe).build(recipe as never, point, suiteContext(env, context.owner));
+    // The model's max_output_tokens is the budget of every generating call, and of its usage checks.
+    built = withOutputBudget(await suiteOf(recipe).build(recipe as never, point, suiteContext(env, context.owner)), context.model.max_output_tokens);
   } catch (error) {
     if (error instanceof TokenizeCallError && error.throttle && attempt < PROBE_MAX_ATTEMPTS) {
       // The endpoint throttled its tokenize route (or a calibration call): handled like a throttled completion.

@@ -12,7 +12,7 @@ import type { Api, TokenizerName } from "../types";
 import type { BookQaItem } from "./bookqa-datasets";
 import { checkQuestionFits, fittedBookQaPrompt, noContextPrompt } from "./bookqa-prompt";
 import { SuiteSpecError } from "./spec-error";
-import type { ProbePoint, SuiteDefinition } from "./suite";
+import type { ModelTraits, ProbePoint, SuiteDefinition } from "./suite";
 
 export const BOOKQA_METRICS = ["infinitebench", "paper_recall"] as const;
 /** The paper's --truncate 128000: 64K head + 64K tail tokens. */
@@ -33,7 +33,7 @@ export const BookQaSpec = z
     window: z.int().min(256).max(4_194_304).optional().meta({
       description:
         "Prompt budget in the model's tokens; the book is cut in the middle to fit (the paper: 128000 = 64K head + 64K tail). " +
-        "Default min(128000, context_window − max_tokens); refused if window + max_tokens exceeds context_window.",
+        "Default min(128000, context_window − max_tokens), max_tokens being the model's max_output_tokens where set; refused if window + max_tokens exceeds context_window.",
       example: 128000,
     }),
     no_context: z.boolean().default(false).meta({
@@ -64,15 +64,18 @@ function itemOf(recipe: BookQaRecipe, point: ProbePoint): BookQaItem {
   return item;
 }
 
-/** The window: default min(128000, context_window − max_tokens), refused when the prompt plus reply cannot fit. */
-function resolveWindow(spec: BookQaSpec, contextWindow: number, maxTokens: number): number {
-  const room = contextWindow - maxTokens;
+/**
+ * The window: default min(128000, context_window − max_tokens), refused when the prompt plus reply
+ * cannot fit. The reply's budget is the model's max_output_tokens where it sets one.
+ */
+function resolveWindow(spec: BookQaSpec, model: ModelTraits, maxTokens: number): number {
+  const room = model.contextWindow - maxTokens;
+  const budget = model.maxOutputTokens === undefined ? `max_tokens ${maxTokens}` : `max_output_tokens ${maxTokens}`;
+  // Only the model's own budget can leave too little room (the suites' are a few hundred tokens).
+  if (room < 256) throw new SuiteSpecError([], `the model's ${budget} leaves ${Math.max(0, room)} of its context_window ${model.contextWindow} tokens for a book QA prompt (256 at least): lower max_output_tokens`);
   if (spec.window === undefined) return Math.min(DEFAULT_BOOKQA_WINDOW, room);
   if (spec.window > room) {
-    throw new SuiteSpecError(
-      ["window"],
-      `window ${spec.window} plus max_tokens ${maxTokens} exceeds the model's context_window ${contextWindow}; use at most ${room}`,
-    );
+    throw new SuiteSpecError(["window"], `window ${spec.window} plus ${budget} exceeds the model's context_window ${model.contextWindow}; use at most ${room}`);
   }
   return spec.window;
 }
@@ -91,8 +94,8 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
       throw new SuiteSpecError([], 'tokenizer "endpoint" is supported for needle suites only; give book QA runs a local tokenizer (cl100k_base, llama2, …)');
     }
     const { task } = dataset.info;
-    const maxTokens = bookQaMaxTokens(task, model.api);
-    const window = resolveWindow(spec, model.contextWindow, maxTokens);
+    const maxTokens = model.maxOutputTokens ?? bookQaMaxTokens(task, model.api);
+    const window = resolveWindow(spec, model, maxTokens);
     // Refuse now, not probe by probe, a window too small for a question and its options.
     const tokenizer = await loadTokenizer(model.tokenizer);
     for (const item of dataset.items) {

@@ -19,6 +19,8 @@ export interface ModelTraits {
   api: Api;
   tokenizer: ModelTokenizer;
   contextWindow: number;
+  /** The model's max_output_tokens: every generating call's budget (./output-budget.ts), which a prompt must leave room for. */
+  maxOutputTokens?: number;
 }
 
 /** What suites may ask of the service around them (storage stays outside the probe science). */

@@ -73,6 +73,19 @@ describe("bookqa suite", () => {
     expect((await refusal(bookQaSuite.resolve(spec({ dataset: "nope" }), MODEL, 0, context))).path).toEqual(["dataset"]);
   });
 
+  it("leaves room for the model's max_output_tokens: the default window shrinks, a window that no longer fits is refused naming it", async () => {
+    const thinking = { ...MODEL, maxOutputTokens: 8192 };
+    expect(await bookQaSuite.resolve(spec(), thinking, 0, context)).toMatchObject({ window: 131072 - 8192, max_tokens: 8192 });
+    const tooBig = await refusal(bookQaSuite.resolve(spec({ window: 128000 }), thinking, 0, context));
+    expect(tooBig.path).toEqual(["window"]);
+    expect(tooBig.message).toBe("window 128000 plus max_output_tokens 8192 exceeds the model's context_window 131072; use at most 122880");
+    const noRoom = await refusal(bookQaSuite.resolve(spec(), { ...MODEL, contextWindow: 8192, maxOutputTokens: 8000 }, 0, context));
+    expect(noRoom.message).toContain("max_output_tokens 8000 leaves 192 of its context_window 8192 tokens");
+    // Each built probe asks for that budget.
+    const recipe = await bookQaSuite.resolve(spec({ limit: 1 }), thinking, 0, context);
+    expect((await bookQaSuite.build(recipe, bookQaSuite.plan(recipe)[0]!, context)).maxTokens).toBe(8192);
+  });
+
   it("plans one probe per question in dataset order: context_length = window, depth_percent = position", async () => {
     const recipe = await bookQaSuite.resolve(spec(), MODEL, 1, context);
     expect(bookQaSuite.plan(recipe)).toEqual([0, 1, 2].map((i) => ({ suiteIndex: 1, suiteType: "bookqa", contextLength: 128000, depthPercent: null, item: i })));
