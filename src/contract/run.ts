@@ -206,7 +206,10 @@ export const Probe = z
     latency_ms: z.int().nullable(),
     ttft_ms: z.int().nullable().meta({ description: "Time to first token, when the reply was streamed." }),
     finish_reason: z.string().nullable(),
-    response: z.string().nullable(),
+    response: z.string().nullable().meta({ description: "The reply's text as scored: a reasoning model's answer without its reasoning." }),
+    reasoning: z.string().nullable().meta({
+      description: "A reasoning model's reasoning (reasoning_content / reasoning, or a <think> block), kept apart from the scored response; null for other models.",
+    }),
     scores: z.record(z.string(), z.number()).nullable(),
     prompt_sha256: z.string().nullable().meta({ description: "SHA-256 of the exact prompt (or JSON.stringify(messages))." }),
     facts: NonliteralProbeFacts.nullable().meta({ description: "Non-literal probes, once built: the pair, character, needle and distractors the prompt held, and their positions." }),

@@ -103,6 +103,7 @@ export function probeView(row: ProbeRow): Probe {
     ttft_ms: row.ttftMs,
     finish_reason: row.finishReason,
     response: row.response,
+    reasoning: row.reasoning,
     scores: row.scores,
     prompt_sha256: row.promptSha256,
     facts: row.facts ?? null,

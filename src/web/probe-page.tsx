@@ -1,5 +1,6 @@
 // "/runs/{id}/probes/{idx}": one probe, server-rendered — the no-JavaScript twin of the run
-// page's details panel (response, scores, status, tokens, latency, error, prompt excerpt).
+// page's details panel (response, a reasoning model's reasoning, scores, status, tokens, latency,
+// error, prompt excerpt).
 import type { FC } from "hono/jsx";
 import { ScoreTable } from "./score-table";
 import type { z } from "@hono/zod-openapi";
@@ -71,6 +72,14 @@ const Facts: FC<{ facts: NonNullable<ProbeResource["facts"]> }> = ({ facts }) =>
   </>
 );
 
+/** A reasoning model's reasoning, collapsed: it was not scored, the response above was. */
+const Reasoning: FC<{ reasoning: string }> = ({ reasoning }) => (
+  <details class="probe-reasoning">
+    <summary>Reasoning ({formatInt(reasoning.length)} characters, not scored)</summary>
+    <pre>{reasoning}</pre>
+  </details>
+);
+
 const ProbeDetails: FC<{ probe: ProbeResource }> = ({ probe }) => (
   <dl>
       <dt>Status</dt>
@@ -128,6 +137,7 @@ export const ProbePage: FC<{ run: RunRow; probe: ProbeResource; excerpt: PromptE
       )}
       <h2>Response</h2>
       <pre class="probe-response">{probe.response ?? "(no response)"}</pre>
+      {probe.reasoning !== null ? <Reasoning reasoning={probe.reasoning} /> : null}
       <h2>Prompt excerpt</h2>
       <Excerpt excerpt={excerpt} />
       <p>

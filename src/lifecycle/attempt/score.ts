@@ -5,6 +5,7 @@ import { LogprobAlignmentError } from "../../probes/loss/nll";
 import type { CallOutcome } from "../endpoint/client";
 import type { BegunProbe, Settlement } from "../store/attempts";
 import type { RunContext } from "./job";
+import { answerOnly, incompleteSettlement } from "./reasoning-reply";
 
 type Ok = Extract<CallOutcome, { kind: "ok" }>;
 type Usage = Ok["usage"];
@@ -56,15 +57,19 @@ function scoredOrUnscorable(outcome: Ok, usage: Usage, score: () => Record<strin
 }
 
 /** The settlement of a probe whose call ended (a retryable outcome here means the attempts ran out). */
-export function scoreOutcome(context: RunContext, begun: BegunProbe, built: BuiltProbe, promptSha256: string, outcome: CallOutcome, attempt: number): Settlement {
+export function scoreOutcome(context: RunContext, begun: BegunProbe, built: BuiltProbe, promptSha256: string, received: CallOutcome, attempt: number): Settlement {
+  // A reasoning model's reasoning is set apart: the suite scores the answer alone.
+  const { outcome, reply } = answerOnly(received, context.model);
   const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex)!;
   const { usage, dropped } = outcome.kind === "ok" ? plausibleUsage(outcome.usage, built) : { usage: null, dropped: false };
   const settlement: Settlement =
-    outcome.kind === "ok"
+    outcome.kind === "ok" && reply?.incomplete
+      ? incompleteSettlement(outcome, usage!, reply)
+      : outcome.kind === "ok"
       ? scoredOrUnscorable(outcome, usage!, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs, topLogprobs: outcome.topLogprobs }))
       : outcome.kind === "retry"
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };
   const tokenMismatch = usage !== null && tokenCountMismatch(built.prompt, built.expectedPromptTokens, usage.promptTokens);
-  return { ...settlement, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, usageDropped: dropped, promptSha256, facts: built.facts ?? null };
+  return { ...settlement, reasoning: reply?.reasoning ?? null, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, usageDropped: dropped, promptSha256, facts: built.facts ?? null };
 }
