@@ -24,6 +24,7 @@ const LeaderboardQuery = z.object({
   min_length: z.coerce.number().int().min(0).optional().openapi({ description: "Only runs whose effective context length is at least this." }),
   group: z.enum(["run", "model"]).default("run").openapi({ description: "model: one row per model name — its best run by `sort`." }),
   include: z.enum(["reported"]).optional().openapi({ description: "Add the paper's reported numbers as rows marked `reported`." }),
+  valid: z.enum(["only"]).optional().openapi({ description: "Hide runs whose lengths are not what they claim: the server cut prompts, or its token counts disagree with the run's tokenizer (warnings truncated, token_mismatch, tokenizer_disagrees)." }),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "csv also follows from `Accept: text/csv`." }),
 });
 
@@ -73,6 +74,7 @@ const CSV_COLUMNS: [string, (row: Row) => unknown][] = [
   ["literal_gap_high", (r) => r.literal_gap_interval?.[1]],
   ...DEFAULT_LOSS_LENGTHS.map((length): [string, (row: Row) => unknown] => [`loss_${length}`, (r) => r.loss_at?.[String(length)]]),
   ["engine", (r) => r.serving?.engine],
+  ["warnings", (r) => r.warnings.join(";")],
   ["engine_version", (r) => r.serving?.version],
   ["tokens_processed", (r) => r.tokens_processed],
   ["finished_at", (r) => r.finished_at],

@@ -2,7 +2,7 @@
 // headline scores per suite type and its effective context length.
 import { z } from "zod";
 import { PublicModel } from "./model";
-import { ScoreMap } from "./run";
+import { RunWarning, ScoreMap } from "./run";
 
 export const LeaderboardRow = z
   .object({
@@ -25,6 +25,9 @@ export const LeaderboardRow = z
     serving: z.object({ engine: z.string().nullable(), version: z.string().nullable() }).nullable().meta({ description: "The serving engine and version the endpoint reported (see Run.serving)." }),
     loss_at: z.record(z.string(), z.number()).nullable().meta({
       description: "Of the first loss suite: context length → Loss@L, the mean NLL in nats over all its domains' texts (lower is better; sort with loss@<L>). Its suites.loss holds nats, not 0–100.",
+    }),
+    warnings: z.array(RunWarning.shape.code).meta({
+      description: "The run's warnings (see Run.warnings): truncated, token_mismatch and tokenizer_disagrees mean its lengths are not what they claim; ?valid=only hides those runs.",
     }),
     finished_at: z.string().nullable(),
   })

@@ -43,6 +43,10 @@ export const ModelSpec = z
     stream: z.boolean().default(true).meta({
       description: "Ask for server-sent events (with usage) when the endpoint supports them: headers arrive early, time to first token is recorded, proxy timeouts on long prefills are avoided. Falls back to plain JSON.",
     }),
+    discover_window: z.boolean().default(false).meta({
+      description:
+        "Before the first probe, find the longest prompt the server takes without cutting it (bisecting prompt lengths up to context_window with max_tokens 1; up to ~10 calls, the longest of context_window tokens). Lengths above it are marked on the run.",
+    }),
     training_context_length: z.int().min(1).max(4_194_304).optional().meta({
       description: "Sequence length the checkpoint was trained at (e.g. 81920); marked on heatmaps.",
     }),

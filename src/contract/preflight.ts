@@ -29,6 +29,11 @@ export const PreflightReport = z
     ),
     window: z.int().nullable().meta({ description: "The window the server says it serves, if it says." }),
     tokenizer_agrees: z.boolean().nullable().meta({ description: "Whether the run's tokenizer counts a fixed prompt as the server's usage.prompt_tokens does (a BOS and a chat template allowed for); null when unknown." }),
+    token_ratio: z.number().nullable().meta({
+      description:
+        "Server tokens per local token, from two fixed prompts (their difference cancels a BOS and a chat template); null when the server reports no usage.",
+    }),
+    discovered_window: DiscoveredWindow.nullable().meta({ description: "With model.discover_window: the longest prompt the server takes without cutting it." }),
     serving: ServingFingerprint,
   })
   .meta({ id: "PreflightReport" });
@@ -46,11 +51,8 @@ export const RunPreflight = z
     checks: PreflightReport.shape.checks,
     window: z.int().nullable(),
     tokenizer_agrees: z.boolean().nullable(),
-    token_ratio: z.number().nullable().meta({
-      description:
-        "Server tokens per local token, from two fixed prompts (their difference cancels a BOS and a chat template); null when the server reports no usage or the tokenizer is \"endpoint\".",
-    }),
-    discovered_window: DiscoveredWindow.nullable().optional(),
+    token_ratio: PreflightReport.shape.token_ratio,
+    discovered_window: PreflightReport.shape.discovered_window,
   })
   .meta({ id: "RunPreflight" });
 export type RunPreflight = z.infer<typeof RunPreflight>;

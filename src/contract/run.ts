@@ -3,7 +3,7 @@
 // (src/lifecycle/views.ts); the API and the pages show them.
 import { z } from "zod";
 import { LOGPROB_FORMS } from "../probes/loss/forms";
-import { PreflightReport } from "./preflight";
+import { PreflightReport, RunPreflight } from "./preflight";
 import { ServingFingerprint } from "./serving";
 import { LossFigures } from "../probes/loss/figures";
 import { McFigures } from "../probes/mmlu/figures";
@@ -87,6 +87,20 @@ export const Regression = z.object({
 });
 export type Regression = z.infer<typeof Regression>;
 
+export const RunWarning = z
+  .object({
+    code: z.enum(["truncated", "token_mismatch", "tokenizer_disagrees", "incomplete", "beyond_window"]),
+    count: z.int().nullable().meta({ description: "Probes (or, for beyond_window, lengths) concerned." }),
+    lengths: z.array(z.int()).optional().meta({ description: "beyond_window: the tested lengths above the discovered window." }),
+    message: z.string(),
+  })
+  .meta({
+    id: "RunWarning",
+    description:
+      "What a reader must know before trusting the numbers. truncated, token_mismatch and tokenizer_disagrees mean lengths are not what they claim (the leaderboard's ?valid=only hides such runs).",
+  });
+export type RunWarning = z.infer<typeof RunWarning>;
+
 export const Run = z
   .object({
     id: z.string(),
@@ -108,6 +122,8 @@ export const Run = z
       retrying: z.int().meta({ description: "While the run is live: pending probes that are waiting to be tried again (0 once it finished, and in listings)." }),
     }),
     model: PublicModel,
+    warnings: z.array(RunWarning),
+    preflight: RunPreflight.nullable().meta({ description: "The preflight taken before the run's first call (blocking checks, tokenizer agreement and token ratio, a discovered window); null until then." }),
     lengths_approximate: z.boolean().meta({
       description:
         'True when the model\'s tokenizer is "endpoint", the endpoint has no usable tokenize route, and lengths were calibrated against usage.prompt_tokens: they are estimates in the endpoint\'s tokens, not exact counts.',

@@ -1,6 +1,7 @@
 // Webhooks: the events the service sends (signed per Standard Webhooks; the OpenAPI document lists
 // them under `webhooks`) and the delivery log a run's account can read.
 import { z } from "zod";
+import { RunWarning } from "./run";
 
 const EventLinks = z.object({ run: z.string().meta({ description: "The run in the JSON API." }), page: z.string().meta({ description: "The run's public page." }) });
 
@@ -43,6 +44,7 @@ export const RunEventPayload = z
         .nullable()
         .meta({ description: "Of the first needle suite, with its 95 % bootstrap interval." }),
       regression: z.unknown().nullable().meta({ description: "As in the run: the comparison with the previous step of its series." }),
+      warnings: z.array(RunWarning).meta({ description: "As in the run: prompts the server cut, token counts that disagree with the tokenizer, incomplete reasoning replies, lengths above a discovered window." }),
       error: z.string().nullable(),
       created_at: z.string().nullable(),
       finished_at: z.string().nullable(),

@@ -8,6 +8,7 @@ import { DEFAULT_LOSS_LENGTHS } from "../probes/loss/resolve";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
 import { storedModel } from "./run-model";
 import { leaderboardRuns } from "./store/runs";
+import { INVALIDATING_WARNINGS, runWarnings } from "./warnings";
 
 /** A measured row with what the page draws beside it. */
 export interface BoardEntry {
@@ -46,6 +47,7 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
       literal_gap_interval: gap ? [gap.low, gap.high] : null,
       serving: run.serving ? { engine: run.serving.engine, version: run.serving.version } : null,
       loss_at: loss ? Object.fromEntries(Object.entries(loss.loss_at).map(([length, cell]) => [length, cell.loss])) : null,
+      warnings: runWarnings(run, suites).map((w) => w.code),
       finished_at: iso(run.finishedAt),
     };
     return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens };
@@ -75,6 +77,7 @@ export function reportedRows(): LeaderboardRow[] {
     literal_gap_interval: null,
     loss_at: null,
     serving: null,
+    warnings: [],
     finished_at: null,
   }));
 }
@@ -140,6 +143,8 @@ export interface LeaderboardQuery {
   min_length?: number;
   group: "run" | "model";
   include?: "reported";
+  /** only: hide runs whose lengths are not what they claim (see INVALIDATING_WARNINGS). */
+  valid?: "only";
 }
 
 /** The API's leaderboard: filtered, with the reported rows if asked, ordered, one per model if grouped. */
@@ -147,6 +152,7 @@ export async function leaderboardRows(env: Env, query: LeaderboardQuery): Promis
   let rows = (await boardEntries(env)).map((e) => e.row);
   if (query.reference === "only") rows = rows.filter((r) => r.reference);
   if (query.reference === "hide") rows = rows.filter((r) => !r.reference);
+  if (query.valid === "only") rows = rows.filter((r) => !r.warnings.some((code) => INVALIDATING_WARNINGS.includes(code)));
   if (query.min_length !== undefined) rows = rows.filter((r) => (r.effective_context_length ?? -1) >= query.min_length!);
   if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined) rows.push(...reportedRows());
   if (query.suite) rows = rows.filter((r) => query.suite! in r.suites);

@@ -6,7 +6,7 @@ export type StoredModel = PublicModel;
 
 export function storedModel(run: Pick<RunRow, "model">): StoredModel {
   // Runs stored before a field existed get its default.
-  return { stream: true, ...run.model } as StoredModel;
+  return { stream: true, discover_window: false, ...run.model } as StoredModel;
 }
 
 export const isFinished = (status: RunRow["status"]) => status === "succeeded" || status === "failed" || status === "cancelled";

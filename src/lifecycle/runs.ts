@@ -19,10 +19,10 @@ import { withOutputBudget } from "../probes/suites/output-budget";
 import { managedRun, visibleRun } from "./access";
 import { storedModel } from "./run-model";
 import { forgetRunAtLimiter, limiterOfRun } from "./limiter/limiter";
-import { getProbe, pageProbes, settledProbes } from "./store/probes";
+import { getProbe, pageProbes, settledProbes, truncatedTo } from "./store/probes";
 import { cancelRun, getRun, pageRuns, retryState, runProgress, type RunProgress } from "./store/runs";
 import { emitRunEventSafely } from "./webhooks/events";
-import { probeView, runView, suitesOf, type RunRetries } from "./views";
+import { probeView, runView, suitesOf, type RunRetries, type RunViewer } from "./views";
 
 export type { RunProgress } from "./store/runs";
 
@@ -58,7 +58,12 @@ export async function liveSuites(env: Env, run: RunRow, now = Date.now()): Promi
 /** A run with its progress and scores. */
 export async function runStatus(env: Env, viewer: Principal | null, id: string): Promise<Run> {
   const run = await visibleRun(env, viewer, id);
-  return runView(run, await liveSuites(env, run), { manages: canManage(viewer, run) }, await liveRetries(env, run));
+  return shownRun(env, run, await liveSuites(env, run), { manages: canManage(viewer, run) });
+}
+
+/** The run as shown with what only its probes tell: a live run's retries, where the server cut prompts. */
+export async function shownRun(env: Env, run: RunRow, suites: SuiteAggregate[], viewer: RunViewer): Promise<Run> {
+  return runView(run, suites, viewer, await liveRetries(env, run), run.truncated > 0 ? await truncatedTo(env.DB, run.id) : null);
 }
 
 const liveRetryStates = new Map<string, { at: number; retries: RunRetries }>();

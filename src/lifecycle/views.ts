@@ -8,6 +8,7 @@ import { aggregateSuites } from "../probes/suites/aggregate";
 import type { SettledProbe, SuiteAggregate } from "../probes/suites/suite";
 import { costUsd } from "./estimate";
 import { storedModel } from "./run-model";
+import { runWarnings } from "./warnings";
 
 /** Who is looking: the webhook's URL and delivery log are the run's account's business only. */
 export interface RunViewer {
@@ -39,7 +40,7 @@ export function suitesOf(run: RunRow, probes: SettledProbe[]): SuiteAggregate[] 
 }
 
 /** The run as shown; `suites` are its results (./runs.ts reads a live run's without scanning every probe each time). */
-export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer, retries: RunRetries = { retrying: 0, lastError: null }): Run {
+export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer, retries: RunRetries = { retrying: 0, lastError: null }, truncatedTo: number | null = null): Run {
   const model = storedModel(run);
   const webhook = webhookView(run, viewer);
   return {
@@ -53,6 +54,8 @@ export function runView(run: RunRow, suites: SuiteAggregate[], viewer: RunViewer
     regression: run.regression,
     progress: { total: run.total, done: run.done, failed: run.failed, unscorable: run.unscorable, truncated: run.truncated, incomplete: run.incomplete, token_mismatches: run.tokenMismatches, retrying: retries.retrying },
     model,
+    warnings: runWarnings(run, suites, truncatedTo),
+    preflight: run.preflight ?? null,
     lengths_approximate: run.tokenization?.mode === "calibrated",
     tokenization: tokenizationView(run.tokenization),
     last_error: retries.lastError,

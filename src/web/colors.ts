@@ -15,6 +15,9 @@ export const PENDING_FILL = "#e6e6e6";
 /** Drawn under the hatching of unscorable and failed cells. */
 export const HATCH_BACKGROUND = "#d4d4d4";
 export const HATCH_STROKE = "#8a8a8a";
+/** The other hatch: truncated and incomplete cells (the server's or the budget's doing, not a wrong answer). */
+export const CUT_BACKGROUND = "#fff6e5";
+export const CUT_STROKE = "#c77700";
 
 const rgbOf = (hex: string): Rgb => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)) as unknown as Rgb;
 const hexOf = (rgb: Rgb): string => "#" + rgb.map((c) => Math.round(c).toString(16).padStart(2, "0")).join("");

@@ -3,7 +3,7 @@
 // Every cell links to its probe page, so the heatmap works without JavaScript.
 import type { FC } from "hono/jsx";
 import type { ProbeRow } from "../db/schema";
-import { HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, SCALE_GRADIENT, scoreColor } from "./colors";
+import { CUT_BACKGROUND, CUT_STROKE, HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, SCALE_GRADIENT, scoreColor } from "./colors";
 import { formatK, formatUnitScore } from "./format";
 
 export interface HeatCell {
@@ -76,9 +76,12 @@ export function meanHeatCells(probes: ProbeRow[], metric: string): Map<string, H
 }
 
 const isBroken = (status: HeatCell["status"]) => status === "unscorable" || status === "failed";
+/** Not the model's doing: the server cut the prompt, or a reasoning reply ran out before its answer. */
+const isServerCut = (status: HeatCell["status"]) => status === "truncated" || status === "incomplete";
 
 function cellFill(cell: HeatCell, hatchId: string): string {
   if (cell.score !== null) return scoreColor(cell.score);
+  if (isServerCut(cell.status)) return `url(#${hatchId}-cut)`;
   return isBroken(cell.status) ? `url(#${hatchId})` : PENDING_FILL;
 }
 
@@ -129,6 +132,10 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
         <pattern id={hatchId} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(45)">
           <rect width="6" height="6" fill={HATCH_BACKGROUND} />
           <line x1="0" y1="0" x2="0" y2="6" stroke={HATCH_STROKE} stroke-width="2" />
+        </pattern>
+        <pattern id={`${hatchId}-cut`} patternUnits="userSpaceOnUse" width="6" height="6" patternTransform="rotate(-45)">
+          <rect width="6" height="6" fill={CUT_BACKGROUND} />
+          <line x1="0" y1="0" x2="0" y2="6" stroke={CUT_STROKE} stroke-width="2" />
         </pattern>
       </defs>
       {depths.map((depth, row) =>
@@ -197,6 +204,10 @@ export const HeatmapLegend: FC<{ training?: number }> = ({ training }) => (
     <span>
       <span class="swatch hatch" />
       unscorable or failed
+    </span>
+    <span>
+      <span class="swatch cut" />
+      truncated by the server, or reasoning without an answer
     </span>
     <span>
       <span class="swatch pending" />

@@ -65,6 +65,7 @@ rect.cell.selected{stroke:#111;stroke-width:3}
 .legend .scale{display:inline-block;width:10rem;height:.8rem;border-radius:2px;vertical-align:middle;margin:0 .35rem}
 .legend .swatch{display:inline-block;width:.9rem;height:.9rem;border:1px solid #bbb;vertical-align:middle;margin-right:.3rem}
 .swatch.hatch{background:repeating-linear-gradient(45deg,#d4d4d4 0 3px,#8a8a8a 3px 4px)}
+.swatch.cut{background:repeating-linear-gradient(-45deg,#fff6e5 0 3px,#c77700 3px 4px)}
 .swatch.pending{background:#e6e6e6}
 .swatch.training{border:0;border-left:2px dashed #222;width:.4rem;border-radius:0}
 .curves{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem;margin-top:.5rem}
@@ -78,6 +79,9 @@ details{margin:.5rem 0}summary{cursor:pointer;color:var(--accent)}
 pre{white-space:pre-wrap;word-break:break-word;background:#fff;border:1px solid var(--line);border-radius:4px;padding:.5rem;font:13px/1.45 ui-monospace,SFMono-Regular,Menlo,monospace;max-height:22rem;overflow:auto}
 mark{background:#ffe28a;padding:0 .1rem}
 .error{color:var(--bad)}
+.warnings{list-style:none;padding:0;margin:.5rem 0}
+.warning{border-left:4px solid #c77700;background:#fff6e5;padding:.35rem .6rem;margin:.35rem 0}
+.badge.warn{background:#fff6e5;color:#8a5200;border:1px solid #c77700}
 .spark{vertical-align:middle}
 `;
 

@@ -1,5 +1,8 @@
 // "/": the leaderboard. One row per public succeeded run, sorted and filtered on the server from
 // the URL (?sort=&dir=&q=&reference=), so every view is a link and works without JavaScript.
+import type { RunWarning } from "../contract/run";
+import { INVALIDATING_WARNINGS } from "../lifecycle/warnings";
+import { WarningBadges } from "./run-warnings";
 import type { FC } from "hono/jsx";
 import { orderBy, type BoardEntry } from "../lifecycle/leaderboard";
 import { Sparkline, type CurvePoint } from "./charts";
@@ -28,6 +31,7 @@ export interface BoardRow {
   finishedAt: number | null;
   /** Rank by the paper score; equal scores share a rank. */
   rank: number | null;
+  warnings: RunWarning["code"][];
 }
 
 export const SORT_KEYS = ["rank", "model", "paper", "contains", "nonliteral", "nonliteral_length", "gap", "mmlu", "loss32k", "loss128k", "tokens", "finished"] as const;
@@ -39,30 +43,22 @@ export interface BoardQuery {
   dir: SortDir;
   q: string;
   reference: "" | "only" | "hide";
+  /** Hide runs whose lengths are not what they claim (?valid=only, as the API). */
+  validOnly: boolean;
 }
 
 /** Direction a column sorts in when first clicked: best / newest / A first. */
 // A smaller literal gap is better (the model reads as far as it greps), and so is a smaller loss.
 const FIRST_DIR: Record<SortKey, SortDir> = {
-  rank: "asc",
-  model: "asc",
-  paper: "desc",
-  contains: "desc",
-  nonliteral: "desc",
-  nonliteral_length: "desc",
-  gap: "asc",
-  mmlu: "desc",
-  loss32k: "asc",
-  loss128k: "asc",
-  tokens: "desc",
-  finished: "desc",
+  ...{ rank: "asc", model: "asc", paper: "desc", contains: "desc", nonliteral: "desc", nonliteral_length: "desc" },
+  ...{ gap: "asc", mmlu: "desc", loss32k: "asc", loss128k: "asc", tokens: "desc", finished: "desc" },
 };
 
 export function parseBoardQuery(params: Record<string, string | undefined>): BoardQuery {
   const sort = (SORT_KEYS as readonly string[]).includes(params.sort ?? "") ? (params.sort as SortKey) : "paper";
   const dir = params.dir === "asc" || params.dir === "desc" ? params.dir : FIRST_DIR[sort];
   const reference = params.reference === "only" || params.reference === "hide" ? params.reference : "";
-  return { sort, dir, q: (params.q ?? "").trim().slice(0, 200), reference };
+  return { sort, dir, q: (params.q ?? "").trim().slice(0, 200), reference, validOnly: params.valid === "only" };
 }
 
 /** The page's view of the leaderboard's rows (src/lifecycle/leaderboard.ts), ranked by the paper score. */
@@ -88,6 +84,7 @@ export function boardRows(entries: BoardEntry[]): BoardRow[] {
       tokens: promptTokens,
       finishedAt: row.finished_at === null ? null : Date.parse(row.finished_at),
       rank: null,
+      warnings: row.warnings,
     };
   });
   const scores = rows.map((r) => r.paper).filter((s): s is number => s !== null);
@@ -117,7 +114,8 @@ export function viewRows(rows: BoardRow[], query: BoardQuery): BoardRow[] {
   const kept = rows.filter(
     (r) =>
       (!needle || r.name.toLowerCase().includes(needle)) &&
-      (query.reference === "" || (query.reference === "only" ? r.reference : !r.reference)),
+      (query.reference === "" || (query.reference === "only" ? r.reference : !r.reference)) &&
+      (!query.validOnly || !r.warnings.some((code) => INVALIDATING_WARNINGS.includes(code))),
   );
   return orderBy(kept, (row) => sortValue(row, query.sort), query.dir, (a, b) => (b.paper ?? -1) - (a.paper ?? -1) || (a.id < b.id ? -1 : 1));
 }
@@ -129,6 +127,7 @@ function boardHref(query: BoardQuery, change: Partial<BoardQuery>): string {
   params.set("dir", next.dir);
   if (next.q) params.set("q", next.q);
   if (next.reference) params.set("reference", next.reference);
+  if (next.validOnly) params.set("valid", "only");
   return `/?${params}`;
 }
 
@@ -188,7 +187,7 @@ const BoardRowCells: FC<{ row: BoardRow }> = ({ row }) => (
   <tr data-run-id={row.id}>
     <td class="num">{row.rank ?? "—"}</td>
     <th scope="row" class="model">
-      <a href={`/runs/${row.id}`}>{row.name}</a> {row.reference ? <ReferenceBadge /> : null}
+      <a href={`/runs/${row.id}`}>{row.name}</a> {row.reference ? <ReferenceBadge /> : null} <WarningBadges codes={row.warnings} />
     </th>
     <td data-col="engine">{row.engine ?? "—"}</td>
     <td class="num" data-col="paper">

@@ -12,10 +12,10 @@ import { DomainError } from "../common/errors";
 import type { AppEnv } from "../http/app-env";
 import { visibleRun } from "../lifecycle/access";
 import { boardEntries, reportedRows } from "../lifecycle/leaderboard";
-import { findProbe, liveRetries, rebuildPrompt, visibleProgress } from "../lifecycle/runs";
+import { findProbe, rebuildPrompt, shownRun, visibleProgress } from "../lifecycle/runs";
 import { seriesTrend } from "../lifecycle/series";
 import { listProbes } from "../lifecycle/store/probes";
-import { probeView, runView, suitesOf } from "../lifecycle/views";
+import { probeView, suitesOf } from "../lifecycle/views";
 import { SUITES } from "../probes/suites";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
@@ -70,7 +70,7 @@ webRoutes.get("/runs/:id", async (c) => {
   const nonliteral = run.suites.filter((r): r is NonliteralRecipe => r.type === "nonliteral");
   const loss = run.suites.filter((r): r is LossRecipe => r.type === "loss");
   const mmlu = run.suites.filter((r): r is MmluRecipe => r.type === "mmlu");
-  const resource = runView(run, suitesOf(run, probes), { manages: false }, await liveRetries(c.env, run));
+  const resource = await shownRun(c.env, run, suitesOf(run, probes), { manages: false });
   return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} loss={loss} mmlu={mmlu} probes={probes} metric={metric} metrics={metrics} />);
 });
 

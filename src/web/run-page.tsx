@@ -1,6 +1,7 @@
 // "/runs/{id}": a run's status and live progress, and for each needle suite the heatmap, the
 // per-length and per-depth curves and the suite scores, with a probe details panel; for each
 // non-literal suite its literal gap, kinds and heatmaps (./nonliteral-section.tsx).
+import { RunWarnings } from "./run-warnings";
 import type { FC } from "hono/jsx";
 import type { z } from "@hono/zod-openapi";
 import type { Run, SuiteResult } from "../contract/run";
@@ -98,7 +99,12 @@ const Progress: FC<{ resource: Run; live: boolean }> = ({ resource, live }) => {
       <progress id="run-progress" max={Math.max(1, p.total)} value={p.done} aria-labelledby="progress-text" />
       <span id="progress-text">
         <span data-progress="done">{p.done}</span> of <span data-progress="total">{p.total}</span> probes settled ·{" "}
-        <span data-progress="failed">{p.failed}</span> failed · <span data-progress="unscorable">{p.unscorable}</span> unscorable
+        <span data-progress="failed">{p.failed}</span> failed · <span data-progress="unscorable">{p.unscorable}</span> unscorable · <span data-progress="truncated">{p.truncated}</span> truncated
+        {p.incomplete ? (
+          <>
+            {" "}· <span data-progress="incomplete">{p.incomplete}</span> incomplete
+          </>
+        ) : null}
       </span>
       {live ? <span class="muted">(updates live)</span> : null}
       {live && p.retrying ? (
@@ -238,6 +244,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
         </h1>
         <Progress resource={resource} live={live} />
         {resource.error ? <p class="error">Error: {resource.error}</p> : null}
+        <RunWarnings warnings={resource.warnings} />
         <RunFacts run={run} resource={resource} />
         {recipes.length ? <MetricSwitch runId={run.id} metric={metric} metrics={metrics} /> : null}
         {recipes.map((recipe) => (

@@ -66,6 +66,7 @@ export function completionBody(text: string, finish = "stop") {
 
 export interface UpstreamCall {
   url: string;
+  method: string;
   signal: AbortSignal;
   headers: Headers;
   body: { model: string; prompt?: string; messages?: unknown[]; max_tokens: number; temperature: number };
@@ -77,7 +78,12 @@ export interface UpstreamCall {
  * guard's DNS-over-HTTPS lookups (DNS_RESOLVER_URL in vitest.config.ts) go through the same global
  * fetch; they are answered from the stub zone in test/dns-stub.ts.
  */
-export function fakeUpstream(vi: typeof import("vitest").vi, handler: (call: UpstreamCall) => Response | Promise<Response>): UpstreamCall[] {
+/**
+ * A run's preflight calls (marked with x-ctxprobe-purpose) are answered here, unseen by `handler`
+ * and not in the returned calls, unless `preflight: "pass"`: they answer like a server that reports
+ * no usage (nothing to compare, nothing blocks). GETs (the serving fingerprint) get 404.
+ */
+export function fakeUpstream(vi: typeof import("vitest").vi, handler: (call: UpstreamCall) => Response | Promise<Response>, options: { preflight?: "answer" | "pass" } = {}): UpstreamCall[] {
   const calls: UpstreamCall[] = [];
   // stubGlobal rather than spyOn: a spy would track rejected promises and report them unhandled.
   vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
@@ -85,11 +91,20 @@ export function fakeUpstream(vi: typeof import("vitest").vi, handler: (call: Ups
     const dns = answerStubDoh(request);
     if (dns) return dns;
     if (new URL(request.url).hostname !== "models.example.com") throw new Error(`unexpected outbound fetch to ${request.url}`);
-    const call = { url: request.url, signal: request.signal, headers: request.headers, body: (await request.json()) as UpstreamCall["body"] };
+    if (request.headers.get("x-ctxprobe-purpose") === "preflight" && options.preflight !== "pass") return plainPreflightAnswer(request);
+    // A GET without "pass" (a fingerprint or info route) fails here, unrecorded, as against a server without those routes.
+    const body = request.method === "GET" && options.preflight === "pass" ? null : await request.json();
+    const call = { url: request.url, method: request.method, signal: request.signal, headers: request.headers, body: body as UpstreamCall["body"] };
     calls.push(call);
     return await handler(call); // awaited here so a rejection is handled at once
   });
   return calls;
+}
+
+function plainPreflightAnswer(request: Request): Response {
+  if (request.method !== "POST") return new Response("not found", { status: 404 });
+  const choice = request.url.endsWith("/chat/completions") ? { message: { role: "assistant", content: "" }, finish_reason: "length" } : { text: "", finish_reason: "length" };
+  return Response.json({ choices: [choice] });
 }
 
 export async function waitForStatus(id: string, statuses: string[], timeoutMs = 30_000): Promise<Record<string, unknown>> {

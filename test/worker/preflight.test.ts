@@ -40,7 +40,7 @@ function vllmLike(options: { status?: number; down?: boolean } = {}) {
   return seen;
 }
 
-type Report = { ok: boolean; checks: { name: string; ok: boolean | null; detail: string }[]; window: number | null; tokenizer_agrees: boolean | null; serving: { engine: string | null } };
+type Report = { ok: boolean; checks: { name: string; ok: boolean | null; detail: string }[]; window: number | null; tokenizer_agrees: boolean | null; token_ratio: number | null; serving: { engine: string | null } };
 const check = async (body: unknown) => api("/v1/endpoints/check", { method: "POST", json: body });
 const byName = (report: Report) => Object.fromEntries(report.checks.map((c) => [c.name, c]));
 
@@ -51,7 +51,7 @@ describe("preflight", () => {
     expect(res.status).toBe(200);
     const report = (await res.json()) as Report;
     const c = byName(report);
-    expect(report).toMatchObject({ ok: true, window: 16384, tokenizer_agrees: true, serving: { engine: "vllm" } });
+    expect(report).toMatchObject({ ok: true, window: 16384, tokenizer_agrees: true, token_ratio: 1, discovered_window: null, serving: { engine: "vllm" } });
     expect(c.reachable!.ok && c.auth!.ok && c.model!.ok && c.api_completions!.ok && c.streaming!.ok && c.tokenize_route!.ok && c.prompt_logprobs!.ok).toBe(true);
     expect(c.window).toMatchObject({ ok: false, detail: "serves 16384 tokens; the run claims 32768" });
     expect(c.streaming!.detail).toBe("answers as server-sent events");
@@ -63,7 +63,8 @@ describe("preflight", () => {
     const report = (await (await check({ model: model({ tokenizer: "llama2" }) })).json()) as Report;
     expect(report.tokenizer_agrees).toBe(false);
     expect(report.ok).toBe(false);
-    expect(byName(report).tokenizer_agreement!.detail).toMatch(/^llama2 counts \d+ tokens for a fixed prompt, the server \d+: the run's tokenizer is not the model's/);
+    expect(report.token_ratio).toBeCloseTo(0.86, 1);
+    expect(byName(report).tokenizer_agreement!.detail).toMatch(/^llama2 counts \d+ tokens for a fixed prompt, the server \d+; 0\.\d+ server tokens per llama2 token: the run's tokenizer is not the model's/);
   });
 
   it("names the URL of an endpoint it cannot reach, and bad credentials", async () => {

@@ -32,9 +32,13 @@ Model
                             (never pass a key on the command line)
 ${SUITE_HELP}Run
   --private                 keep the run off the public leaderboard
-  --preflight               check the endpoint first (POST /v1/endpoints/check): reachable,
-                            credentials, model, window, tokenizer agreement…; exit 1 without
-                            submitting when a blocking check fails or the tokenizer disagrees
+  --no-preflight            skip the check made before submitting (POST /v1/endpoints/check:
+                            reachable, credentials, model, window, tokenizer agreement…), which
+                            exits 1 without submitting when a blocking check fails or the
+                            tokenizer disagrees (--preflight, the default, is still accepted)
+  --allow-mismatch          submit although the tokenizer disagrees, and let the gate pass on
+                            scores although the run warns that the server cut prompts or counts
+                            tokens otherwise
   --dry-run                 validate and plan only: probes and estimated prompt tokens
   --wait                    follow the run with a progress bar, then print scores and heatmap
   --metric METRIC           heatmap and --fail-under metric: paper (default), rouge1 or
@@ -71,6 +75,8 @@ export const EVAL_OPTIONS = {
   private: { type: "boolean" },
   "dry-run": { type: "boolean" },
   preflight: { type: "boolean" },
+  "no-preflight": { type: "boolean" },
+  "allow-mismatch": { type: "boolean" },
   wait: { type: "boolean" },
   metric: { type: "string" },
   "fail-under": { type: "string" },
@@ -129,6 +135,7 @@ export interface EvalSettings {
   maxGap?: number;
   maxLoss?: number;
   minMmlu?: number;
+  allowMismatch: boolean;
 }
 
 
@@ -147,6 +154,7 @@ export function evalSettingsFrom(values: EvalValues): EvalSettings {
     maxGap: maxGapText === undefined ? undefined : parseInteger("--max-gap", maxGapText, { min: 0 }),
     maxLoss: maxLossText === undefined ? undefined : parseNumber("--max-loss", maxLossText, { min: 0, max: 100 }),
     minMmlu: minMmluText === undefined ? undefined : parseNumber("--min-mmlu", minMmluText, { min: 0, max: 100 }),
+    allowMismatch: values["allow-mismatch"] === true,
   };
   if (failUnder !== undefined && !settings.wait) throw new UsageError("--fail-under needs --wait (the score exists only once the run has finished)", "eval");
   if (settings.maxGap !== undefined && !settings.wait) throw new UsageError("--max-gap needs --wait (the gap exists only once the run has finished)", "eval");
@@ -166,10 +174,11 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const settings = evalSettingsFrom(values);
   const client = ApiClient.fromOptions(values.url, io);
 
-  if (values.preflight) {
+  if (!values["no-preflight"]) {
     const report = await client.request<PreflightReport>("POST", "/v1/endpoints/check", { json: { model: request.model } });
-    writeLine(settings.json ? io.stderr : io.stdout, preflightText(report));
-    if (!report.ok) return EXIT.failure;
+    const blocked = preflightBlocks(report, settings.allowMismatch);
+    writeLine(settings.json ? io.stderr : io.stdout, preflightText(report, blocked));
+    if (blocked) return EXIT.failure;
   }
 
   if (settings.dryRun) {
@@ -195,14 +204,20 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const heatmap = await fetchHeatmap(client, run, settings.metric);
     writeLine(io.stdout, "\n" + runReport(run, heatmap, client.baseUrl));
   }
-  const verdict = gateVerdict(run, settings.metric, settings.failUnder, { maxGap: settings.maxGap, maxLoss: settings.maxLoss, minMmlu: settings.minMmlu });
+  const verdict = gateVerdict(run, settings.metric, settings.failUnder, { maxGap: settings.maxGap, maxLoss: settings.maxLoss, minMmlu: settings.minMmlu, allowMismatch: settings.allowMismatch });
   if (verdict.message) writeLine(human, verdict.message);
   return verdict.pass ? EXIT.ok : EXIT.failure;
 }
 
-function preflightText(report: PreflightReport): string {
+/** A failed blocking check always stops the submission; a tokenizer disagreement unless --allow-mismatch. */
+function preflightBlocks(report: PreflightReport, allowMismatch: boolean): boolean {
+  return !report.ok && !(allowMismatch && report.tokenizer_agrees === false && !report.checks.some((c) => ["reachable", "auth", "model"].includes(c.name) && c.ok === false));
+}
+
+function preflightText(report: PreflightReport, blocked: boolean): string {
   const mark = (ok: boolean | null) => (ok === true ? "ok  " : ok === false ? "FAIL" : " -- ");
-  return [`preflight: ${report.ok ? "the endpoint can be evaluated" : "the endpoint cannot be evaluated as asked; nothing was submitted"}`, ...report.checks.map((c) => `  ${mark(c.ok)} ${c.name.padEnd(20)} ${c.detail}`)].join("\n");
+  const verdict = report.ok ? "the endpoint can be evaluated" : blocked ? "the endpoint cannot be evaluated as asked; nothing was submitted" : "the tokenizer disagrees; submitting anyway (--allow-mismatch)";
+  return [`preflight: ${verdict}`, ...report.checks.map((c) => `  ${mark(c.ok)} ${c.name.padEnd(20)} ${c.detail}`)].join("\n");
 }
 
 function planReport(plan: RunPlan): string {

@@ -4,6 +4,7 @@ import { NEEDLE_METRICS } from "../../probes/needle/score";
 import { NONLITERAL_METRICS } from "../../probes/nonliteral/score";
 import { BOOKQA_METRICS } from "../../probes/suites/bookqa";
 import { MMLU_METRICS } from "../../probes/suites/mmlu";
+import { INVALIDATING_WARNINGS } from "../../lifecycle/warnings";
 import type { Run } from "./api-types";
 
 export interface GateVerdict {
@@ -88,6 +89,8 @@ export interface GateLimits {
   maxGap?: number;
   maxLoss?: number;
   minMmlu?: number;
+  /** Gate on the scores even when the run warns that its lengths are not what they claim. */
+  allowMismatch?: boolean;
 }
 
 function mmluVerdict(run: Scored, minMmlu: number): GateVerdict {
@@ -98,8 +101,15 @@ function mmluVerdict(run: Scored, minMmlu: number): GateVerdict {
     : { pass: true, message: `PASS: multiple-choice accuracy ${micro.toFixed(2)} ≥ ${minMmlu}` };
 }
 
-export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metric: string, failUnder: number | undefined, limits: GateLimits = {}): GateVerdict {
-  const { maxGap, maxLoss, minMmlu } = limits;
+/** With a threshold, a run whose lengths are not what they claim fails the gate unless --allow-mismatch. */
+function validityVerdict(run: Partial<Pick<Run, "warnings">>): GateVerdict | null {
+  const invalid = (run.warnings ?? []).filter((w) => INVALIDATING_WARNINGS.includes(w.code));
+  if (invalid.length === 0) return null;
+  return { pass: false, message: `FAIL: the run's lengths are not what they claim (${invalid.map((w) => w.code).join(", ")}); see the warnings above, or pass --allow-mismatch` };
+}
+
+export function gateVerdict(run: Pick<Run, "status" | "suites" | "error"> & Partial<Pick<Run, "warnings">>, metric: string, failUnder: number | undefined, limits: GateLimits = {}): GateVerdict {
+  const { maxGap, maxLoss, minMmlu, allowMismatch } = limits;
   if (run.status !== "succeeded") {
     return { pass: false, message: `FAIL: the run ended ${run.status}${run.error ? ` (${run.error})` : ""}` };
   }
@@ -109,5 +119,7 @@ export function gateVerdict(run: Pick<Run, "status" | "suites" | "error">, metri
     maxLoss === undefined ? null : lossVerdict(run, maxLoss),
     minMmlu === undefined ? null : mmluVerdict(run, minMmlu),
   ].filter((v) => v !== null);
+  const validity = verdicts.length > 0 && !allowMismatch ? validityVerdict(run) : null;
+  if (validity) verdicts.push(validity);
   return { pass: verdicts.every((v) => v.pass), message: verdicts.map((v) => v.message).join("\n") };
 }

@@ -61,9 +61,10 @@ export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): s
   const { progress } = run;
   const lines = [
     `run ${run.id}   ${run.model.name} (${run.model.model}, ${run.model.api}, ${run.model.tokenizer})   ${run.status}`,
-    `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
+    `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}${progress.truncated ? `   truncated ${progress.truncated}` : ""}${progress.incomplete ? `   incomplete ${progress.incomplete}` : ""}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
     `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
+    ...run.warnings.map((w) => `  WARNING (${w.code}): ${w.message}`),
     ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s), mmluLine(s)].filter((line) => line !== null)),
   ];
   if (heatmap) {

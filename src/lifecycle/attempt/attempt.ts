@@ -15,7 +15,7 @@ import { claimAttempt } from "./claim";
 import { ACK, isActive, type ChainBudget, type Claimed, type ProbeJob, type RunContext, type RunContexts, type Verdict } from "./job";
 import { scoreOutcome } from "./score";
 import { abandonIfUnreachable } from "./unreachable";
-import { ensureServingFingerprint } from "./serving";
+import { ensureRunPreflight } from "./run-preflight";
 import { retryLater, settleAttempt, settleWithoutCall } from "./settle";
 import { leaseMs } from "../run-model";
 
@@ -46,7 +46,8 @@ async function attempt(job: ProbeJob, { permit, begun }: Claimed, context: RunCo
   const refused = await checkCallTarget(context, build.built, build.promptSha256, attempt);
   if (refused) return leave(refused);
 
-  await ensureServingFingerprint(env, context, build.apiKey);
+  const stopped = await ensureRunPreflight(env, context, build.apiKey, permit);
+  if (stopped) return stopped;
   const outcome = await callModel(env, context, build.built, build.apiKey);
   const abandoned = await abandonIfUnreachable(env, context, permit, attempt, outcome);
   if (abandoned) return abandoned;

@@ -4,6 +4,7 @@ import { suiteOf, tokenCountMismatch, type BuiltProbe } from "../../probes/suite
 import { LogprobAlignmentError } from "../../probes/loss/nll";
 import type { CallOutcome } from "../endpoint/client";
 import type { BegunProbe, Settlement } from "../store/attempts";
+import { promptWasCut } from "../../probes/truncation";
 import type { RunContext } from "./job";
 import { answerOnly, incompleteSettlement } from "./reasoning-reply";
 
@@ -56,20 +57,36 @@ function scoredOrUnscorable(outcome: Ok, usage: Usage, score: () => Record<strin
   }
 }
 
+/** The run's measure of server tokens per local one (see promptWasCut); 1 where the server counts lengths itself. */
+export function runTokenRatio(context: RunContext): number | null {
+  // Calibrated "endpoint" lengths are estimates themselves: only a gross shortfall counts there.
+  if (context.model.tokenizer === "endpoint") return context.run.tokenization?.mode === "calibrated" ? null : 1;
+  return context.run.preflight?.token_ratio ?? null;
+}
+
+/** A prompt the server cut silently: not a wrong answer, its own outcome (left out of means). */
+function truncated(outcome: Ok, usage: Usage, expected: number): Settlement {
+  const error = `the server counted ${usage.promptTokens} prompt tokens of the ${expected} sent: it cut the prompt (check num_ctx / max_model_len)`;
+  return { status: "truncated", promptTokens: usage.promptTokens, cachedTokens: usage.cachedTokens, completionTokens: usage.completionTokens, latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, finishReason: outcome.finishReason, response: outcome.text, error };
+}
+
 /** The settlement of a probe whose call ended (a retryable outcome here means the attempts ran out). */
 export function scoreOutcome(context: RunContext, begun: BegunProbe, built: BuiltProbe, promptSha256: string, received: CallOutcome, attempt: number): Settlement {
   // A reasoning model's reasoning is set apart: the suite scores the answer alone.
   const { outcome, reply } = answerOnly(received, context.model);
   const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex)!;
   const { usage, dropped } = outcome.kind === "ok" ? plausibleUsage(outcome.usage, built) : { usage: null, dropped: false };
+  const cut = usage !== null && promptWasCut(built.expectedPromptTokens, usage.promptTokens, runTokenRatio(context));
   const settlement: Settlement =
-    outcome.kind === "ok" && reply?.incomplete
+    outcome.kind === "ok" && cut
+      ? truncated(outcome, usage!, built.expectedPromptTokens)
+      : outcome.kind === "ok" && reply?.incomplete
       ? incompleteSettlement(outcome, usage!, reply)
       : outcome.kind === "ok"
       ? scoredOrUnscorable(outcome, usage!, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs, topLogprobs: outcome.topLogprobs }))
       : outcome.kind === "retry"
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };
-  const tokenMismatch = usage !== null && tokenCountMismatch(built.prompt, built.expectedPromptTokens, usage.promptTokens);
+  const tokenMismatch = usage !== null && !cut && tokenCountMismatch(built.prompt, built.expectedPromptTokens, usage.promptTokens);
   return { ...settlement, reasoning: reply?.reasoning ?? null, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, usageDropped: dropped, promptSha256, facts: built.facts ?? null };
 }

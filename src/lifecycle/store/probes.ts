@@ -73,3 +73,9 @@ export async function latencySamples(d1: D1Database, baseUrl: string, model: str
     .all();
   return rows.map((r) => ({ tokens: r.tokens!, latencyMs: r.latencyMs! }));
 }
+
+/** The most prompt tokens the server reported for a truncated probe of the run: about where it cuts. */
+export async function truncatedTo(d1: D1Database, runId: string): Promise<number | null> {
+  const row = await d1.prepare("SELECT max(prompt_tokens) AS most FROM probes WHERE run_id = ? AND status = 'truncated'").bind(runId).first<{ most: number | null }>();
+  return row?.most ?? null;
+}

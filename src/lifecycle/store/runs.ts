@@ -4,6 +4,7 @@ import { and, asc, desc, eq, inArray, isNull, lt, ne, or, sql } from "drizzle-or
 import { database } from "../../db/database";
 import { runs, type RunRow } from "../../db/schema";
 import type { Regression, ServingFingerprint } from "../../contract/run";
+import type { RunPreflight } from "../../contract/preflight";
 import type { RunLogprobs } from "../../probes/loss/forms";
 import type { RunMcScoring } from "../../probes/mmlu/scoring";
 import type { RunTokenization } from "../../probes/needle/endpoint-tokenization";
@@ -181,7 +182,7 @@ export async function runProgress(d1: D1Database, id: string): Promise<RunProgre
 }
 
 /** Run columns a probe decides once for the whole run: the first writer wins, later ones get its value. */
-type DecidedOnce = "tokenization" | "logprobs" | "mcScoring" | "serving";
+type DecidedOnce = "tokenization" | "logprobs" | "mcScoring" | "serving" | "preflight";
 
 async function keepFirst<K extends DecidedOnce>(d1: D1Database, runId: string, column: K, value: NonNullable<RunRow[K]>): Promise<NonNullable<RunRow[K]>> {
   const db = database(d1);
@@ -216,6 +217,11 @@ export function keepMcScoring(d1: D1Database, runId: string, decided: RunMcScori
 /** Stores the endpoint's fingerprint unless another probe stored one first; returns the one that stands. */
 export function keepServing(d1: D1Database, runId: string, found: ServingFingerprint): Promise<ServingFingerprint> {
   return keepFirst(d1, runId, "serving", found);
+}
+
+/** Stores the run's preflight unless another probe stored one first; returns the one that stands. */
+export function keepPreflight(d1: D1Database, runId: string, taken: RunPreflight): Promise<RunPreflight> {
+  return keepFirst(d1, runId, "preflight", taken);
 }
 
 /** Whether a run of another account already stands in this series (a series belongs to its first submitter). */

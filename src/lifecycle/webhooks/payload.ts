@@ -1,6 +1,7 @@
 // Event payloads (Standard Webhooks shape: type, timestamp, data). Thin on purpose — a run summary
 // and links, well under the spec's 20 kB advice — and built once per event: the stored bytes are what
 // every attempt and redelivery sends and signs.
+import { runWarnings } from "../warnings";
 import { iso } from "../../common/time";
 import type { RunRow } from "../../db/schema";
 import type { LossFigures } from "../../probes/loss/figures";
@@ -75,6 +76,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
       })),
       effective_context_length: ecl ? { length: ecl.length, low: ecl.low, high: ecl.high, suite: needle!.index } : null,
       regression: run.regression,
+      warnings: runWarnings(run, suites),
       error: run.error,
       created_at: iso(run.createdAt),
       finished_at: iso(run.finishedAt),

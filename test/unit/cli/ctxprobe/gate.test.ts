@@ -34,6 +34,24 @@ describe("--fail-under gate", () => {
   });
 });
 
+describe("a run whose lengths are not what they claim", () => {
+  const warned = (code: "truncated" | "token_mismatch" | "incomplete") => ({ ...run({ paper: 95 }), warnings: [{ code, count: 3, message: "…" }] });
+
+  it("fails the gate with a threshold unless --allow-mismatch", () => {
+    expect(gateVerdict(warned("truncated"), "paper", 90)).toEqual({
+      pass: false,
+      message: "PASS: headline needle paper 95.00 ≥ 90\nFAIL: the run's lengths are not what they claim (truncated); see the warnings above, or pass --allow-mismatch",
+    });
+    expect(gateVerdict(warned("token_mismatch"), "paper", 90).pass).toBe(false);
+    expect(gateVerdict(warned("token_mismatch"), "paper", 90, { allowMismatch: true }).pass).toBe(true);
+  });
+
+  it("leaves a run without a threshold, and warnings that do not touch lengths, alone", () => {
+    expect(gateVerdict(warned("truncated"), "paper", undefined).pass).toBe(true);
+    expect(gateVerdict(warned("incomplete"), "paper", 90).pass).toBe(true);
+  });
+});
+
 describe("--metric SUITE.METRIC and --max-gap", () => {
   const gap = (length: number | null) => ({ relative: { length, low: length, high: length, definition: "relative" as const, resamples: 1000 } });
   const nonliteral = (literal_gap: ReturnType<typeof gap> | null, scores: Record<string, number | null> = { nonliteral: 12.5, literal: 95 }) => ({
