@@ -1,7 +1,7 @@
 // Starts the Worker locally with wrangler (workerd + local D1, Queues and Durable Objects),
 // after applying the D1 migrations. Shared by `npm start` and `npm run demo`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { join, resolve } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -19,7 +19,7 @@ const WRANGLER = ["node_modules/wrangler/bin/wrangler.js"];
 
 export function applyMigrations(persistTo?: string): void {
   const args = [...WRANGLER, "d1", "migrations", "apply", "DB", "--local", ...(persistTo ? ["--persist-to", persistTo] : [])];
-  const result = spawnSync(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CI: "true" }, encoding: "utf8" });
+  const result = spawnSync(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...wranglerEnv(), CI: "true" }, encoding: "utf8" });
   if (result.status !== 0) throw new Error(`applying D1 migrations failed:\n${result.stdout}\n${result.stderr}`);
 }
 
@@ -94,12 +94,40 @@ export function ensureDevVars(path = DEV_VARS_FILE): { path: string; vars: Recor
   return { path: resolve(path), vars, created: existing === null };
 }
 
+/**
+ * wrangler dev's environment. CLOUDFLARE_CF_FETCH_ENABLED=false (read by miniflare) stops it fetching
+ * the `Request.cf` object from workers.cloudflare.com, which offline prints a stack trace on every
+ * (re)load; ctxprobe never reads `request.cf`, and miniflare's placeholder is what it falls back to anyway.
+ */
+export function wranglerEnv(base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return { ...base, CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+}
+
+/** What `npm start` prints once the service answers: where things are and how to use the admin token. */
+export function startBanner(url: string, devVars: { path: string; created: boolean }): string {
+  return [
+    "",
+    `ctxprobe is running at ${url}`,
+    `  leaderboard page  ${url}/`,
+    `  JSON API          ${url}/v1   (e.g. ${url}/v1/leaderboard, ${url}/v1/runs)`,
+    `  API docs          ${url}/docs`,
+    `  admin token       ADMIN_TOKEN in ${devVars.path} (${devVars.created ? "created now" : "kept from before"}; SECRETS_KEYS there seals API keys)`,
+    // The token itself is not printed (terminal logs outlive it); this reads it from the file.
+    "Send the admin token as a bearer token, with the CLI (CTXPROBE_TOKEN) or curl:",
+    `  export CTXPROBE_TOKEN=$(sed -n 's/^ADMIN_TOKEN=//p' ${devVars.path})`,
+    `  curl -H "Authorization: Bearer $CTXPROBE_TOKEN" ${url}/v1/account`,
+    "",
+  ].join("\n");
+}
+
 export interface StartOptions {
   port: number;
   persistTo?: string;
   /** Where wrangler's own output goes: "inherit" shows it, "ignore" hides it. */
   output?: "inherit" | "ignore" | "pipe";
   vars?: Record<string, string>;
+  /** With output "pipe": also write wrangler's stdout and stderr to this file (the e2e tests' service logs). */
+  logFile?: string;
   /**
    * Starts wrangler in its own process group, so `process.kill(-pid, signal)` reaches workerd too
    * (the crash test kills the whole service with SIGKILL). The caller must then stop it itself.
@@ -125,9 +153,10 @@ export async function startLocalService(options: StartOptions): Promise<LocalSer
   ];
   const child = spawn(process.execPath, args, {
     stdio: ["ignore", options.output ?? "inherit", options.output ?? "inherit"],
-    env: { ...process.env },
+    env: wranglerEnv(),
     detached: options.detached ?? false,
   });
+  if (options.logFile) teeToFile(child, options.logFile);
   const url = `http://127.0.0.1:${options.port}`;
   await waitForService(url, 90_000, child);
   return {
@@ -138,4 +167,11 @@ export async function startLocalService(options: StartOptions): Promise<LocalSer
       child.kill("SIGTERM");
     },
   };
+}
+
+// Written as it arrives (not through a buffered stream), so a failing test reads all output so far.
+function teeToFile(child: ChildProcess, path: string): void {
+  const fd = openSync(path, "w");
+  for (const stream of [child.stdout, child.stderr]) stream?.on("data", (chunk: Buffer) => writeSync(fd, chunk));
+  child.once("close", () => closeSync(fd));
 }

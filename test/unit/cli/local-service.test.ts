@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { ensureDevVars, localSecretVars, parseDevVars } from "../../../src/cli/local-service";
+import { ensureDevVars, localSecretVars, parseDevVars, startBanner, wranglerEnv } from "../../../src/cli/local-service";
 import { keyRing } from "../../../src/security/secrets";
 
 const dirs: string[] = [];
@@ -56,5 +56,25 @@ describe("a state folder's secrets", () => {
     expect(upgraded.SECRETS_KEYS).toBe(first.SECRETS_KEYS);
     expect(upgraded.ADMIN_TOKEN).toMatch(/^ctp_admin_/);
     expect(localSecretVars(older)).toEqual(upgraded);
+  });
+});
+
+describe("npm start", () => {
+  it("names the leaderboard page, the API base, the docs and how to use the admin token, but never prints the token", () => {
+    const path = join(tempDir(), ".dev.vars");
+    const devVars = ensureDevVars(path);
+    const lines = startBanner("http://127.0.0.1:8787", devVars).split("\n");
+    expect(lines).toContain("  leaderboard page  http://127.0.0.1:8787/");
+    expect(lines.find((line) => line.includes("JSON API"))).toMatch(/ http:\/\/127\.0\.0\.1:8787\/v1 /);
+    expect(lines).toContain("  API docs          http://127.0.0.1:8787/docs");
+    expect(lines.find((line) => line.includes("leaderboard page"))).not.toContain("/v1/leaderboard");
+    expect(lines.find((line) => line.includes("admin token"))).toContain(`ADMIN_TOKEN in ${devVars.path} (created now`);
+    expect(lines).toContain(`  export CTXPROBE_TOKEN=$(sed -n 's/^ADMIN_TOKEN=//p' ${devVars.path})`);
+    expect(lines.join("\n")).not.toContain(devVars.vars.ADMIN_TOKEN!);
+    expect(startBanner("http://127.0.0.1:8787", ensureDevVars(path))).toContain("(kept from before");
+  });
+
+  it("runs wrangler without fetching the Request.cf object (offline it prints a stack trace)", () => {
+    expect(wranglerEnv({ PATH: "/bin" })).toEqual({ PATH: "/bin", CLOUDFLARE_CF_FETCH_ENABLED: "false" });
   });
 });
