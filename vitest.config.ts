@@ -10,8 +10,12 @@ import { answerStubDoh, TEST_DNS_RESOLVER_URL } from "./test/dns-stub";
 // - e2e:    Node tests that start the real local service (wrangler) and their own endpoints; one at a time.
 export default defineConfig({
   test: {
-    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
-    reporters: ["default", ["json", { outputFile: "test-artifacts/vitest.json" }]],
+    // One line per test file, a summary and the reasons of skips (test/reporters/quiet.ts); the JSON
+    // report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ["./test/reporters/quiet.ts", ["json", { outputFile: "test-artifacts/vitest.json" }]],
+    // Console output (the Worker's JSON event logs included) is shown for failing tests only; all of it
+    // goes to test-artifacts/logs/console.log. `--silent=false` shows it all.
+    silent: "passed-only",
     projects: [
       {
         test: {

@@ -1,9 +1,8 @@
 // Helpers for the browser test of the public pages.
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { createServer } from "node:http";
 import { freePort } from "./support";
 
-export const CHROMIUM_PATH = "/usr/bin/chromium";
 export const ARTIFACTS_DIR = "test-artifacts";
 
 export const CHROMIUM_ARGS = [
@@ -16,12 +15,6 @@ export const CHROMIUM_ARGS = [
   "--disable-component-update",
   "--disable-sync",
 ];
-
-/** Locally a missing chromium skips the browser checks; in CI it must be there (the launch fails loudly). */
-export function browserSkipReason(): string | null {
-  if (existsSync(CHROMIUM_PATH) || process.env.CI) return null;
-  return `${CHROMIUM_PATH} is missing: browser checks of the pages are skipped (apt-get install -y chromium to run them; in CI they always run)`;
-}
 
 export function artifactPath(name: string): string {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });

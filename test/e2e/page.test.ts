@@ -2,13 +2,13 @@
 // real local service: leaderboard sorting, the run page's heatmap colours and details panel,
 // the no-JavaScript probe page, live progress over SSE, and 404s for private runs.
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { allProbes, bearer, startService, waitForRun } from "./support";
-import { artifactPath, browserSkipReason, CHROMIUM_ARGS, CHROMIUM_PATH, startSlowEndpoint } from "./page-support";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { checkBrowser } from "./browser-check";
+import { allProbes, bearer, serviceLog, startService, waitForRun } from "./support";
+import { artifactPath, CHROMIUM_ARGS, startSlowEndpoint } from "./page-support";
 
 const GRID = { type: "needle", context_lengths: [1000, 4000, 16000, 32000], depth_percents: [0, 50, 100] };
-const skipReason = browserSkipReason();
-if (skipReason) console.warn(`\n[page.test] ${skipReason}\n`);
+const browserCheck = checkBrowser();
 
 let service: Awaited<ReturnType<typeof startService>>;
 let browser: Browser | undefined;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   runs.hidden = await submit({ model: { name: "page-private", base_url, model: "extractive-128k" }, suites: [{ type: "needle", context_lengths: [1000], depth_percents: [50] }], public: false });
   for (const id of Object.values(runs)) expect((await waitForRun(service.url, id, undefined, service.adminToken)).status).toBe("succeeded");
-  if (!skipReason) browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  if (browserCheck.kind === "run") browser = await chromium.launch({ executablePath: browserCheck.path, args: CHROMIUM_ARGS });
 }, 280_000); // wrangler start-up plus three small runs; longer than the project's default hook timeout
 
 afterAll(async () => {
@@ -43,6 +43,15 @@ async function newPage(options: { javaScriptEnabled?: boolean } = {}): Promise<P
   const context = await browser!.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   return context.newPage();
 }
+
+describe("the local service", () => {
+  it("starts without a stack trace offline: wrangler does not fetch the Request.cf object", () => {
+    const log = serviceLog(service);
+    expect(log).toContain("Ready on http://127.0.0.1:");
+    expect(log).not.toContain("Request.cf");
+    expect(log).not.toMatch(/^\s+at /m);
+  });
+});
 
 describe("pages without a browser", () => {
   it("answer 404 with an HTML page for private and unknown runs", async () => {
@@ -61,12 +70,18 @@ describe("pages without a browser", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const text = await res.text(); // returns because the server closes the stream
-    expect(text).toMatch(/event: progress\ndata: \{"status":"succeeded","progress":\{"total":12,"done":12,"failed":0,"unscorable":0\}\}\nid: 1\n/);
+    expect(text).toMatch(/event: progress\ndata: \{"status":"succeeded","progress":\{"total":12,"done":12,"failed":0,"unscorable":0,"truncated":0,"incomplete":0\}\}\nid: 1\n/);
     expect(text).toMatch(/event: done\ndata: \{"status":"succeeded"\}\nid: 2\n/);
   });
 });
 
-describe.skipIf(skipReason !== null)("pages in chromium", () => {
+describe("pages in chromium", () => {
+  // Without chromium: skipped with the reason (the run's last lines repeat it), or with CI set, failed.
+  beforeEach((context) => {
+    if (browserCheck.kind === "skip") context.skip(browserCheck.reason);
+    if (browserCheck.kind === "fail") throw new Error(browserCheck.reason);
+  });
+
   it("lists both reference runs on the leaderboard and sorts by a clicked column", async () => {
     const page = await newPage();
     await page.goto(service.url + "/");

@@ -1,11 +1,16 @@
 // End-to-end support: a free port, the real local service, and an OpenAI-compatible endpoint
 // served by the test itself on loopback.
+import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { once } from "node:events";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { afterAll, expect, type RunnerTask } from "vitest";
 import { startLocalService, type LocalService } from "../../src/cli/local-service";
+import { LOG_DIR } from "../reporters/paths";
 
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -18,22 +23,59 @@ export async function freePort(): Promise<number> {
 /** The Authorization header for a bearer token (none without one). */
 export const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
 
+/** Lines of a service log printed when a test of its file fails (the whole log stays in its file). */
+const LOG_TAIL_LINES = 80;
+const serviceLogs: { path: string; process?: ChildProcess }[] = [];
+
+// Services' output (wrangler's and the Worker's console lines) goes to a file per service; when a
+// test of this file failed (or a hook, e.g. a start-up), their tails are printed with the failure.
+// This runs after the file's own afterAll (hooks run last-registered first), which stops the services.
+afterAll(async ({}, file) => {
+  if (!hasFailure(file)) return;
+  for (const log of serviceLogs) {
+    if (log.process && log.process.exitCode === null && log.process.signalCode === null) await Promise.race([once(log.process, "exit"), sleep(5_000)]);
+    if (!existsSync(log.path)) continue;
+    console.error(`--- last ${LOG_TAIL_LINES} lines of ${log.path} ---\n${readFileSync(log.path, "utf8").split("\n").slice(-LOG_TAIL_LINES).join("\n")}`);
+  }
+});
+
+function hasFailure(task: RunnerTask): boolean {
+  return task.result?.state === "fail" || ("tasks" in task && task.tasks.some(hasFailure));
+}
+
+/** Where a service's output goes: test-artifacts/logs/<test file>[-<n>].service.log (the next run overwrites it). */
+function serviceLogPath(): string {
+  mkdirSync(LOG_DIR, { recursive: true });
+  const testFile = basename(expect.getState().testPath ?? "e2e").replace(/\.test\.ts$/, "");
+  return `${LOG_DIR}/${testFile}${serviceLogs.length ? `-${serviceLogs.length + 1}` : ""}.service.log`;
+}
+
+/** Everything a service started by startService has printed so far ("" if E2E_VERBOSE showed it live). */
+export const serviceLog = (service: { logPath: string | undefined }): string => (service.logPath ? readFileSync(service.logPath, "utf8") : "");
+
 /**
  * Starts the real service in a fresh state folder. `service.adminToken` is its admin token (random
- * per state folder, unless `vars.ADMIN_TOKEN` sets one): send it to submit runs.
+ * per state folder, unless `vars.ADMIN_TOKEN` sets one): send it to submit runs. Its output goes to
+ * `service.logPath` (E2E_VERBOSE=1 shows it live instead); with output "pipe" a test may also read
+ * `service.process.stdout`/`stderr` (from the moment it subscribes).
  */
 export async function startService(
   vars: Record<string, string> = {},
-  options: { output?: "inherit" | "ignore" | "pipe" } = {},
-): Promise<LocalService & { stateDir: string; port: number; cleanup(): void }> {
+  options: { output?: "inherit" | "pipe" } = {},
+): Promise<LocalService & { stateDir: string; port: number; logPath: string | undefined; cleanup(): void }> {
   const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-e2e-"));
   const port = await freePort();
-  const output = options.output ?? (process.env.E2E_VERBOSE ? "inherit" : "ignore");
-  const service = await startLocalService({ port, persistTo: stateDir, output, vars });
+  const output = options.output ?? (process.env.E2E_VERBOSE ? "inherit" : "pipe");
+  const logPath = output === "pipe" ? serviceLogPath() : undefined;
+  const log = logPath ? { path: logPath } : undefined;
+  if (log) serviceLogs.push(log);
+  const service = await startLocalService({ port, persistTo: stateDir, output, vars, logFile: logPath });
+  if (log) Object.assign(log, { process: service.process });
   return {
     ...service,
     stateDir,
     port,
+    logPath,
     cleanup() {
       service.stop();
       rmSync(stateDir, { recursive: true, force: true });
