@@ -16,6 +16,7 @@ type Run = {
   status: string;
   progress: Record<string, number>;
   usage: { completion_tokens: number };
+  warnings: { code: string; count: number | null; message: string }[];
   suites: { scored: number; incomplete: number; scores: Record<string, number | null>; by_length: Record<string, Record<string, number | null>> }[];
 };
 type ProbeView = { status: string; response: string | null; reasoning: string | null; error: string | null; completion_tokens: number | null; scores: Record<string, number> | null };
@@ -97,6 +98,7 @@ describe("a reply cut inside its reasoning", () => {
     expect(run.suites[0]!.scores.contains).toBe(100); // not 50: the cut replies are neither right nor wrong
     expect(run.suites[0]!.by_length["2000"]!.contains).toBeNull();
     expect(run.usage.completion_tokens).toBe(6 * 40);
+    expect(run.warnings).toEqual([expect.objectContaining({ code: "incomplete", count: 3, message: expect.stringMatching(/^3 reasoning replies ended inside their reasoning, before an answer: raise max_output_tokens/) })]);
     const cut = probes.filter((p) => p.status === "incomplete");
     expect(cut).toHaveLength(3);
     for (const probe of cut) {

@@ -30,6 +30,12 @@ Model
   --training-length N       sequence length the checkpoint was trained at (marked on heatmaps)
   --api-key-env VAR         read the endpoint's API key from environment variable VAR
                             (never pass a key on the command line)
+  --discover-window         before the first probe, bisect for the longest prompt the server
+                            takes without cutting it; lengths above it are marked
+  --reasoning on|off        a reasoning model: set <think>/reasoning_content apart and score the
+                            answer (default: detected per reply); off scores the text as it comes
+  --max-output-tokens N     answer budget of every generating call (a reasoning model needs
+                            thousands); replaces the suites' 50/300
 ${SUITE_HELP}Run
   --private                 keep the run off the public leaderboard
   --no-preflight            skip the check made before submitting (POST /v1/endpoints/check:
@@ -71,6 +77,9 @@ export const EVAL_OPTIONS = {
   "request-timeout": { type: "string" },
   "training-length": { type: "string" },
   "api-key-env": { type: "string" },
+  "discover-window": { type: "boolean" },
+  reasoning: { type: "string" },
+  "max-output-tokens": { type: "string" },
   ...SUITE_OPTIONS,
   private: { type: "boolean" },
   "dry-run": { type: "boolean" },
@@ -112,8 +121,12 @@ export function runRequestFrom(values: EvalValues, env: Record<string, string | 
     max_concurrency: integer("max-concurrency"),
     request_timeout_s: integer("request-timeout"),
     training_context_length: integer("training-length"),
+    max_output_tokens: integer("max-output-tokens"),
   };
   for (const [key, value] of Object.entries(optional)) if (value !== undefined) Object.assign(model, { [key]: value });
+  if (values["discover-window"]) model.discover_window = true;
+  const reasoning = str(values.reasoning);
+  if (reasoning !== undefined) model.reasoning = parseChoice("--reasoning", reasoning, ["on", "off"] as const) === "on";
   const keyVar = str(values["api-key-env"]);
   if (keyVar !== undefined) {
     // The key travels only through the environment, so it never shows up in `ps` or shell history.

@@ -64,7 +64,7 @@ export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): s
     `  progress ${progress.done}/${progress.total} probes   failed ${progress.failed}   unscorable ${progress.unscorable}${progress.truncated ? `   truncated ${progress.truncated}` : ""}${progress.incomplete ? `   incomplete ${progress.incomplete}` : ""}   tokens ${run.usage.prompt_tokens} in / ${run.usage.completion_tokens} out`,
     `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
-    ...run.warnings.map((w) => `  WARNING (${w.code}): ${w.message}`),
+    ...(run.warnings ?? []).map((w) => `  WARNING (${w.code}): ${w.message}`), // an older service sends none
     ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s), mmluLine(s)].filter((line) => line !== null)),
   ];
   if (heatmap) {

@@ -35,6 +35,18 @@ describe("eval flags → POST /v1/runs body", () => {
     expect(body).not.toHaveProperty("public");
   });
 
+  it("maps the serving-truth and reasoning flags", () => {
+    const body = requestOf([...BASE, "--discover-window", "--reasoning", "on", "--max-output-tokens", "8192"]);
+    expect(body.model).toMatchObject({ discover_window: true, reasoning: true, max_output_tokens: 8192 });
+    expect(requestOf([...BASE, "--reasoning", "off"]).model.reasoning).toBe(false);
+    expect(() => requestOf([...BASE, "--reasoning", "maybe"])).toThrow(UsageError);
+  });
+
+  it("takes --allow-mismatch into the gate's settings", () => {
+    const values = parseCommandArgs("eval", [...BASE, "--wait", "--fail-under", "80", "--allow-mismatch"], EVAL_OPTIONS).values;
+    expect(evalSettingsFrom(values)).toMatchObject({ failUnder: 80, allowMismatch: true });
+  });
+
   it("leaves unset options to the service's defaults and names the run after the model", () => {
     const body = requestOf(BASE);
     expect(body.model).toEqual({ name: "my-7b", base_url: "http://127.0.0.1:8000/v1", model: "my-7b" });
@@ -125,8 +137,8 @@ describe("eval run settings", () => {
   const settingsOf = (argv: string[]) => evalSettingsFrom(parseCommandArgs("eval", argv, EVAL_OPTIONS).values);
 
   it("defaults to the paper metric and no gate", () => {
-    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined, maxLoss: undefined, minMmlu: undefined });
-    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined, maxLoss: undefined, minMmlu: undefined });
+    expect(settingsOf([])).toEqual({ dryRun: false, wait: false, json: false, metric: "paper", failUnder: undefined, maxGap: undefined, maxLoss: undefined, minMmlu: undefined, allowMismatch: false });
+    expect(settingsOf(["--wait", "--fail-under", "87.5", "--metric", "contains", "--json"])).toEqual({ dryRun: false, wait: true, json: true, metric: "contains", failUnder: 87.5, maxGap: undefined, maxLoss: undefined, minMmlu: undefined, allowMismatch: false });
     expect(settingsOf(["--wait", "--max-loss", "2.5"])).toMatchObject({ maxLoss: 2.5 });
     expect(settingsOf(["--wait", "--metric", "nonliteral.nonliteral", "--fail-under", "50", "--max-gap", "8000"])).toMatchObject({ metric: "nonliteral.nonliteral", failUnder: 50, maxGap: 8000 });
   });

@@ -7,7 +7,9 @@ import { main } from "../../../../src/cli/ctxprobe/main";
 import { renderProblem } from "../../../../src/cli/ctxprobe/problem";
 import { fakeIo, heatmapResource, json, problemResponse, runResource, type RecordedRequest } from "./fake-io";
 
-const EVAL = ["eval", "--url", "http://svc:8787", "--base-url", "http://svc:8787/reference/v1", "--model", "extractive-128k", "--lengths", "1000,4000", "--depths", "0,100"];
+const CHECKED = ["eval", "--url", "http://svc:8787", "--base-url", "http://svc:8787/reference/v1", "--model", "extractive-128k", "--lengths", "1000,4000", "--depths", "0,100"];
+// The scripted services below answer the run routes only: these tests skip the preflight (tested on its own).
+const EVAL = [...CHECKED, "--no-preflight"];
 
 /** A service whose run advances by 2 probes per poll. */
 function scriptedService(final: Record<string, unknown> = {}) {
@@ -44,7 +46,7 @@ describe("ctxprobe eval", () => {
 
   it("takes the service from CTXPROBE_URL and sends no token when none is set", async () => {
     const io = fakeIo(scriptedService(), { CTXPROBE_URL: "http://elsewhere:9000/" });
-    await main(["eval", "--base-url", "http://e/v1", "--model", "m", "--dry-run"], io);
+    await main(["eval", "--base-url", "http://e/v1", "--model", "m", "--dry-run", "--no-preflight"], io);
     expect(io.requests[0]!.url.origin).toBe("http://elsewhere:9000");
     expect(io.requests[0]!.headers.authorization).toBeUndefined();
     expect(io.out()).toContain("dry run: 4 probes, about 9,376 prompt tokens");
@@ -69,17 +71,25 @@ describe("ctxprobe eval", () => {
     expect(io.out().match(/\r\x1b\[2K/g)!.length).toBe(3); // queued, 2/4, 4/4
   });
 
-  it("--preflight checks the endpoint first and submits nothing when it cannot be evaluated", async () => {
+  it("checks the endpoint first by default and submits nothing when it cannot be evaluated; --allow-mismatch submits on a disagreeing tokenizer", async () => {
     const report = (ok: boolean) => ({ ok, window: 4096, tokenizer_agrees: ok, serving: { engine: "vllm", version: null, model_id: null, max_model_len: 4096, server: null }, checks: [{ name: "reachable", ok: true, detail: "answered" }, { name: "tokenizer_agreement", ok, detail: ok ? "agrees" : "llama2 counts 60 tokens, the server 52" }] });
     const failing = fakeIo((req) => (req.url.pathname === "/v1/endpoints/check" ? json(report(false)) : json({}, 500)));
-    expect(await main([...EVAL, "--preflight"], failing)).toBe(1);
+    expect(await main(CHECKED, failing)).toBe(1);
     expect(failing.requests.map((r) => `${r.method} ${r.url.pathname}`)).toEqual(["POST /v1/endpoints/check"]);
     expect(failing.requests[0]!.body).toMatchObject({ model: { base_url: "http://svc:8787/reference/v1", model: "extractive-128k" } });
     expect(failing.out()).toContain("FAIL tokenizer_agreement");
     expect(failing.out()).toContain("nothing was submitted");
     const passing = fakeIo((req) => (req.url.pathname === "/v1/endpoints/check" ? json(report(true)) : json({ probes: 4, prompt_tokens: 100, suites: [] })));
-    expect(await main([...EVAL, "--preflight", "--dry-run"], passing)).toBe(0);
+    expect(await main([...CHECKED, "--preflight", "--dry-run"], passing)).toBe(0);
     expect(passing.requests.map((r) => r.url.pathname)).toEqual(["/v1/endpoints/check", "/v1/runs"]);
+    const mismatched = fakeIo((req) => (req.url.pathname === "/v1/endpoints/check" ? json(report(false)) : json({ probes: 4, prompt_tokens: 100, suites: [] })));
+    expect(await main([...CHECKED, "--dry-run", "--allow-mismatch"], mismatched)).toBe(0);
+    expect(mismatched.out()).toContain("the tokenizer disagrees; submitting anyway (--allow-mismatch)");
+    expect(mismatched.requests.map((r) => r.url.pathname)).toEqual(["/v1/endpoints/check", "/v1/runs"]);
+    const unreachable = { ...report(false), checks: [{ name: "reachable", ok: false, detail: "cannot reach" }] };
+    const blocked = fakeIo((req) => (req.url.pathname === "/v1/endpoints/check" ? json(unreachable) : json({}, 500)));
+    expect(await main([...CHECKED, "--allow-mismatch"], blocked)).toBe(1); // a blocking check is never overridden
+    expect(blocked.requests).toHaveLength(1);
   });
 
   it("--fail-under exits 1 below the threshold, on the chosen --metric", async () => {
