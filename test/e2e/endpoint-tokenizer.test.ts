@@ -50,7 +50,7 @@ async function startLlamaServer(withTokenize: boolean): Promise<LlamaServer> {
       return;
     }
     if (req.url === "/v1/completions") {
-      server.completionCalls++;
+      if (req.headers["x-ctxprobe-purpose"] !== "preflight") server.completionCalls++; // the run's own calls, not its preflight
       const promptTokens = 1 + llama.encode(" " + String(body.prompt)).length;
       res.end(JSON.stringify({ id: "c", object: "text_completion", choices: [{ index: 0, text: NEEDLE_ANSWER, finish_reason: "stop" }], usage: { prompt_tokens: promptTokens, completion_tokens: 20 } }));
       return;

@@ -66,7 +66,9 @@ async function startHostileEndpoint(): Promise<HostileEndpoint> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const { model } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { model: string };
-    endpoint.calls[model] = (endpoint.calls[model] ?? 0) + 1;
+    // A run's preflight (marked) meets the same bomb, read to the same cap; the probes' calls are counted apart.
+    const key = req.headers["x-ctxprobe-purpose"] === "preflight" ? `${model}:preflight` : model;
+    endpoint.calls[key] = (endpoint.calls[key] ?? 0) + 1;
     endpoint.firstCallAt ||= Date.now();
     if (model === "sse-bomb") {
       res.writeHead(200, { "content-type": "text/event-stream" });
@@ -154,12 +156,13 @@ describe("endpoints that answer 50 MB", () => {
           expect(probe, model).toMatchObject({ status: "unscorable", attempts: 1 });
           expect(probe.error, model).toMatch(new RegExp(`^the endpoint's reply exceeded ${DEFAULT_MAX_REPLY_BYTES} bytes; reading stopped there`));
         }
-        // One call: no retry storm.
+        // One call, and one preflight call (its "Hello" met the same bomb): no retry storm.
         expect(hostile.calls[model], model).toBe(1);
+        expect(hostile.calls[`${model}:preflight`], model).toBe(1);
       }
       // The service hung up on every reply long before its 50 MB (the rest stayed in socket buffers at most).
-      for (const wait = Date.now() + 10_000; hostile.sent.length < 2 && Date.now() < wait; ) await new Promise((r) => setTimeout(r, 50));
-      expect(hostile.sent).toHaveLength(2);
+      for (const wait = Date.now() + 10_000; hostile.sent.length < 4 && Date.now() < wait; ) await new Promise((r) => setTimeout(r, 50));
+      expect(hostile.sent).toHaveLength(4);
       for (const sent of hostile.sent) expect(sent).toBeLessThan(HOSTILE_BYTES);
     } finally {
       finished = true;

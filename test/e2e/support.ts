@@ -94,7 +94,9 @@ export interface ReceivedCall {
 
 export interface FakeEndpoint {
   url: string;
+  /** Probe calls (a run's preflight calls, marked x-ctxprobe-purpose, are in `preflightCalls`). */
   calls: ReceivedCall[];
+  preflightCalls: ReceivedCall[];
   close(): Promise<void>;
 }
 
@@ -107,6 +109,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
 /** An OpenAI-compatible server that answers every question with `answer(call)`. */
 export async function startFakeEndpoint(answer: (call: ReceivedCall) => string): Promise<FakeEndpoint> {
   const calls: ReceivedCall[] = [];
+  const preflightCalls: ReceivedCall[] = [];
   const server: Server = createServer(async (req, res) => {
     // The service asks a new run's endpoint about itself (GET /v1/models, /version, /info …): this one has no such routes.
     if (req.method === "GET") {
@@ -118,9 +121,16 @@ export async function startFakeEndpoint(answer: (call: ReceivedCall) => string):
     const body = JSON.parse(raw) as ReceivedCall["body"];
     const fingerprint = body.messages ? JSON.stringify(body.messages) : (body.prompt ?? "");
     const call: ReceivedCall = { path: req.url ?? "", body, sha256: createHash("sha256").update(fingerprint, "utf8").digest("hex"), authorization: req.headers.authorization };
+    const chat = req.url?.endsWith("/chat/completions");
+    if (req.headers["x-ctxprobe-purpose"] === "preflight") {
+      // Answered like a server that reports no usage: its chars/4 counts are no tokenizer to calibrate against.
+      preflightCalls.push(call);
+      res.setHeader("content-type", "application/json");
+      res.end(JSON.stringify({ choices: [chat ? { index: 0, message: { role: "assistant", content: "" }, finish_reason: "length" } : { index: 0, text: "", finish_reason: "length" }] }));
+      return;
+    }
     calls.push(call);
     const text = answer(call);
-    const chat = req.url?.endsWith("/chat/completions");
     res.setHeader("content-type", "application/json");
     res.end(
       JSON.stringify({
@@ -133,7 +143,7 @@ export async function startFakeEndpoint(answer: (call: ReceivedCall) => string):
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}/v1`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}/v1`, calls, preflightCalls, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export async function waitForRun(base: string, id: string, timeoutMs = 240_000, token?: string): Promise<Record<string, any>> {
