@@ -187,12 +187,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const settings = evalSettingsFrom(values);
   const client = ApiClient.fromOptions(values.url, io);
 
-  if (!values["no-preflight"]) {
-    const report = await client.request<PreflightReport>("POST", "/v1/endpoints/check", { json: { model: request.model } });
-    const blocked = preflightBlocks(report, settings.allowMismatch);
-    writeLine(settings.json ? io.stderr : io.stdout, preflightText(report, blocked));
-    if (blocked) return EXIT.failure;
-  }
+  if (!values["no-preflight"] && !(await endpointPasses(client, request, settings, io))) return EXIT.failure;
 
   if (settings.dryRun) {
     const plan = await client.request<RunPlan>("POST", "/v1/runs", { query: { dry_run: "true" }, json: request });
@@ -220,6 +215,14 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
   const verdict = gateVerdict(run, settings.metric, settings.failUnder, { maxGap: settings.maxGap, maxLoss: settings.maxLoss, minMmlu: settings.minMmlu, allowMismatch: settings.allowMismatch });
   if (verdict.message) writeLine(human, verdict.message);
   return verdict.pass ? EXIT.ok : EXIT.failure;
+}
+
+/** The preflight before submitting, printed; false when it stops the submission. */
+async function endpointPasses(client: ApiClient, request: RunRequest, settings: EvalSettings, io: CliIo): Promise<boolean> {
+  const report = await client.request<PreflightReport>("POST", "/v1/endpoints/check", { json: { model: request.model } });
+  const blocked = preflightBlocks(report, settings.allowMismatch);
+  writeLine(settings.json ? io.stderr : io.stdout, preflightText(report, blocked));
+  return !blocked;
 }
 
 /** A failed blocking check always stops the submission; a tokenizer disagreement unless --allow-mismatch. */
