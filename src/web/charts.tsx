@@ -2,6 +2,7 @@
 // leaderboard sparkline. Every chart is role="img" with <title>/<desc>; the data is also text.
 import type { FC } from "hono/jsx";
 import { formatScore } from "./format";
+import { textWidth, thinTicks } from "./ticks";
 
 export interface CurvePoint {
   x: number;
@@ -25,6 +26,8 @@ export interface LineChartProps {
   yAxis?: YAxis;
   /** A second series on the same axes (dashed, orange), e.g. a trade-off: its label names both in the legend. */
   also?: { label: string; firstLabel: string; points: CurvePoint[] };
+  /** Width in the chart's own units (default 380); x labels are thinned to fit it. */
+  width?: number;
 }
 
 const COLORS = ["#2450b2", "#c25a0b"];
@@ -57,6 +60,24 @@ const W = 380;
 const H = 210;
 const M = { left: 40, right: 24, top: 14, bottom: 38 };
 const Y_TICK_FRACTIONS = [0, 0.25, 0.5, 0.75, 1];
+const TICK_FONT = 11;
+
+/** The x axis of a chart `width` wide spanning these points: a value's position. */
+export function xAxisOf(points: readonly Pick<CurvePoint, "x">[], xScale: LineChartProps["xScale"], width = W): (x: number) => number {
+  const f = xScale === "log2" ? (x: number) => Math.log2(Math.max(x, 1)) : (x: number) => x;
+  const xs = points.map((p) => f(p.x));
+  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
+  const plotW = width - M.left - M.right;
+  return (x) => M.left + (hi === lo ? plotW / 2 : ((f(x) - lo) / (hi - lo)) * plotW);
+}
+
+/** The x labels that fit without touching: first and last, and between them as many as have room. */
+export function xTickLabels(points: readonly CurvePoint[], xScale: LineChartProps["xScale"], width = W): { at: number; label: string; size: number }[] {
+  const px = xAxisOf(points, xScale, width);
+  const ticks = points.map((p) => ({ at: px(p.x), label: p.label, size: textWidth(p.label, TICK_FONT) }));
+  const keep = thinTicks(ticks);
+  return ticks.filter((_, i) => keep[i]);
+}
 
 /** Splits points into runs of consecutive scored points, so gaps show as gaps. */
 function segments(points: { px: number; py: number | null }[]) {
@@ -68,17 +89,14 @@ function segments(points: { px: number; py: number | null }[]) {
   return out.filter((s) => s.length > 0);
 }
 
-export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS, also }) => {
-  const f = xScale === "log2" ? (x: number) => Math.log2(Math.max(x, 1)) : (x: number) => x;
-  const xs = points.map((p) => f(p.x));
-  const [lo, hi] = [Math.min(...xs), Math.max(...xs)];
-  const plotW = W - M.left - M.right;
+export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS, also, width = W }) => {
+  const plotW = width - M.left - M.right;
   const plotH = H - M.top - M.bottom;
-  const px = (x: number) => M.left + (hi === lo ? plotW / 2 : ((f(x) - lo) / (hi - lo)) * plotW);
+  const px = xAxisOf(points, xScale, width);
   const py = (y: number) => M.top + plotH - (Math.min(y, yAxis.max) / yAxis.max) * plotH;
-  const every = Math.ceil(points.length / 8); // thin the x labels so they never overlap
   const placed = points.map((p) => ({ ...p, px: px(p.x), py: p.y === null ? null : py(p.y) }));
   const markerX = marker && marker.x >= points[0]!.x && marker.x <= points.at(-1)!.x ? px(marker.x) : null;
+  const W = width;
   return (
     <figure class="chart">
       <svg viewBox={`0 0 ${W} ${H}`} width="100%" role="img" aria-labelledby={`${id}-title ${id}-desc`} id={id}>
@@ -102,13 +120,11 @@ export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points,
         ) : null}
         <SeriesMarks placed={placed} color={COLORS[0]!} dashed={false} format={yAxis.format} />
         {also ? <SeriesMarks placed={also.points.map((p) => ({ ...p, px: px(p.x), py: p.y === null ? null : py(p.y) }))} color={COLORS[1]!} dashed format={yAxis.format} /> : null}
-        {placed.map((p, i) =>
-          i % every === 0 || i === placed.length - 1 ? (
-            <text x={p.px} y={H - M.bottom + 16} text-anchor="middle" font-size="11">
-              {p.label}
-            </text>
-          ) : null,
-        )}
+        {xTickLabels(points, xScale, width).map((tick) => (
+          <text x={tick.at.toFixed(1)} y={H - M.bottom + 16} text-anchor="middle" font-size={TICK_FONT}>
+            {tick.label}
+          </text>
+        ))}
         <text x={M.left + plotW / 2} y={H - 4} text-anchor="middle" font-size="11" fill="#5b6475">
           {xTitle}
         </text>

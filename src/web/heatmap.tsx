@@ -5,6 +5,7 @@ import type { FC } from "hono/jsx";
 import type { ProbeRow } from "../db/schema";
 import { CUT_BACKGROUND, CUT_STROKE, HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, SCALE_GRADIENT, scoreColor } from "./colors";
 import { formatK, formatUnitScore } from "./format";
+import { textWidth, thinTicks } from "./ticks";
 
 export interface HeatCell {
   idx: number;
@@ -105,6 +106,22 @@ function summary(data: HeatmapData): string {
 
 const W = 760;
 const M = { left: 64, right: 14, top: 28, bottom: 46 };
+const LABEL_FONT = 12;
+
+/** The length labels under the columns that fit without touching, for a heatmap `width` wide. */
+export function columnLabels(lengths: readonly number[], width = W): { col: number; at: number; label: string; size: number }[] {
+  const cellW = (width - M.left - M.right) / lengths.length;
+  const ticks = lengths.map((length, col) => ({ col, at: M.left + col * cellW + cellW / 2, label: formatK(length), size: textWidth(formatK(length), LABEL_FONT) }));
+  const keep = thinTicks(ticks);
+  return ticks.filter((_, i) => keep[i]);
+}
+
+/** The depth labels beside the rows that fit, one line of text each. */
+function rowLabels(depths: readonly number[], cellH: number): { row: number; at: number; label: string }[] {
+  const ticks = depths.map((depth, row) => ({ row, at: M.top + row * cellH + cellH / 2, label: `${depth}%`, size: LABEL_FONT }));
+  const keep = thinTicks(ticks, 2);
+  return ticks.filter((_, i) => keep[i]);
+}
 
 /** x of the boundary after the last length ≤ the training length (the paper's dashed line). */
 function trainingLineX(lengths: number[], training: number, left: number, cellW: number): number {
@@ -120,8 +137,6 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const cellH = Math.min(44, Math.max(12, 300 / depths.length));
   const plotH = cellH * depths.length;
   const H = M.top + plotH + M.bottom;
-  const everyX = Math.ceil(lengths.length / 14);
-  const everyY = Math.ceil(depths.length / 12);
   const lineX = data.trainingLength ? trainingLineX(lengths, data.trainingLength, M.left, cellW) : null;
   return (
     // role="group", not "img": its cells are links (and buttons with JS), which role="img" would hide.
@@ -164,20 +179,16 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
           );
         }),
       )}
-      {depths.map((depth, row) =>
-        row % everyY === 0 || row === depths.length - 1 ? (
-          <text x={M.left - 6} y={M.top + row * cellH + cellH / 2 + 4} text-anchor="end" font-size="12">
-            {`${depth}%`}
-          </text>
-        ) : null,
-      )}
-      {lengths.map((length, col) =>
-        col % everyX === 0 || col === lengths.length - 1 ? (
-          <text x={M.left + col * cellW + cellW / 2} y={M.top + plotH + 16} text-anchor="middle" font-size="12">
-            {formatK(length)}
-          </text>
-        ) : null,
-      )}
+      {rowLabels(depths, cellH).map((tick) => (
+        <text x={M.left - 6} y={(tick.at + 4).toFixed(2)} text-anchor="end" font-size={LABEL_FONT}>
+          {tick.label}
+        </text>
+      ))}
+      {columnLabels(lengths).map((tick) => (
+        <text x={tick.at.toFixed(2)} y={M.top + plotH + 16} text-anchor="middle" font-size={LABEL_FONT}>
+          {tick.label}
+        </text>
+      ))}
       <text x={M.left + plotW / 2} y={H - 8} text-anchor="middle" font-size="12" fill="#5b6475">
         Context length (tokens)
       </text>
