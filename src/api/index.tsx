@@ -5,6 +5,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../http/app-env";
 import { BEARER_SCHEME } from "../http/auth";
 import { accountsApi } from "./accounts";
+import { compareApi } from "./compare";
 import { corporaApi } from "./corpora";
 import { datasetsApi } from "./datasets";
 import { DocsPage } from "./docs";
@@ -34,7 +35,7 @@ export function mountApi(app: OpenAPIHono<AppEnv>): void {
     scheme: "bearer",
     description: "An API token (`ctp_…`) from POST /v1/accounts, or the admin token (the ADMIN_TOKEN secret).",
   });
-  for (const routes of [accountsApi, runsApi, probesApi, leaderboardApi, corporaApi, seriesApi, datasetsApi, needleSetsApi, webhooksApi, limitsApi, endpointsApi]) app.route("/", routes);
+  for (const routes of [accountsApi, runsApi, probesApi, leaderboardApi, corporaApi, seriesApi, datasetsApi, needleSetsApi, webhooksApi, limitsApi, endpointsApi, compareApi]) app.route("/", routes);
   app.doc31("/openapi.json", { openapi: "3.1.0", info: OPENAPI_INFO });
   app.get("/docs", (c) => c.html(<DocsPage doc={app.getOpenAPI31Document({ openapi: "3.1.0", info: OPENAPI_INFO }) as never} />));
 }
