@@ -40,3 +40,33 @@ export function scoreColor(score: number): string {
 
 /** CSS gradient of the same scale, for the legend. */
 export const SCALE_GRADIENT = `linear-gradient(to right, ${SCALE_STOPS.map((s) => `${s.hex} ${s.at * 100}%`).join(", ")})`;
+
+/**
+ * Differences between runs (B − A, −1 to 1) on a diverging scale: red where B is worse, blue where
+ * it is better, near-white where they agree (ColorBrewer's RdBu, readable with red–green colour
+ * blindness, unlike the score scale's ends).
+ */
+export const DIVERGING_STOPS: readonly { at: number; hex: string }[] = [
+  { at: -1, hex: "#B2182B" },
+  { at: -0.5, hex: "#EF8A62" },
+  { at: 0, hex: "#F7F7F7" },
+  { at: 0.5, hex: "#67A9CF" },
+  { at: 1, hex: "#2166AC" },
+];
+
+/** The colour of a difference in [−1, 1] as `#rrggbb`; out-of-range values are clamped. */
+export function differenceColor(difference: number): string {
+  if (Number.isNaN(difference)) throw new RangeError("difference is NaN");
+  const d = Math.min(1, Math.max(-1, difference));
+  const i = Math.max(1, DIVERGING_STOPS.findIndex((s) => d <= s.at));
+  const [lo, hi] = [DIVERGING_STOPS[i - 1]!, DIVERGING_STOPS[i]!];
+  const t = (d - lo.at) / (hi.at - lo.at);
+  const [a, b] = [rgbOf(lo.hex), rgbOf(hi.hex)];
+  return hexOf([0, 1, 2].map((k) => a[k]! + (b[k]! - a[k]!) * t) as unknown as Rgb);
+}
+
+/** CSS gradient of the diverging scale, for the legend. */
+export const DIVERGING_GRADIENT = `linear-gradient(to right, ${DIVERGING_STOPS.map((s) => `${s.hex} ${((s.at + 1) / 2) * 100}%`).join(", ")})`;
+
+/** Lines of up to six runs on one chart: Okabe & Ito's palette, told apart with colour blindness too. */
+export const RUN_COLORS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"] as const;
