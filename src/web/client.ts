@@ -1,14 +1,18 @@
 // The run page's only script (progressive enhancement: the page is complete without it).
-// - live progress over SSE while the run is queued or running, then a reload for the results;
+// - live progress over SSE while the run is queued or running: counters, the outcome bar, heatmap
+//   cells, pace, retries, throttle state; then the finished page swapped in (./client-live.ts);
 // - heatmap cells become keyboard-focusable buttons that show the probe in the side panel,
-//   from GET /v1/runs/{id}/probes/{idx} and …/prompt, instead of navigating to the probe page.
+//   from GET /v1/runs/{id}/probes/{idx} and …/prompt, instead of navigating to the probe page;
+// - SVG and PNG downloads beside every heatmap and chart (./client-export.ts).
 // Everything taken from the API is inserted as text (textContent), never as HTML.
+import { EXPORT_SCRIPT } from "./client-export";
+import { LIVE_SCRIPT } from "./client-live";
 import { CONTEXT_CHARS, NEEDLE_START, TAIL_CHARS } from "./excerpt";
 
 const constants = `const NEEDLE_START = ${JSON.stringify(NEEDLE_START)}, CONTEXT_CHARS = ${CONTEXT_CHARS}, TAIL_CHARS = ${TAIL_CHARS};`;
 
 const body = String.raw`
-const root = document.querySelector("[data-run-id]");
+let root = document.querySelector("[data-run-id]");
 if (root) {
   const runId = root.dataset.runId;
   const runPath = encodeURIComponent(runId);
@@ -22,21 +26,6 @@ if (root) {
   const fmtK = (n) => n === null ? "—" : n < 1000 ? String(n) : (Number.isInteger(n / 1000) || n >= 10000 ? Math.round(n / 1000) : (n / 1000).toFixed(1)) + "K";
   const fmt2 = (x) => typeof x === "number" ? x.toFixed(2) : "—";
   const orDash = (x) => x === null || x === undefined ? "—" : x;
-
-  // Live progress.
-  if (root.dataset.live === "true" && "EventSource" in window) {
-    const source = new EventSource("/runs/" + runPath + "/events");
-    source.addEventListener("progress", (event) => {
-      const data = JSON.parse(event.data);
-      for (const key of ["done", "total", "failed", "unscorable", "truncated", "incomplete"]) {
-        for (const el of document.querySelectorAll('[data-progress="' + key + '"]')) el.textContent = String(data.progress[key]);
-      }
-      const bar = document.getElementById("run-progress");
-      if (bar) { bar.max = Math.max(1, data.progress.total); bar.value = data.progress.done; }
-      for (const el of document.querySelectorAll("[data-run-status]")) { el.textContent = data.status; el.className = "badge status-" + data.status; }
-    });
-    source.addEventListener("done", () => { source.close(); location.reload(); });
-  }
 
   // Probe details.
   let ticket = 0;
@@ -98,23 +87,34 @@ if (root) {
       if (mine === ticket) promptBox.replaceChildren(...excerpt(text, p && p.facts ? p.facts.needle : NEEDLE_START));
     }).catch((e) => { if (mine === ticket) promptBox.replaceChildren(h("p", { "class": "error" }, String(e.message))); });
   }
-  for (const link of document.querySelectorAll("a.cell-link")) {
-    const rect = link.querySelector("rect.cell");
-    const title = link.querySelector("title");
-    // The rect becomes the (single) tab stop and a button; the link stays for middle-click / new tab.
-    link.setAttribute("tabindex", "-1");
-    rect.setAttribute("tabindex", "0");
-    rect.setAttribute("role", "button");
-    rect.setAttribute("aria-label", (title ? title.textContent : "Probe " + rect.dataset.idx) + ". Show details");
-    link.addEventListener("click", (event) => {
-      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-      event.preventDefault();
-      showProbe(rect);
-    });
-    rect.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" || event.key === " ") { event.preventDefault(); showProbe(rect); }
-    });
+  function bindCells(scope) {
+    for (const link of scope.querySelectorAll("a.cell-link")) {
+      const rect = link.querySelector("rect.cell");
+      const title = link.querySelector("title");
+      // The rect becomes the (single) tab stop and a button; the link stays for middle-click / new tab.
+      link.setAttribute("tabindex", "-1");
+      rect.setAttribute("tabindex", "0");
+      rect.setAttribute("role", "button");
+      rect.setAttribute("aria-label", (title ? title.textContent : "Probe " + rect.dataset.idx) + ". Show details");
+      link.addEventListener("click", (event) => {
+        if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+        event.preventDefault();
+        showProbe(rect);
+      });
+      rect.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" || event.key === " ") { event.preventDefault(); showProbe(rect); }
+      });
+    }
   }
+${EXPORT_SCRIPT}
+${LIVE_SCRIPT}
+  /** Everything the script adds to the page's content (again after the finished page is swapped in). */
+  function bindPage() {
+    bindCells(root);
+    addDownloads(root);
+    followLive();
+  }
+  bindPage();
 }
 `;
 

@@ -33,7 +33,13 @@ export interface HeatmapData {
   title?: string;
 }
 
-export function heatCells(probes: ProbeRow[], metric: string): Map<string, HeatCell> {
+/** What a probe contributes to its cell (a full row, or the score columns the live stream reads). */
+export type CellProbe = Pick<ProbeRow, "idx" | "contextLength" | "depthPercent" | "status" | "scores">;
+
+/** The element id of a suite's heatmap (and of a variant, e.g. a non-literal kind). */
+export const heatmapId = (suiteIndex: number, variant?: string) => `heatmap-${suiteIndex}${variant ? `-${variant}` : ""}`;
+
+export function heatCells(probes: readonly CellProbe[], metric: string): Map<string, HeatCell> {
   const cells = new Map<string, HeatCell>();
   for (const p of probes) {
     if (p.contextLength === null || p.depthPercent === null) continue;
@@ -53,8 +59,8 @@ export function heatCells(probes: ProbeRow[], metric: string): Map<string, HeatC
  * Cells that average the scored probes of each (depth, length) (a non-literal kind's probes: the
  * caller picks them). A cell with none scored shows its first probe's status.
  */
-export function meanHeatCells(probes: ProbeRow[], metric: string): Map<string, HeatCell> {
-  const groups = new Map<string, ProbeRow[]>();
+export function meanHeatCells(probes: readonly CellProbe[], metric: string): Map<string, HeatCell> {
+  const groups = new Map<string, CellProbe[]>();
   for (const p of probes) {
     if (p.contextLength === null || p.depthPercent === null) continue;
     const key = `${p.depthPercent}:${p.contextLength}`;
@@ -80,7 +86,8 @@ const isBroken = (status: HeatCell["status"]) => status === "unscorable" || stat
 /** Not the model's doing: the server cut the prompt, or a reasoning reply ran out before its answer. */
 const isServerCut = (status: HeatCell["status"]) => status === "truncated" || status === "incomplete";
 
-function cellFill(cell: HeatCell, hatchId: string): string {
+/** A cell's fill: its score's colour, or the pattern or grey of its status (`hatchId`: the heatmap's hatch pattern). */
+export function cellFill(cell: HeatCell, hatchId: string): string {
   if (cell.score !== null) return scoreColor(cell.score);
   if (isServerCut(cell.status)) return `url(#${hatchId}-cut)`;
   return isBroken(cell.status) ? `url(#${hatchId})` : PENDING_FILL;
@@ -130,7 +137,7 @@ function trainingLineX(lengths: number[], training: number, left: number, cellW:
 
 export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const { lengths, depths } = data;
-  const id = `heatmap-${data.suiteIndex}${data.variant ? `-${data.variant}` : ""}`;
+  const id = heatmapId(data.suiteIndex, data.variant);
   const hatchId = `${id}-hatch`;
   const plotW = W - M.left - M.right;
   const cellW = plotW / lengths.length;

@@ -1,10 +1,10 @@
-// "/runs/{id}": a run's status and live progress, and for each needle suite the heatmap, the
-// per-length and per-depth curves and the suite scores, with a probe details panel; for each
-// non-literal suite its literal gap, kinds and heatmaps (./nonliteral-section.tsx).
+// "/runs/{id}": a run's status and live progress (./run-progress.tsx), and for each needle suite the
+// heatmap, the per-length and per-depth curves and the suite scores, with a probe details panel
+// (./needle-section.tsx); for each non-literal suite its literal gap, kinds and heatmaps
+// (./nonliteral-section.tsx); the data downloads (./run-exports.tsx).
 import { RunWarnings } from "./run-warnings";
 import type { FC } from "hono/jsx";
-import type { z } from "@hono/zod-openapi";
-import type { Run, SuiteResult } from "../contract/run";
+import type { Run } from "../contract/run";
 import type { ProbeRow, RunRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
@@ -13,16 +13,16 @@ import type { MmluRecipe } from "../probes/suites/mmlu";
 import { NonliteralSection } from "./nonliteral-section";
 import { LossSection } from "./loss-section";
 import { MmluSection } from "./mmlu-section";
-import { LineChart, type CurvePoint } from "./charts";
 import { RUN_PAGE_SCRIPT_PATH } from "./client";
-import { formatDate, formatInt, formatK, formatScore, isoDate } from "./format";
-import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, type HeatmapData } from "./heatmap";
+import { formatDate, formatInt, isoDate } from "./format";
 import { ReferenceBadge } from "./leaderboard";
 import { Layout } from "./layout";
-import { ScoreTable } from "./score-table";
+import { NeedleSection } from "./needle-section";
+import { RunExports } from "./run-exports";
+import { Progress } from "./run-progress";
 import { isFinished } from "../lifecycle/run-model";
 
-type Suite = z.infer<typeof SuiteResult>;
+export { StatusBadge } from "./run-progress";
 
 export interface RunPageProps {
   run: RunRow;
@@ -35,12 +35,6 @@ export interface RunPageProps {
   metric: string;
   metrics: readonly string[];
 }
-
-export const StatusBadge: FC<{ status: string; live?: boolean }> = ({ status, live }) => (
-  <span class={`badge status-${status}`} data-run-status={live ? "" : undefined}>
-    {status}
-  </span>
-);
 
 const Fact: FC<{ term: string; children?: unknown }> = ({ term, children }) => (
   <div>
@@ -91,31 +85,6 @@ const RunFacts: FC<{ run: RunRow; resource: Run }> = ({ run, resource }) => {
   );
 };
 
-const Progress: FC<{ resource: Run; live: boolean }> = ({ resource, live }) => {
-  const p = resource.progress;
-  return (
-    <div class="progress-row" id="progress">
-      <StatusBadge status={resource.status} live={live} />
-      <progress id="run-progress" max={Math.max(1, p.total)} value={p.done} aria-labelledby="progress-text" />
-      <span id="progress-text">
-        <span data-progress="done">{p.done}</span> of <span data-progress="total">{p.total}</span> probes settled ·{" "}
-        <span data-progress="failed">{p.failed}</span> failed · <span data-progress="unscorable">{p.unscorable}</span> unscorable · <span data-progress="truncated">{p.truncated}</span> truncated
-        {p.incomplete ? (
-          <>
-            {" "}· <span data-progress="incomplete">{p.incomplete}</span> incomplete
-          </>
-        ) : null}
-      </span>
-      {live ? <span class="muted">(updates live)</span> : null}
-      {live && p.retrying ? (
-        <p class="warning" id="retrying">
-          {p.retrying} probe{p.retrying === 1 ? " is" : "s are"} waiting to be retried{resource.last_error ? `; last error: ${resource.last_error}` : ""}
-        </p>
-      ) : null}
-    </div>
-  );
-};
-
 const MetricSwitch: FC<{ runId: string; metric: string; metrics: readonly string[] }> = ({ runId, metric, metrics }) => (
   <nav class="switch" aria-label="Heatmap metric">
     <span class="muted">Metric:</span>
@@ -127,115 +96,12 @@ const MetricSwitch: FC<{ runId: string; metric: string; metrics: readonly string
   </nav>
 );
 
-function curve(groups: Suite["by_length"], metric: string, label: (x: number) => string): CurvePoint[] {
-  return Object.entries(groups ?? {})
-    .map(([key, scores]) => ({ x: Number(key), label: label(Number(key)), y: scores[metric] ?? null }))
-    .sort((a, b) => a.x - b.x);
-}
-
-const EffectiveLength: FC<{ suite: Suite }> = ({ suite }) => {
-  const effective = suite.effective_context_length;
-  if (!effective) return null;
-  const k = (x: number | null) => (x === null ? "none" : `${formatK(x)} tokens`);
-  return (
-    <p class="effective-length">
-      <strong>Effective context length: {k(effective.length)}</strong> (95 % interval {k(effective.low)} – {k(effective.high)}): every
-      tested length up to it keeps a mean <em>contains</em> score of at least {formatScore(100 * effective.threshold)} (85 % of the
-      shortest length's), computed from the probes.
-    </p>
-  );
-};
-
-const SuiteScores: FC<{ suite: Suite; id: string }> = ({ suite, id }) => (
-  <ScoreTable
-    id={id}
-    class="suite-scores compact"
-    caption={`Suite scores: means over ${suite.scored} scored probes (of ${suite.probes}; ${suite.unscorable} unscorable, ${suite.failed} failed), 0–100`}
-    scores={suite.scores}
-    format={formatScore}
-  />
-);
-
-const NeedleSection: FC<{ runId: string; recipe: NeedleRecipe; suite: Suite | undefined; probes: ProbeRow[]; metric: string; training?: number }> = ({
-  runId,
-  recipe,
-  suite,
-  probes,
-  metric,
-  training,
-}) => {
-  const data: HeatmapData = {
-    runId,
-    suiteIndex: recipe.index,
-    metric,
-    lengths: recipe.context_lengths,
-    depths: recipe.depth_percents,
-    cells: heatCells(probes, metric),
-    trainingLength: training,
-  };
-  const headingId = `suite-${recipe.index}-heading`;
-  const byLength = curve(suite?.by_length, metric, formatK);
-  const byDepth = curve(suite?.by_depth, metric, (d) => `${d}%`);
-  return (
-    <section data-suite={recipe.index} aria-labelledby={headingId}>
-      <h2 id={headingId}>
-        Needle in a haystack <span class="muted">· suite {recipe.index} · corpus {recipe.corpus} · {recipe.tokenizer}</span>
-      </h2>
-      <div class="suite-grid">
-        <figure class="area-map">
-          <HeatmapSvg data={data} />
-          <figcaption>
-            Score per probe ({metric} metric) from 0 (red) to 1 (green); rows are needle depths, columns haystack lengths.
-            Select a cell for its response and prompt.
-          </figcaption>
-          <HeatmapLegend training={training} />
-          <HeatmapTable data={data} />
-        </figure>
-        <aside class="panel area-panel" aria-live="polite" aria-label="Probe details">
-          <h3>Probe details</h3>
-          <p class="muted">Select a heatmap cell to see the model's response, its scores and an excerpt of the prompt.</p>
-        </aside>
-        {suite ? (
-          <div class="area-more">
-            <h3>Curves ({metric} metric)</h3>
-            {[...byLength, ...byDepth].some((p) => p.y !== null) ? (
-              <div class="curves">
-                <LineChart
-                  id={`suite-${recipe.index}-by-length`}
-                  title={`Mean ${metric} score by context length`}
-                  desc={byLength.map((p) => `${p.label}: ${formatScore(p.y)}`).join(", ")}
-                  xTitle="Context length (tokens, log scale)"
-                  points={byLength}
-                  xScale="log2"
-                  marker={training ? { x: training, label: `trained ${formatK(training)}` } : undefined}
-                />
-                <LineChart
-                  id={`suite-${recipe.index}-by-depth`}
-                  title={`Mean ${metric} score by needle depth`}
-                  desc={byDepth.map((p) => `${p.label}: ${formatScore(p.y)}`).join(", ")}
-                  xTitle="Needle depth (%)"
-                  points={byDepth}
-                  xScale="linear"
-                />
-              </div>
-            ) : (
-              <p class="muted">No probe is scored yet.</p>
-            )}
-            <EffectiveLength suite={suite} />
-            <SuiteScores suite={suite} id={`suite-${recipe.index}-scores`} />
-          </div>
-        ) : null}
-      </div>
-    </section>
-  );
-};
-
 export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, loss, mmlu, probes, metric, metrics }) => {
   const live = !isFinished(run.status);
   const training = resource.model.training_context_length;
   return (
     <Layout title={resource.model.name} section="run" refreshWithoutJs={live ? 5 : undefined}>
-      <div data-run-id={run.id} data-live={String(live)}>
+      <div data-run-id={run.id} data-live={String(live)} data-metric={metric}>
         <p class="muted">
           <a href="/">Leaderboard</a> › run <code>{run.id}</code>
         </p>
@@ -255,6 +121,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
             probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             metric={metric}
             training={training}
+            state={resource}
           />
         ))}
         {nonliteral.map((recipe) => (
@@ -272,18 +139,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
         {loss.map((recipe) => (
           <LossSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} form={resource.prompt_logprobs?.form ?? null} />
         ))}
-        <h2>Data</h2>
-        <ul>
-          <li>
-            <a href={`/v1/runs/${run.id}`}>Run (JSON)</a>
-          </li>
-          <li>
-            <a href={`/v1/runs/${run.id}/probes?limit=500`}>Probes with responses and scores (JSON)</a>
-          </li>
-          <li>
-            <a href={`/v1/runs/${run.id}/heatmap?metric=${metric}`}>Heatmap matrix (JSON)</a>
-          </li>
-        </ul>
+        <RunExports runId={run.id} metric={metric} hasHeatmap={recipes.length + nonliteral.length > 0} />
       </div>
       <script src={RUN_PAGE_SCRIPT_PATH} />
     </Layout>
