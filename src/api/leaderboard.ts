@@ -4,7 +4,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { sha256Hex } from "../common/hash";
-import { LeaderboardRow } from "../contract/leaderboard";
+import { LeaderboardProtocol, LeaderboardRow } from "../contract/leaderboard";
 import type { AppEnv } from "../http/app-env";
 import { defaultSortDir, LEADERBOARD_SORT_KEYS, leaderboardRows } from "../lifecycle/leaderboard";
 import { DEFAULT_LOSS_LENGTHS } from "../probes/loss/resolve";
@@ -24,6 +24,17 @@ const LeaderboardQuery = z.object({
   min_length: z.coerce.number().int().min(0).optional().openapi({ description: "Only runs whose effective context length is at least this." }),
   group: z.enum(["run", "model"]).default("run").openapi({ description: "model: one row per model name — its best run by `sort`." }),
   include: z.enum(["reported"]).optional().openapi({ description: "Add the paper's reported numbers as rows marked `reported`." }),
+  protocol: z
+    .string()
+    .max(300)
+    .regex(/^[A-Za-z0-9_.,~:+-]+$/)
+    .optional()
+    .openapi({
+      description:
+        "Only runs that have this protocol (see `protocols` in the answer for the ones present): an id such as needle:paper:sotu:llama2, `default` for the paper's needle grid " +
+        "with the most runs (else the protocol with the most runs; what the leaderboard page shows first), or `all` (the same as leaving it out). Reported rows are kept when asked for.",
+      example: "needle:paper:sotu:llama2",
+    }),
   valid: z.enum(["only"]).optional().openapi({ description: "Hide runs whose lengths are not what they claim: the server cut prompts, or its token counts disagree with the run's tokenizer (warnings truncated, token_mismatch, tokenizer_disagrees)." }),
   format: z.enum(["json", "csv"]).optional().openapi({ description: "csv also follows from `Accept: text/csv`." }),
 });
@@ -33,7 +44,9 @@ const route = createRoute({
   path: "/v1/leaderboard",
   summary: "Leaderboard of public, succeeded runs",
   description:
-    "One row per run, ordered by `sort` (default the needle `paper` score, best first). Reference baselines are marked `reference: true`; " +
+    "One row per run, ordered by `sort` (default the needle `paper` score, best first) and ranked in that order. Each row names its protocol " +
+    "(suite type, grid or preset, corpus, tokenizer family); only rows of one protocol compare, so `?protocol=` keeps the runs of one, and `protocols` lists those present with their run counts. " +
+    "Reference baselines are marked `reference: true`; " +
     "`?include=reported` adds the paper's published numbers as rows marked `reported: true`. Responses carry an `ETag` " +
     "(send `If-None-Match` to get 304) and `Cache-Control`. CSV with `Accept: text/csv` or `?format=csv`.",
   request: { query: LeaderboardQuery },
@@ -41,7 +54,15 @@ const route = createRoute({
     200: {
       description: "Leaderboard rows",
       content: {
-        "application/json": { schema: z.object({ data: z.array(LeaderboardRow) }).openapi("Leaderboard") },
+        "application/json": {
+          schema: z
+            .object({
+              data: z.array(LeaderboardRow),
+              protocols: z.array(LeaderboardProtocol).openapi({ description: "The protocols present (after every filter but ?protocol=), most runs first." }),
+              protocol: z.string().nullable().openapi({ description: "The protocol the rows were kept by (the one ?protocol=default chose), or null for all." }),
+            })
+            .openapi("Leaderboard"),
+        },
         "text/csv": { schema: z.string() },
       },
     },
@@ -74,11 +95,17 @@ const CSV_COLUMNS: [string, (row: Row) => unknown][] = [
   ["literal_gap_high", (r) => r.literal_gap_interval?.[1]],
   ...DEFAULT_LOSS_LENGTHS.map((length): [string, (row: Row) => unknown] => [`loss_${length}`, (r) => r.loss_at?.[String(length)]]),
   ["engine", (r) => r.serving?.engine],
-  ["warnings", (r) => r.warnings.join(";")],
   ["engine_version", (r) => r.serving?.version],
+  ["warnings", (r) => r.warnings.join(";")],
   ["tokens_processed", (r) => r.tokens_processed],
   ["finished_at", (r) => r.finished_at],
   ["source", (r) => r.source],
+  ["rank", (r) => r.rank],
+  ["protocol", (r) => r.protocol],
+  ["context_window", (r) => r.model.context_window],
+  ["longest_length", (r) => r.longest_length],
+  ["prompt_tokens", (r) => r.prompt_tokens],
+  ["cost_usd", (r) => r.cost_usd],
 ];
 
 /**
@@ -105,9 +132,9 @@ function wantsCsv(c: Context<AppEnv>, format: "json" | "csv" | undefined): boole
 
 leaderboardApi.openapi(route, async (c) => {
   const query = c.req.valid("query");
-  const rows = await leaderboardRows(c.env, { ...query, dir: query.dir ?? defaultSortDir(query.sort) });
+  const board = await leaderboardRows(c.env, { ...query, dir: query.dir ?? defaultSortDir(query.sort) });
   const csv = wantsCsv(c, query.format);
-  const body = csv ? toCsv(rows) : JSON.stringify({ data: rows });
+  const body = csv ? toCsv(board.rows) : JSON.stringify({ data: board.rows, protocols: board.protocols, protocol: board.protocol });
   const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
   c.header("ETag", etag);
   c.header("Cache-Control", "public, max-age=15, must-revalidate");

@@ -30,7 +30,27 @@ export const LeaderboardRow = z
       description: "The run's warnings (see Run.warnings): truncated, token_mismatch and tokenizer_disagrees mean its lengths are not what they claim; ?valid=only hides those runs.",
     }),
     finished_at: z.string().nullable(),
+    protocol: z.string().nullable().meta({
+      description:
+        "The run's primary protocol (type:grid:corpus:tokenizer, e.g. needle:paper:sotu:llama2): its first needle suite's, else its first suite's. Null for reported rows. Rows compare only within one protocol.",
+      example: "needle:paper:sotu:llama2",
+    }),
+    protocols: z.array(z.string()).meta({ description: "Every protocol the run has, one per suite type (the first suite of each type), the primary one first; ?protocol= keeps runs that have it." }),
+    rank: z.int().nullable().meta({ description: "Position by `sort` among the measured rows returned (ties share a rank, 1, 2, 2, 4); null for reported rows and rows without the sorted value." }),
+    longest_length: z.int().nullable().meta({ description: "The longest context length any of the run's suites tested (book QA: its window), in tokens." }),
+    prompt_tokens: z.int().nullable().meta({ description: "Prompt tokens the endpoint reported for the run." }),
+    cost_usd: z.number().nullable().meta({ description: "From the model's prices (see Run.usage.cost_usd); null without prices." }),
   })
   .meta({ id: "LeaderboardRow" });
 
 export type LeaderboardRow = z.infer<typeof LeaderboardRow>;
+
+export const LeaderboardProtocol = z
+  .object({
+    id: z.string().meta({ example: "needle:paper:sotu:llama2" }),
+    label: z.string().meta({ example: "needle · paper grid (40 × 10) · sotu · llama2" }),
+    runs: z.int().meta({ description: "Runs (after the other filters) that have this protocol." }),
+  })
+  .meta({ id: "LeaderboardProtocol" });
+
+export type LeaderboardProtocol = z.infer<typeof LeaderboardProtocol>;

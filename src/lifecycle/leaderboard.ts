@@ -2,13 +2,19 @@
 // alike), optionally with the numbers reported in the paper as rows marked `reported`, never mixed
 // silently with measured ones.
 import { iso } from "../common/time";
-import type { LeaderboardRow } from "../contract/leaderboard";
+import type { LeaderboardProtocol, LeaderboardRow } from "../contract/leaderboard";
+import type { SuiteRecipe } from "../probes/suites";
 import type { ScoreMap } from "../probes/suites/suite";
 import { DEFAULT_LOSS_LENGTHS } from "../probes/loss/resolve";
+import { costUsd } from "./estimate";
+import { orderBy, ranksInOrder, type SortValue } from "./leaderboard-order";
+import { countProtocols, defaultProtocol, runProtocols, type Protocol } from "./protocol";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
 import { storedModel } from "./run-model";
 import { leaderboardRuns } from "./store/runs";
 import { INVALIDATING_WARNINGS, runWarnings } from "./warnings";
+
+export { orderBy, ranksInOrder } from "./leaderboard-order";
 
 /** A measured row with what the page draws beside it. */
 export interface BoardEntry {
@@ -17,6 +23,18 @@ export interface BoardEntry {
   needleByLength: Record<string, ScoreMap>;
   /** Prompt tokens the endpoint reported for the run. */
   promptTokens: number;
+  /** The run's protocols, the primary one first (see ./protocol.ts). */
+  protocols: Protocol[];
+}
+
+/** The longest context length any suite tested: a grid's or loss's longest length, book QA's window. */
+export function longestLength(recipes: readonly SuiteRecipe[]): number | null {
+  const lengths = recipes.flatMap((r) => {
+    const recipe = r as { context_lengths?: unknown; window?: unknown };
+    if (Array.isArray(recipe.context_lengths)) return recipe.context_lengths.filter((n): n is number => typeof n === "number");
+    return typeof recipe.window === "number" ? [recipe.window] : [];
+  });
+  return lengths.length ? Math.max(...lengths) : null;
 }
 
 /** Public succeeded runs, newest finished first (at most 1,000). */
@@ -30,9 +48,11 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
     const nonliteral = suites.find((s) => s.type === "nonliteral")?.nonliteral;
     const gap = nonliteral?.literal_gap?.relative;
     const loss = suites.find((s) => s.type === "loss")?.loss;
+    const model = storedModel(run);
+    const protocols = runProtocols(run.suites);
     const row: LeaderboardRow = {
       run_id: run.id,
-      model: storedModel(run),
+      model,
       reference: run.reference === 1,
       series: run.series,
       step: run.step,
@@ -49,8 +69,14 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
       loss_at: loss ? Object.fromEntries(Object.entries(loss.loss_at).map(([length, cell]) => [length, cell.loss])) : null,
       warnings: runWarnings(run, suites).map((w) => w.code),
       finished_at: iso(run.finishedAt),
+      protocol: protocols[0]?.id ?? null,
+      protocols: protocols.map((p) => p.id),
+      rank: null,
+      longest_length: longestLength(run.suites),
+      prompt_tokens: run.promptTokens,
+      cost_usd: costUsd(model, run.promptTokens, run.completionTokens, run.cachedTokens),
     };
-    return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens };
+    return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens, protocols };
   });
 }
 
@@ -79,19 +105,13 @@ export function reportedRows(): LeaderboardRow[] {
     serving: null,
     warnings: [],
     finished_at: null,
+    protocol: null,
+    protocols: [],
+    rank: null,
+    longest_length: null,
+    prompt_tokens: null,
+    cost_usd: null,
   }));
-}
-
-type SortValue = string | number | null;
-
-/**
- * Orders items by `value` in `dir`; items without a value always come last, and `tieBreak` (if
- * given) orders equal values. Stable: equal items keep their order (newest finished first).
- */
-export function orderBy<T>(items: T[], value: (item: T) => SortValue, dir: "asc" | "desc", tieBreak?: (a: T, b: T) => number): T[] {
-  const sign = dir === "asc" ? 1 : -1;
-  const compare = (x: SortValue, y: SortValue) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : sign * (x < y ? -1 : 1));
-  return [...items].sort((a, b) => compare(value(a), value(b)) || (tieBreak?.(a, b) ?? 0));
 }
 
 /** Loss@L columns at the paper's lengths (a run's other lengths are in loss_at, not sortable). */
@@ -113,6 +133,10 @@ export const LEADERBOARD_SORT_KEYS = [
   "literal_gap",
   ...LOSS_SORT_KEYS,
   "tokens_processed",
+  "prompt_tokens",
+  "cost_usd",
+  "longest_length",
+  "context_window",
   "finished_at",
 ] as const;
 export type LeaderboardSortKey = (typeof LEADERBOARD_SORT_KEYS)[number];
@@ -128,6 +152,10 @@ export function rowValue(row: LeaderboardRow, key: LeaderboardSortKey): SortValu
   if (key === "literal_gap") return row.literal_gap;
   if (key.startsWith("loss@")) return row.loss_at?.[key.slice("loss@".length)] ?? null;
   if (key === "tokens_processed") return row.tokens_processed;
+  if (key === "prompt_tokens") return row.prompt_tokens;
+  if (key === "cost_usd") return row.cost_usd;
+  if (key === "longest_length") return row.longest_length;
+  if (key === "context_window") return row.model.context_window ?? null;
   if (key === "finished_at") return row.finished_at;
   const [suite, metric] = key.split(".") as [string, string];
   return row.suites[suite]?.[metric] ?? null;
@@ -145,22 +173,57 @@ export interface LeaderboardQuery {
   include?: "reported";
   /** only: hide runs whose lengths are not what they claim (see INVALIDATING_WARNINGS). */
   valid?: "only";
+  /** A protocol id (runs that have it), "default" (the paper's needle grid, see defaultProtocol) or "all" (the same as absent). */
+  protocol?: string;
 }
 
-/** The API's leaderboard: filtered, with the reported rows if asked, ordered, one per model if grouped. */
-export async function leaderboardRows(env: Env, query: LeaderboardQuery): Promise<LeaderboardRow[]> {
-  let rows = (await boardEntries(env)).map((e) => e.row);
-  if (query.reference === "only") rows = rows.filter((r) => r.reference);
-  if (query.reference === "hide") rows = rows.filter((r) => !r.reference);
-  if (query.valid === "only") rows = rows.filter((r) => !r.warnings.some((code) => INVALIDATING_WARNINGS.includes(code)));
-  if (query.min_length !== undefined) rows = rows.filter((r) => (r.effective_context_length ?? -1) >= query.min_length!);
-  if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined) rows.push(...reportedRows());
-  if (query.suite) rows = rows.filter((r) => query.suite! in r.suites);
-  if (query.series) rows = rows.filter((r) => r.series === query.series);
-  rows = orderBy(rows, (r) => rowValue(r, query.sort), query.dir);
+export interface Leaderboard {
+  rows: LeaderboardRow[];
+  /** The protocols present after every filter but the protocol, with their run counts. */
+  protocols: LeaderboardProtocol[];
+  /** The protocol the rows were kept by, or null for all. */
+  protocol: string | null;
+}
+
+/** Measured rows with the filters that are not about the protocol. */
+function filterMeasured(entries: BoardEntry[], query: LeaderboardQuery): BoardEntry[] {
+  const invalid = (r: LeaderboardRow) => r.warnings.some((code) => INVALIDATING_WARNINGS.includes(code));
+  return entries.filter(
+    ({ row: r }) =>
+      (query.reference !== "only" || r.reference) &&
+      (query.reference !== "hide" || !r.reference) &&
+      (query.valid !== "only" || !invalid(r)) &&
+      (query.min_length === undefined || (r.effective_context_length ?? -1) >= query.min_length) &&
+      (!query.suite || query.suite in r.suites) &&
+      (!query.series || r.series === query.series),
+  );
+}
+
+/** The protocol a query asks for: an id, the default one, or none (all). */
+export function chosenProtocol(asked: string | undefined, counts: readonly LeaderboardProtocol[]): string | null {
+  if (asked === undefined || asked === "" || asked === "all") return null;
+  return asked === "default" ? defaultProtocol(counts) : asked;
+}
+
+/** Rows in the order asked, each with its rank in that order (reported rows take no place). */
+export function rankedRows(rows: LeaderboardRow[], sort: LeaderboardSortKey, dir: "asc" | "desc"): LeaderboardRow[] {
+  const ordered = orderBy(rows, (r) => rowValue(r, sort), dir);
+  const ranks = ranksInOrder(ordered, (r) => rowValue(r, sort), (r) => !r.reported);
+  return ordered.map((row, i) => ({ ...row, rank: ranks[i] ?? null }));
+}
+
+/** The API's leaderboard: filtered, by protocol if asked, with the reported rows if asked, ordered and ranked, one per model if grouped. */
+export async function leaderboardRows(env: Env, query: LeaderboardQuery): Promise<Leaderboard> {
+  const measured = filterMeasured(await boardEntries(env), query);
+  const protocols = countProtocols(measured.map((e) => e.protocols));
+  const protocol = chosenProtocol(query.protocol, protocols);
+  let rows = measured.filter((e) => protocol === null || e.row.protocols.includes(protocol)).map((e) => e.row);
+  if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined && !query.series) {
+    rows.push(...reportedRows().filter((r) => !query.suite || query.suite in r.suites));
+  }
   if (query.group === "model") {
     const seen = new Set<string>();
-    rows = rows.filter((r) => !seen.has(r.model.name) && seen.add(r.model.name) !== undefined);
+    rows = orderBy(rows, (r) => rowValue(r, query.sort), query.dir).filter((r) => !seen.has(r.model.name) && seen.add(r.model.name) !== undefined);
   }
-  return rows.slice(0, query.limit);
+  return { rows: rankedRows(rows, query.sort, query.dir).slice(0, query.limit), protocols, protocol };
 }
