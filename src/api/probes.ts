@@ -1,9 +1,12 @@
-// /v1/runs/{id}/probes…: a run's probes, one probe, its rebuilt prompt, and the needle heatmap.
+// /v1/runs/{id}/probes…: a run's probes (JSON pages, or all of them as CSV), one probe, its rebuilt
+// prompt, and the needle heatmap.
 import { createRoute, z } from "@hono/zod-openapi";
 import { Heatmap, Probe, ProbePrompt } from "../contract/run";
 import { Page } from "../contract/page";
 import { TOKEN_OPTIONAL } from "../http/auth";
+import { probeExport } from "../lifecycle/exports";
 import { probeOf, probePrompt, probesPage, runHeatmap } from "../lifecycle/runs";
+import { probeCsvStream } from "./probes-csv";
 import { cursorPosition, encodeCursor, isIndexCursor } from "./cursors";
 import { createRouter, problemResponses } from "./router";
 import { PageQuery, ProbeParams, RunIdParam } from "./schemas";
@@ -14,17 +17,31 @@ const listProbesRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}/probes",
   summary: "The run's probes with responses and scores",
+  description:
+    "JSON: a page of probes (`limit`, `cursor`). CSV (`?format=csv` or `Accept: text/csv`): every probe of the run in one download, " +
+    "one row each — cell, status, a `score_<name>` column per score, token counts, timings, the response; paging parameters are ignored.",
   security: TOKEN_OPTIONAL,
-  request: { params: RunIdParam, query: PageQuery },
+  request: {
+    params: RunIdParam,
+    query: PageQuery.extend({ format: z.enum(["json", "csv"]).optional().openapi({ description: "csv also follows from `Accept: text/csv`." }) }),
+  },
   responses: {
-    200: { description: "A page of probes in idx order", content: { "application/json": { schema: Page(Probe, "ProbePage") } } },
+    200: {
+      description: "A page of probes in idx order, or all of them as CSV",
+      content: { "application/json": { schema: Page(Probe, "ProbePage") }, "text/csv": { schema: z.string() } },
+    },
     ...problemResponses(404, 422),
   },
 });
 
 probesApi.openapi(listProbesRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const { limit, cursor } = c.req.valid("query");
+  const { limit, cursor, format } = c.req.valid("query");
+  c.header("Vary", "Accept");
+  if (format === "csv" || (!format && (c.req.header("accept") ?? "").includes("text/csv"))) {
+    const { scoreNames, pages } = await probeExport(c.env, c.get("principal"), id);
+    return c.body(probeCsvStream(scoreNames, pages), 200, { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${id.replace(/[^\w.-]/g, "_")}-probes.csv"` });
+  }
   const { probes, next } = await probesPage(c.env, c.get("principal"), id, cursorPosition(cursor, isIndexCursor)?.i ?? -1, limit);
   return c.json({ data: probes, next_cursor: next === null ? null : encodeCursor({ i: next }) }, 200);
 });

@@ -1,5 +1,6 @@
-// /v1/runs: submit, list, inspect and cancel evaluation runs. Each handler validates, makes one
-// domain call (src/lifecycle) and shapes the answer.
+// /v1/runs: submit, list, inspect and cancel evaluation runs, and a run's summary as Markdown. Each
+// handler validates, makes one domain call (src/lifecycle) and shapes the answer.
+import type { Context } from "hono";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
 import { Run, RunPlan } from "../contract/run";
@@ -9,7 +10,9 @@ import { requirePrincipal, tokenRequired, TOKEN_OPTIONAL, TOKEN_REQUIRED } from 
 import { problem, problemResponse } from "../http/problem";
 import { cancelRunAs, runsPage, runStatus } from "../lifecycle/runs";
 import { submitRun } from "../lifecycle/submit";
+import type { AppEnv } from "../http/app-env";
 import { cursorPosition, encodeCursor, isTimeCursor } from "./cursors";
+import { runMarkdown } from "./run-markdown";
 import { createRouter, problemResponses } from "./router";
 import { PageQuery, RunIdParam } from "./schemas";
 
@@ -89,16 +92,60 @@ const getRunRoute = createRoute({
   method: "get",
   path: "/v1/runs/{id}",
   summary: "A run with its progress and scores",
-  description: "A private run is shown only to its account's tokens and the admin; to anyone else it does not exist (404).",
+  description:
+    "A private run is shown only to its account's tokens and the admin; to anyone else it does not exist (404). " +
+    "`?format=md` answers its summary as Markdown, as `/v1/runs/{id}/summary.md` does.",
+  security: TOKEN_OPTIONAL,
+  request: {
+    params: RunIdParam,
+    query: z.object({ format: z.enum(["json", "md"]).optional().openapi({ description: "md: the run's summary as Markdown." }) }),
+  },
+  responses: {
+    200: { description: "The run", content: { "application/json": { schema: Run }, "text/markdown": { schema: z.string() } } },
+    ...problemResponses(404, 422),
+  },
+});
+
+/** The summary's links point at PUBLIC_ORIGIN when it is set, else where the request came. */
+function summaryOrigin(c: Context<AppEnv>): string {
+  try {
+    if (c.env.PUBLIC_ORIGIN) return new URL(c.env.PUBLIC_ORIGIN).origin;
+  } catch {
+    // a malformed PUBLIC_ORIGIN: the request's origin still makes working links
+  }
+  return new URL(c.req.url).origin;
+}
+
+async function markdownSummary(c: Context<AppEnv>, id: string): Promise<Response> {
+  const run = await runStatus(c.env, c.get("principal"), id);
+  return c.body(runMarkdown(run, summaryOrigin(c)), 200, {
+    "content-type": "text/markdown; charset=utf-8",
+    "content-disposition": `inline; filename="${id.replace(/[^\w.-]/g, "_")}-summary.md"`,
+  });
+}
+
+runsApi.openapi(getRunRoute, async (c) => {
+  const { id } = c.req.valid("param");
+  if (c.req.valid("query").format === "md") return markdownSummary(c, id);
+  return c.json(await runStatus(c.env, c.get("principal"), id), 200);
+});
+
+const summaryRoute = createRoute({
+  method: "get",
+  path: "/v1/runs/{id}/summary.md",
+  summary: "A run's summary as Markdown, for a model card or a report",
+  description:
+    "The model (served name, API, tokenizer, window, serving engine, series), the run's status and probe counts, a table of every suite's scores " +
+    "with the 95 % intervals the service computes (multiple-choice accuracy, Loss@L; — where none), the effective context lengths with their intervals, and the warnings.",
   security: TOKEN_OPTIONAL,
   request: { params: RunIdParam },
   responses: {
-    200: { description: "The run", content: { "application/json": { schema: Run } } },
+    200: { description: "The summary", content: { "text/markdown": { schema: z.string() } } },
     ...problemResponses(404),
   },
 });
 
-runsApi.openapi(getRunRoute, async (c) => c.json(await runStatus(c.env, c.get("principal"), c.req.valid("param").id), 200));
+runsApi.openapi(summaryRoute, async (c) => markdownSummary(c, c.req.valid("param").id));
 
 const cancelRoute = createRoute({
   method: "post",
