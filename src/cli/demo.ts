@@ -110,7 +110,8 @@ for (const r of runs) {
     const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?${query}`, { headers: auth }));
     console.log(`  ${title}\n${textHeatmap(heatmap).replace(/^/gm, "  ")}`);
   }
-  console.log(`  run page: ${base}/runs/${r.id}   JSON: ${base}/v1/runs/${r.id}`);
+  // With --exit the service stops below: its URLs would lead nowhere.
+  if (!args.exit) console.log(`  run page: ${base}/runs/${r.id}   JSON: ${base}/v1/runs/${r.id}`);
 }
 
 function fmt(value: number | null | undefined): string {
@@ -144,11 +145,12 @@ function lossLines(suite: RunView["suites"][number]): string[] {
   return [`loss (Loss@L, nats; lower is better) ${counts(suite)}`, ...figures.domains.map((d) => `  ${d.padEnd(10)} ${row(figures.by_domain[d])}`), `  ${"all".padEnd(10)} ${row(figures.loss_at)}`];
 }
 
-console.log(`\nLeaderboard: ${base}/  (JSON: ${base}/v1/leaderboard)    API docs: ${base}/docs`);
 if (args.exit) {
+  console.log("\nDone; stopping the service (--exit).");
   service.stop();
   process.exit(runs.every((r) => r.state.status === "succeeded") ? 0 : 1);
 }
+console.log(`\nLeaderboard: ${base}/  (JSON: ${base}/v1/leaderboard)    API docs: ${base}/docs`);
 console.log("The service keeps running; press Ctrl-C to stop it.");
 process.on("SIGINT", () => {
   service.stop();

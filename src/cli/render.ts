@@ -37,10 +37,20 @@ function shade(score: number | null): string {
   return SHADES[Math.min(SHADES.length - 1, Math.round(score * (SHADES.length - 1)))]!;
 }
 
+/**
+ * The legend line: the metric and where each shade begins (a score rounds to the nearest of the
+ * shades' 0, 0.25 … 1, so a shade starts half a step below its own value).
+ */
+export function shadeLegend(metric?: string): string {
+  const steps = SHADES.length - 1;
+  const scale = SHADES.map((s, i) => (i === 0 ? `'${s}'` : `${((i - 0.5) / steps).toFixed(3)} ≤ ${s}`)).join(" < ");
+  return `${metric ? `${metric} score` : "score"} (0–1): ${scale}   · not scored`;
+}
+
 export const kTokens = (n: number) => (n >= 1000 ? `${Math.round(n / 1000)}K` : String(n));
 
-/** Rows are depths, columns lengths; each cell is a shade from blank (0) to full (1), · = not scored. */
-export function textHeatmap(map: { context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }): string {
+/** Rows are depths, columns lengths; each cell is a shade from blank (0) to full (1), · = not scored; the last line names the metric and the shades' thresholds. */
+export function textHeatmap(map: { context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][]; metric?: string }): string {
   // Wide cells with a K-token label under each column when they fit; one character per cell otherwise.
   const cellWidth = map.context_lengths.length > 20 ? 1 : Math.max(3, ...map.context_lengths.map((l) => kTokens(l).length));
   const lines = map.depth_percents.map((depth, row) => {
@@ -51,5 +61,5 @@ export function textHeatmap(map: { context_lengths: number[]; depth_percents: nu
     cellWidth > 1
       ? "       " + map.context_lengths.map((l) => kTokens(l).padStart(cellWidth)).join(" ")
       : `       ${kTokens(map.context_lengths[0] ?? 0)} … ${kTokens(map.context_lengths.at(-1) ?? 0)} tokens`;
-  return [`depth  context length →`, ...lines, axis, `       shade: ' ' 0 ░ ▒ ▓ █ 1   · not scored`].join("\n");
+  return [`depth  context length →`, ...lines, axis, `       ${shadeLegend(map.metric)}`].join("\n");
 }
