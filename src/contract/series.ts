@@ -1,5 +1,6 @@
 // A checkpoint series: each trend metric over the steps (or training tokens) of its public runs.
 import { z } from "zod";
+import { Regression } from "./run";
 
 export const SeriesPoint = z
   .object({
@@ -10,10 +11,12 @@ export const SeriesPoint = z
     finished_at: z.string().nullable(),
     scores: z.record(z.string(), z.number()).meta({ description: "suite.metric → score (0–100)." }),
     effective_context_length: z.int().nullable().meta({ description: "Of the first needle suite." }),
+    effective_context_length_interval: z.object({ low: z.int().nullable(), high: z.int().nullable() }).nullable().meta({ description: "Its 95 % bootstrap interval (null without a needle suite)." }),
     nonliteral_effective_context_length: z.int().nullable().meta({ description: "Of the first non-literal suite (one_hop and two_hop pooled, relative rule)." }),
     literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length in tokens; a gap closing over training means the model learns to read, not only to match." }),
     loss_at: z.record(z.string(), z.number()).meta({ description: "Of the first loss suite: context length → Loss@L in nats over all its domains ({} without one): the paper's Figure 3 over training." }),
     regression: z.boolean().meta({ description: "Flagged against the previous step when it finished." }),
+    regression_detail: Regression.nullable().meta({ description: "The comparison with the previous step (what dropped, by how much, the margins); null for a series' first step." }),
   })
   .meta({ id: "SeriesPoint" });
 

@@ -73,6 +73,7 @@ export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[
   return (await seriesRuns(env.DB, name)).map((run) => {
     const suites = run.results ?? [];
     const nonliteral = suites.find((s) => s.type === "nonliteral")?.nonliteral;
+    const effective = suites.find((s) => s.type === "needle")?.effective_context_length;
     return {
       run_id: run.id,
       model_name: run.modelName,
@@ -80,11 +81,13 @@ export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[
       tokens_trained: run.tokensTrained,
       finished_at: iso(run.finishedAt),
       scores: trendScores(suites),
-      effective_context_length: suites.find((s) => s.type === "needle")?.effective_context_length?.length ?? null,
+      effective_context_length: effective?.length ?? null,
+      effective_context_length_interval: effective ? { low: effective.low, high: effective.high } : null,
       nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
       literal_gap: nonliteral?.literal_gap?.relative.length ?? null,
       loss_at: lossAt(suites),
       regression: run.regression?.flagged ?? false,
+      regression_detail: run.regression ?? null,
     };
   });
 }

@@ -29,7 +29,8 @@ import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderb
 import { Table3Page, table3Rows } from "./table3-page";
 import { ProbePage } from "./probe-page";
 import { RunPage } from "./run-page";
-import { SeriesPage } from "./series-page";
+import { SeriesPage, seriesAxis } from "./series-page";
+import { comparePages } from "./compare-page";
 
 export const webRoutes = new Hono<AppEnv>();
 
@@ -74,11 +75,13 @@ webRoutes.get("/runs/:id", async (c) => {
   return c.html(<RunPage run={run} resource={resource} recipes={recipes} nonliteral={nonliteral} loss={loss} mmlu={mmlu} probes={probes} metric={metric} metrics={metrics} />);
 });
 
+webRoutes.route("/", comparePages); // /compare
+
 webRoutes.get("/series/:name", async (c) => {
   const name = c.req.param("name");
   const series = await orMissing(seriesTrend(c.env, name));
   if (!series) return notFound(c, `There is no public series ${name}.`);
-  return c.html(<SeriesPage name={name} points={series.points} metrics={series.metrics} />);
+  return c.html(<SeriesPage name={name} points={series.points} metrics={series.metrics} axis={seriesAxis(series.points, c.req.query("x"))} />);
 });
 
 webRoutes.get("/runs/:id/events", async (c) => {

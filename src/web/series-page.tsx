@@ -1,168 +1,183 @@
-// /series/{name}: each metric over the checkpoints of a series, as line charts with data tables.
+// /series/{name}: each metric over the checkpoints of a series (x by training step, or by training
+// tokens with ?x=tokens), the effective length with its interval, the regressions on the charts and
+// in a list, and a table from which any two checkpoints can be compared (/compare).
 import type { FC } from "hono/jsx";
 import type { SeriesPoint } from "../contract/series";
-import { LineChart } from "./charts";
 import { formatK, formatScore } from "./format";
 import { Layout } from "./layout";
+import {
+  axisTitle,
+  EffectiveLengthChart,
+  formatTokens,
+  GapChart,
+  lossLengths,
+  LossTrendCharts,
+  METRIC_TITLES,
+  MetricChart,
+  regressionFlag,
+  RetentionChart,
+  type SeriesAxis,
+} from "./series-charts";
 
-const METRIC_TITLES: Record<string, string> = {
-  "needle.paper": "Needle, paper metric",
-  "needle.contains": "Needle, contains",
-  "bookqa.infinitebench": "Book QA, InfiniteBench",
-  "bookqa.paper_recall": "Book QA, paper recall",
-  "nonliteral.nonliteral": "Non-literal needles (one and two hops)",
-  "nonliteral.literal": "Non-literal suite, literal control",
-  "mmlu.micro": "Multiple choice (MMLU format), accuracy",
-};
+/** The axis asked for (?x=tokens), if the series can draw it; else steps, else tokens. */
+export function seriesAxis(points: SeriesPoint[], asked: string | undefined): SeriesAxis {
+  const hasTokens = points.some((p) => p.tokens_trained !== null);
+  if (asked === "tokens" && hasTokens) return "tokens";
+  return points.some((p) => p.step !== null) || !hasTokens ? "step" : "tokens";
+}
 
-/** The paper's Table 3 claim over training: needle retrieval up, short-context accuracy kept — both on one chart. */
-const RetentionChart: FC<{ points: SeriesPoint[] }> = ({ points }) => {
-  if (!points.some((p) => "mmlu.micro" in p.scores) || !points.some((p) => "needle.paper" in p.scores)) return null;
-  const curve = (metric: string) => points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.scores[metric] ?? null }));
-  const needle = curve("needle.paper");
-  const mmlu = curve("mmlu.micro");
-  return (
-    <LineChart
-      id="series-retention"
-      title="Needle (paper, solid) and multiple-choice accuracy (dashed) over the series"
-      desc={needle.map((p, i) => `${p.label}: needle ${formatScore(p.y)}, multiple choice ${formatScore(mmlu[i]!.y)}`).join("; ")}
-      xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
-      points={needle}
-      xScale="linear"
-      also={{ label: "Multiple choice (micro)", firstLabel: "Needle (paper)", points: mmlu }}
-    />
-  );
-};
-
+const seriesHref = (name: string, axis: SeriesAxis) => `/series/${encodeURIComponent(name)}${axis === "tokens" ? "?x=tokens" : ""}`;
+export const pairHref = (a: string, b: string) => `/compare?runs=${encodeURIComponent(a)},${encodeURIComponent(b)}`;
 const tokens = (y: number | null) => (y === null ? "—" : formatK(y));
-
-/** The literal gap over the checkpoints, in tokens: does the model learn to read, or only to match? */
-const GapChart: FC<{ points: SeriesPoint[] }> = ({ points }) => {
-  if (!points.some((p) => p.literal_gap !== null)) return null;
-  const curve = points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.literal_gap }));
-  const max = Math.max(1000, ...points.map((p) => Math.max(p.literal_gap ?? 0, p.nonliteral_effective_context_length ?? 0)));
-  return (
-    <LineChart
-      id="series-literal-gap"
-      title="Literal gap over the series (tokens; smaller is better)"
-      desc={curve.map((p) => `${p.label}: ${tokens(p.y)}`).join(", ")}
-      xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
-      points={curve}
-      xScale="linear"
-      yAxis={{ max, title: "Literal gap (tokens)", format: tokens }}
-    />
-  );
-};
-
 const nats = (y: number | null) => (y === null ? "—" : y.toFixed(3));
+const where = (p: SeriesPoint) => (p.step !== null ? `step ${p.step}` : p.tokens_trained !== null ? `${formatTokens(p.tokens_trained)} tokens` : p.model_name);
 
-/** The lengths any checkpoint has a Loss@L for, ascending. */
-const lossLengths = (points: SeriesPoint[]) => [...new Set(points.flatMap((p) => Object.keys(p.loss_at).map(Number)))].sort((a, b) => a - b);
+const AxisSwitch: FC<{ name: string; axis: SeriesAxis; points: SeriesPoint[] }> = ({ name, axis, points }) => (
+  <nav class="switch" aria-label="x axis">
+    <span class="muted">x axis:</span>
+    {(["step", "tokens"] as const).map((a) =>
+      a === "tokens" && !points.some((p) => p.tokens_trained !== null) ? (
+        <span class="muted">training tokens (no checkpoint reports tokens_trained)</span>
+      ) : (
+        <a href={seriesHref(name, a)} aria-current={a === axis ? "true" : undefined} data-axis={a}>
+          {axisTitle(a).toLowerCase()}
+        </a>
+      ),
+    )}
+  </nav>
+);
 
-/** Loss@L over the checkpoints, one chart per length (the paper's Figure 3): does long-context loss keep falling? */
-const LossTrendCharts: FC<{ points: SeriesPoint[] }> = ({ points }) => {
-  const lengths = lossLengths(points);
-  const max = Math.max(1, Math.ceil(Math.max(0, ...points.flatMap((p) => Object.values(p.loss_at))) * 2) / 2);
+/** suite.metric and loss@L keys whose drop flagged this checkpoint, with their titles. */
+function flaggedDrops(p: SeriesPoint): { key: string; title: string; flag: string }[] {
+  return Object.keys(p.regression_detail?.drops ?? {}).flatMap((key) => {
+    const flag = regressionFlag(p, key);
+    const title = key.startsWith("loss@") ? `Loss@${formatK(Number(key.slice(5)))}` : (METRIC_TITLES[key] ?? key);
+    return flag ? [{ key, title, flag }] : [];
+  });
+}
+
+const Regressions: FC<{ points: SeriesPoint[] }> = ({ points }) => {
+  const flagged = points.filter((p) => p.regression);
   return (
-    <>
-      {lengths.map((length) => {
-        const curve = points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.loss_at[String(length)] ?? null }));
-        return (
-          <LineChart
-            id={`series-loss-${length}`}
-            title={`Loss@${formatK(length)} over the series (nats; smaller is better)`}
-            desc={curve.map((p) => `${p.label}: ${nats(p.y)}`).join(", ")}
-            xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
-            points={curve}
-            xScale="linear"
-            yAxis={{ max, title: "NLL (nats)", format: nats }}
-          />
-        );
-      })}
-    </>
+    <section aria-labelledby="regressions-heading">
+      <h2 id="regressions-heading">Regressions</h2>
+      {flagged.length ? (
+        <ul id="regressions">
+          {flagged.map((p) => (
+            <li data-run-id={p.run_id}>
+              <a href={`/runs/${p.run_id}`}>{where(p)}</a> ({p.model_name}):{" "}
+              {flaggedDrops(p)
+                .map((d) => `${d.title}, ${d.flag}`)
+                .join("; ")}
+              {p.regression_detail ? (
+                <>
+                  {" "}· <a href={pairHref(p.regression_detail.previous_run_id, p.run_id)}>compare with the previous step</a>
+                </>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p id="regressions">No checkpoint lost more than the margin against the one before it.</p>
+      )}
+    </section>
   );
 };
-
-const positionOf = (p: SeriesPoint) => p.step ?? p.tokens_trained ?? 0;
-const positionLabel = (p: SeriesPoint) => (p.step !== null ? `step ${p.step}` : p.tokens_trained !== null ? `${p.tokens_trained} tokens` : "—");
 
 const SeriesTable: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }> = ({ name, points, metrics }) => (
-  <table>
-    <caption>Checkpoints of {name} (scores 0–100)</caption>
-    <thead>
-      <tr>
-        <th scope="col">Checkpoint</th>
-        <th scope="col">Position</th>
-        {metrics.map((m) => (
-          <th scope="col" class="num">
-            {METRIC_TITLES[m] ?? m}
-          </th>
-        ))}
-        <th scope="col" class="num">
-          Effective length
-        </th>
-        <th scope="col" class="num">
-          Non-literal eff. length
-        </th>
-        <th scope="col" class="num">
-          Literal gap
-        </th>
-        {lossLengths(points).map((l) => (
-          <th scope="col" class="num">
-            Loss@{formatK(l)}
-          </th>
-        ))}
-        <th scope="col">Regression</th>
-      </tr>
-    </thead>
-    <tbody>
-      {points.map((p) => (
-        <tr>
-          <th scope="row">
-            <a href={`/runs/${p.run_id}`}>{p.model_name}</a>
-          </th>
-          <td>{positionLabel(p)}</td>
-          {metrics.map((m) => (
-            <td class="num">{formatScore(p.scores[m] ?? null)}</td>
+  <form method="get" action="/compare" id="series-compare">
+    <div class="table-scroll">
+      <table>
+        <caption>Checkpoints of {name} (scores 0–100); tick two or more to compare them</caption>
+        <thead>
+          <tr>
+            <th scope="col">Compare</th>
+            <th scope="col">Checkpoint</th>
+            <th scope="col" class="num">Step</th>
+            <th scope="col" class="num">Tokens trained</th>
+            {metrics.map((m) => (
+              <th scope="col" class="num">
+                {METRIC_TITLES[m] ?? m}
+              </th>
+            ))}
+            <th scope="col" class="num">Effective length</th>
+            <th scope="col" class="num">Non-literal eff. length</th>
+            <th scope="col" class="num">Literal gap</th>
+            {lossLengths(points).map((l) => (
+              <th scope="col" class="num">
+                Loss@{formatK(l)}
+              </th>
+            ))}
+            <th scope="col">Regression</th>
+          </tr>
+        </thead>
+        <tbody>
+          {points.map((p, i) => (
+            <tr data-run-id={p.run_id}>
+              <td>
+                <input type="checkbox" name="runs" value={p.run_id} aria-label={`compare ${where(p)}`} />
+              </td>
+              <th scope="row">
+                <a href={`/runs/${p.run_id}`}>{p.model_name}</a>
+              </th>
+              <td class="num">{p.step ?? "—"}</td>
+              <td class="num">{p.tokens_trained === null ? "—" : formatTokens(p.tokens_trained)}</td>
+              {metrics.map((m) => (
+                <td class="num">{formatScore(p.scores[m] ?? null)}</td>
+              ))}
+              <td class="num">{tokens(p.effective_context_length)}</td>
+              <td class="num">{tokens(p.nonliteral_effective_context_length)}</td>
+              <td class="num">{tokens(p.literal_gap)}</td>
+              {lossLengths(points).map((l) => (
+                <td class="num">{nats(p.loss_at[String(l)] ?? null)}</td>
+              ))}
+              <td>
+                {p.regression ? <strong>regression</strong> : "no"}
+                {i > 0 ? (
+                  <>
+                    {" "}· <a href={pairHref(points[i - 1]!.run_id, p.run_id)}>vs previous</a>
+                  </>
+                ) : null}
+              </td>
+            </tr>
           ))}
-          <td class="num">{p.effective_context_length ?? "—"}</td>
-          <td class="num">{tokens(p.nonliteral_effective_context_length)}</td>
-          <td class="num">{tokens(p.literal_gap)}</td>
-          {lossLengths(points).map((l) => (
-            <td class="num">{nats(p.loss_at[String(l)] ?? null)}</td>
-          ))}
-          <td>{p.regression ? <strong>regression</strong> : "no"}</td>
-        </tr>
-      ))}
-    </tbody>
-  </table>
+        </tbody>
+      </table>
+    </div>
+    <p>
+      <button type="submit">Compare selected</button> <span class="muted">(2 to 6 checkpoints; the first ticked is the base)</span>
+    </p>
+  </form>
 );
 
-export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }> = ({ name, points, metrics }) => (
-  <Layout title={`Series ${name}`}>
-    <h1>Series {name}</h1>
-    <p>
-      {points.length} finished checkpoint{points.length === 1 ? "" : "s"}, by {points.some((p) => p.step !== null) ? "training step" : "training tokens"}.
-      A checkpoint that loses more than the regression margin against the previous one is marked <strong>regression</strong>.
-    </p>
-    <div class="charts">
-      {metrics.map((metric) => {
-        const curve = points.map((p) => ({ x: positionOf(p), label: positionLabel(p), y: p.scores[metric] ?? null }));
-        return (
-          <LineChart
-            id={`series-${metric.replace(".", "-")}`}
-            title={`${METRIC_TITLES[metric] ?? metric} over the series`}
-            desc={curve.map((p) => `${p.label}: ${formatScore(p.y)}`).join(", ")}
-            xTitle={points.some((p) => p.step !== null) ? "Training step" : "Training tokens"}
-            points={curve}
-            xScale="linear"
-          />
-        );
-      })}
-      <RetentionChart points={points} />
-      <GapChart points={points} />
-      <LossTrendCharts points={points} />
-    </div>
-    <SeriesTable name={name} points={points} metrics={metrics} />
-  </Layout>
-);
+export const SeriesPage: FC<{ name: string; points: SeriesPoint[]; metrics: string[]; axis: SeriesAxis }> = ({ name, points, metrics, axis }) => {
+  const drawn = points.filter((p) => (axis === "step" ? p.step : p.tokens_trained) !== null);
+  return (
+    <Layout title={`Series ${name}`}>
+      <p class="muted">
+        <a href="/">Leaderboard</a> › series
+      </p>
+      <h1>Series {name}</h1>
+      <p class="lede">
+        {points.length} finished checkpoint{points.length === 1 ? "" : "s"}. A checkpoint that loses more than the regression margin against the previous one is
+        flagged: a red ring on the chart of what dropped, and a line under Regressions. Each point links to its run.
+        {drawn.length < points.length ? ` ${points.length - drawn.length} checkpoint(s) without a ${axis === "step" ? "step" : "tokens_trained"} are left off the charts.` : ""}
+      </p>
+      <AxisSwitch name={name} axis={axis} points={points} />
+      <Regressions points={points} />
+      <h2>Trends</h2>
+      <div class="series-charts" style="display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,560px),1fr));gap:0.5rem 1.5rem">
+        {metrics.map((metric) => (
+          <MetricChart points={points} axis={axis} metric={metric} />
+        ))}
+        <EffectiveLengthChart points={points} axis={axis} />
+        <RetentionChart points={points} axis={axis} />
+        <GapChart points={points} axis={axis} />
+        <LossTrendCharts points={points} axis={axis} />
+      </div>
+      <h2>Checkpoints</h2>
+      <SeriesTable name={name} points={points} metrics={metrics} />
+    </Layout>
+  );
+};
+

@@ -134,3 +134,36 @@ describe("GET /v1/compare", () => {
     expect((await api(`/compare?runs=${ids.a},${hidden}`, { token: null })).status).toBe(404);
   });
 });
+
+describe("the pages", () => {
+  it("/compare draws both heatmaps, the difference cells and the lengths beyond noise", async () => {
+    const res = await api(`/compare?runs=${ids.a}&runs=${ids.b}&metric=contains`, { token: null }); // as a form of checkboxes sends it
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html.match(/<svg[^>]*class="heatmap"/g)!.length).toBe(2);
+    const cells = [...html.matchAll(/class="difference-cell" data-length="(\d+)" data-depth="(\d+)" data-difference="([^"]*)" data-beyond-noise="(\w+)"/g)].map((m) => m.slice(1).join(" "));
+    expect(cells).toHaveLength(10);
+    expect(cells.filter((c) => c.startsWith("2000 ")).every((c) => c.endsWith(" -1 false"))).toBe(true);
+    expect(cells.filter((c) => c.startsWith("1000 ")).every((c) => c.endsWith(" 0 false"))).toBe(true);
+    expect(html).toMatch(/class="length-difference" data-length="2000" data-difference="-1" data-beyond-noise="true"/);
+    expect(html).toContain('id="compare-suites"');
+    expect((await api(`/compare?runs=${ids.a}`, { token: null })).status).toBe(422);
+    expect((await api(`/compare?runs=${ids.a},run_nope`, { token: null })).status).toBe(404);
+  });
+
+  it("the series page flags the regression on its chart and in the list, and links to the comparison", async () => {
+    const html = await (await api("/series/cmp-7b", { token: null })).text();
+    const contains = html.slice(html.indexOf('id="series-needle-contains"'), html.indexOf("</svg>", html.indexOf('id="series-needle-contains"')));
+    expect(contains.match(/class="point flagged"/g)).toHaveLength(1);
+    expect(contains).toContain("50.0 points lost against step 100 (margin 5)");
+    expect(contains).toContain(`href="/runs/${ids.b}"`);
+    expect(html).toMatch(new RegExp(`<li data-run-id="${ids.b}">`));
+    expect(html).toContain(`href="/compare?runs=${ids.a},${ids.b}"`);
+    expect(html).toContain('id="series-effective-length"');
+    // No checkpoint reports tokens_trained: ?x=tokens keeps the step axis and says why.
+    const tokens = await (await api("/series/cmp-7b?x=tokens", { token: null })).text();
+    expect(tokens).toContain("no checkpoint reports tokens_trained");
+    expect(tokens).toContain('aria-current="true" data-axis="step"');
+  });
+});
+

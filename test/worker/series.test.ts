@@ -37,7 +37,7 @@ describe("series", () => {
 
     const page = await (await api("/series/toy-7b")).text();
     expect(page).toContain("Series toy-7b");
-    expect(page.match(/<svg[^>]*role="img"/g)!.length).toBe(2); // needle.paper and needle.contains
+    expect(page.match(/<svg[^>]*role="img"/g)!.length).toBe(3); // needle.paper, needle.contains and the effective length
     expect(page).toContain("<strong>regression</strong>");
     expect((await api("/series/nope")).status).toBe(404);
 
