@@ -112,6 +112,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
         {resource.error ? <p class="error">Error: {resource.error}</p> : null}
         <RunWarnings warnings={resource.warnings} />
         <RunFacts run={run} resource={resource} />
+        {run.series ? <p class="series-link">Checkpoint of series <a href={`/series/${encodeURIComponent(run.series)}`}>{run.series}</a>{run.step !== null ? `, step ${run.step}` : ""}{resource.regression ? <> · <a href={`/compare?runs=${encodeURIComponent(resource.regression.previous_run_id)},${encodeURIComponent(run.id)}`}>compare with the previous step</a></> : null}</p> : null}
         {recipes.length ? <MetricSwitch runId={run.id} metric={metric} metrics={metrics} /> : null}
         {recipes.map((recipe) => (
           <NeedleSection

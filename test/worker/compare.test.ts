@@ -164,6 +164,10 @@ describe("the pages", () => {
     const tokens = await (await api("/series/cmp-7b?x=tokens", { token: null })).text();
     expect(tokens).toContain("no checkpoint reports tokens_trained");
     expect(tokens).toContain('aria-current="true" data-axis="step"');
+    // Every run of the series links to it, and to the comparison with its previous step.
+    const run = await (await api(`/runs/${ids.b}`, { token: null })).text();
+    expect(run).toContain('<a href="/series/cmp-7b">cmp-7b</a>, step 200');
+    expect(run).toContain(`href="/compare?runs=${ids.a},${ids.b}"`);
   });
 });
 
