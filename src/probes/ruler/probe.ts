@@ -1,0 +1,65 @@
+// One RULER probe: its task's generator at the length's budget (length − tokens_to_generate), the
+// prompt as sent, its exact token count and the facts stored with it.
+import type { Haystack } from "../needle/haystack";
+import { getTokenizer } from "../tokenizers";
+import type { Api, BuiltPrompt, TokenizerName } from "../types";
+import { piecesText } from "./count";
+import type { RulerProbeFacts } from "./facts";
+import { generateSynthetic, syntheticAnswers } from "./generate";
+import { rulerPrompt } from "./prompt";
+import { tokensToGenerate, type RulerTask } from "./protocol";
+import { genContext, type SampleKey, type TaskPrompt } from "./task";
+
+export interface RulerPlan {
+  seed: number;
+  tokenizer: TokenizerName;
+  api: Api;
+}
+
+export interface RulerCellKey {
+  task: RulerTask;
+  contextLength: number;
+  sample: number;
+}
+
+export interface RulerProbe {
+  prompt: BuiltPrompt;
+  /** Exact tokens of the prompt text in the run's tokenizer (answer prefix included). */
+  tokens: number;
+  maxTokens: number;
+  facts: RulerProbeFacts;
+}
+
+export const sampleKey = (plan: RulerPlan, cell: RulerCellKey): SampleKey => ({ seed: plan.seed, task: cell.task, contextLength: cell.contextLength, sample: cell.sample });
+
+export const budgetOf = (cell: Pick<RulerCellKey, "task" | "contextLength">) => cell.contextLength - tokensToGenerate(cell.task);
+
+/** Wraps a generated sample (synthetic or qa) as the probe sent. */
+export function probeOf(plan: RulerPlan, cell: RulerCellKey, generated: TaskPrompt): RulerProbe {
+  return {
+    prompt: rulerPrompt(plan.api, piecesText(generated.pieces)),
+    tokens: generated.tokens,
+    maxTokens: tokensToGenerate(cell.task),
+    facts: {
+      suite: "ruler",
+      task: cell.task,
+      context_length: cell.contextLength,
+      sample: cell.sample,
+      query: generated.query,
+      answers: generated.answers,
+      haystack_size: generated.size,
+      prompt_tokens: generated.tokens,
+      tokens_to_generate: tokensToGenerate(cell.task),
+    },
+  };
+}
+
+/** Builds a synthetic probe; the tokenizer must be loaded, and for essay tasks the essay haystack given. */
+export function buildSyntheticProbe(plan: RulerPlan, cell: RulerCellKey, essay?: Haystack): RulerProbe {
+  const ctx = genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell), essay);
+  return probeOf(plan, cell, generateSynthetic(ctx));
+}
+
+export function syntheticProbeAnswers(plan: RulerPlan, cell: RulerCellKey): string[] {
+  return syntheticAnswers(sampleKey(plan, cell), budgetOf(cell));
+}

@@ -1,0 +1,49 @@
+// What a task generator is given and gives back: one sample of one task at one length.
+import type { Haystack } from "../needle/haystack";
+import { seededRandom } from "../random";
+import type { Tokenizer } from "../types";
+import { counterFor, type Piece, type TokenCounter } from "./count";
+import type { Random } from "./draws";
+import type { RulerTask } from "./protocol";
+
+export interface SampleKey {
+  seed: number;
+  task: RulerTask;
+  contextLength: number;
+  sample: number;
+}
+
+export interface GenContext {
+  key: SampleKey;
+  tokenizer: Tokenizer;
+  counter: TokenCounter;
+  /** Tokens the prompt may take, answer prefix included: the length minus tokens_to_generate. */
+  budget: number;
+  /** Essay tasks: the whitespace-normalised corpus's cached tokenization. */
+  essay?: Haystack;
+}
+
+/** One generated sample: the whole prompt text as pieces, its exact token count and the answers. */
+export interface TaskPrompt {
+  pieces: Piece[];
+  tokens: number;
+  answers: string[];
+  /** What the question asks about (keys, the variable's value), for the stored facts. */
+  query: string;
+  /** The haystack's size in its own unit (noise lines, corpus tokens, words, documents). */
+  size: number;
+}
+
+/** A generator of its own for every (probe, purpose): the same probe always draws the same values. */
+export function streamOf(key: SampleKey, ...purpose: (string | number)[]): Random {
+  return seededRandom("ruler", key.seed, key.task, key.contextLength, key.sample, ...purpose);
+}
+
+export function genContext(key: SampleKey, tokenizer: Tokenizer, budget: number, essay?: Haystack): GenContext {
+  return { key, tokenizer, counter: counterFor(tokenizer), budget, ...(essay ? { essay } : {}) };
+}
+
+/** RULER's list rendering of several keys: "a, b, c, and d" (one key alone as it is). */
+export function joinQueries(queries: readonly string[]): string {
+  return queries.length > 1 ? `${queries.slice(0, -1).join(", ")}, and ${queries.at(-1)!}` : queries[0]!;
+}
