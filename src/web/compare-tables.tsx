@@ -9,7 +9,7 @@ export interface RunLabel {
   name: string;
 }
 
-const p3 = (p: number | null) => (p === null ? "—" : p < 0.001 ? "< 0.001" : p.toFixed(3));
+const p3 = (p: number | null) => (p === null ? "—" : p < 0.001 ? p.toExponential(0) : p.toFixed(3));
 const signed = (x: number | null, digits: number) => (x === null ? "—" : `${x > 0 ? "+" : x < 0 ? "−" : "±"}${Math.abs(x).toFixed(digits)}`);
 const tokens = (x: number | null) => (x === null ? "none" : formatK(x));
 const signedTokens = (x: number | null) => (x === null ? "—" : `${x > 0 ? "+" : x < 0 ? "−" : "±"}${formatK(Math.abs(x))}`);

@@ -26,7 +26,7 @@ const M = { left: 64, right: 14, top: 48, bottom: 46 };
 const STRIP = 16;
 
 const signed = (d: number | null) => (d === null ? "—" : `${d > 0 ? "+" : d < 0 ? "−" : "±"}${formatUnitScore(Math.abs(d))}`);
-const pText = (p: number | null) => (p === null ? "—" : p < 0.001 ? "< 0.001" : p.toFixed(3));
+const pText = (p: number | null) => (p === null ? "—" : p < 0.001 ? p.toExponential(0) : p.toFixed(3));
 
 export function differenceLabel(d: DifferenceCell | LengthDifference, where: string): string {
   if (d.difference === null) return `${where}: not comparable (A ${formatUnitScore(d.a)}, B ${formatUnitScore(d.b)})`;

@@ -67,7 +67,7 @@ const Regressions: FC<{ points: SeriesPoint[] }> = ({ points }) => {
             <li data-run-id={p.run_id}>
               <a href={`/runs/${p.run_id}`}>{where(p)}</a> ({p.model_name}):{" "}
               {flaggedDrops(p)
-                .map((d) => `${d.title}, ${d.flag}`)
+                .map((d) => `${d.title}: ${d.flag.replace(/^regression: /, "")}`)
                 .join("; ")}
               {p.regression_detail ? (
                 <>
@@ -145,7 +145,7 @@ const SeriesTable: FC<{ name: string; points: SeriesPoint[]; metrics: string[] }
       </table>
     </div>
     <p>
-      <button type="submit">Compare selected</button> <span class="muted">(2 to 6 checkpoints; the first ticked is the base)</span>
+      <button type="submit">Compare selected</button> <span class="muted">(2 to 6 checkpoints; the first ticked in the table is the base)</span>
     </p>
   </form>
 );
