@@ -122,6 +122,13 @@ describe("GET /v1/compare", () => {
     expect(await pointers(metric)).toEqual(["/metric"]);
   });
 
+  it("is in the OpenAPI document with its Comparison schema", async () => {
+    const doc = (await (await api("/openapi.json")).json()) as { paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: { $ref?: string } }> }> } }> };
+    const get = doc.paths["/v1/compare"]!.get!;
+    expect(get.responses["200"]!.content!["application/json"]!.schema.$ref).toBe("#/components/schemas/Comparison");
+    expect(Object.keys(get.responses)).toEqual(expect.arrayContaining(["404", "422"]));
+  });
+
   it("shows a private run only to its account", async () => {
     fakeUpstream(vi, (call) => new Response(completionBody(ANSWERS[call.body.model]!(call.body.prompt ?? ""))));
     const account = await api("/v1/accounts", { method: "POST", json: { name: `compare-${Date.now()}` } });
