@@ -21,6 +21,7 @@ const CSS = `
 .seg-unscorable{background:repeating-linear-gradient(45deg,#d4d4d4 0 3px,#8a8a8a 3px 4px)}
 .seg-failed{background:#b3261e}
 .seg-cancelled{background:#f4f6f9}
+.seg-pending{background:#e6e6e6}
 .outcome-legend{display:flex;gap:.9rem;flex-wrap:wrap;list-style:none;padding:0;margin:.2rem 0;font-size:.85rem;color:var(--muted)}
 .outcome-legend .seg{display:inline-block;width:.8rem;height:.8rem;vertical-align:middle;margin-right:.3rem;border:1px solid #bbb}
 .live-facts p{margin:.2rem 0}
@@ -55,7 +56,7 @@ const OutcomeLegend: FC<{ progress: Run["progress"]; finished: boolean }> = ({ p
       )}
       {finished ? null : (
         <li>
-          <span class="seg" />
+          <span class="seg seg-pending" />
           pending
         </li>
       )}
