@@ -56,8 +56,8 @@ describe("compare and series pages in chromium", () => {
     const chart = page.locator("#series-needle-contains");
     const flagged = chart.locator("g.point.flagged");
     expect(await flagged.count()).toBe(1);
-    const b = await (await fetch(`${service.url}/v1/runs/${runs.b}`)).json();
-    const lost = (100 - b.suites[0].scores.contains).toFixed(1);
+    const b = (await (await fetch(`${service.url}/v1/runs/${runs.b}`)).json()) as { suites: { scores: Record<string, number> }[] };
+    const lost = (100 - b.suites[0]!.scores.contains!).toFixed(1);
     expect(await flagged.locator("title").textContent()).toMatch(new RegExp(`: ${lost} points lost against step 100 \\(margin 5\\)$`));
     expect(await page.locator(`#regressions li[data-run-id="${runs.b}"]`).count()).toBe(1);
     // Natural size: 560 units drawn as 560 px, tick labels smaller than the chart's title.
@@ -81,11 +81,12 @@ describe("compare and series pages in chromium", () => {
   });
 
   it("shows where B lost against A per cell, on a diverging scale, with the 32K loss beyond noise", async () => {
-    const known = await (await fetch(`${service.url}/v1/compare?runs=${runs.a},${runs.b}&metric=contains`)).json();
-    const expected = known.grid.differences[0].cells.flat().map((c: { context_length: number; depth_percent: number; difference: number }) => `${c.context_length}:${c.depth_percent}:${c.difference}`);
+    type Cell = { context_length: number; depth_percent: number; difference: number };
+    const known = (await (await fetch(`${service.url}/v1/compare?runs=${runs.a},${runs.b}&metric=contains`)).json()) as { grid: { differences: { cells: Cell[][] }[] } };
+    const expected = known.grid.differences[0]!.cells.flat().map((c) => `${c.context_length}:${c.depth_percent}:${c.difference}`);
     // What the two models do: both find every needle at 1K and 4K; at 32K the 4K model loses most.
-    expect(expected.filter((c: string) => !c.startsWith("32000:")).every((c: string) => c.endsWith(":0"))).toBe(true);
-    expect(expected.filter((c: string) => c.startsWith("32000:") && c.endsWith(":-1")).length).toBeGreaterThanOrEqual(8);
+    expect(expected.filter((c) => !c.startsWith("32000:")).every((c) => c.endsWith(":0"))).toBe(true);
+    expect(expected.filter((c) => c.startsWith("32000:") && c.endsWith(":-1")).length).toBeGreaterThanOrEqual(8);
     const page = await newPage();
     await page.goto(`${service.url}/compare?runs=${runs.a},${runs.b}&metric=contains`);
     expect(await page.locator("svg.heatmap").count()).toBe(2);
