@@ -11,7 +11,7 @@ const COLUMNS: [string, (p: Probe) => unknown][] = [
   ["context_length", (p) => p.context_length],
   ["depth_percent", (p) => p.depth_percent],
   ["item", (p) => p.item],
-  ["kind", (p) => p.facts?.kind],
+  ["kind", (p) => (p.facts?.suite === "ruler" ? p.facts.task : p.facts?.kind)],
   ["status", (p) => p.status],
   ["attempts", (p) => p.attempts],
 ];

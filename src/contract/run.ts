@@ -10,6 +10,8 @@ import { McFigures } from "../probes/mmlu/figures";
 import { MC_SCORING_MODES } from "../probes/mmlu/scoring";
 import { NonliteralFigures } from "../probes/nonliteral/figures";
 import { NonliteralProbeFacts } from "../probes/nonliteral/facts";
+import { RulerProbeFacts } from "../probes/ruler/facts";
+import { RulerFigures } from "../probes/ruler/figures";
 import { PublicModel } from "./model";
 import { PROBE_STATUSES } from "../probes/types";
 
@@ -71,6 +73,7 @@ export const SuiteResult = z
     }),
     nonliteral: NonliteralFigures.optional().meta({ description: "Non-literal: per-kind figures, one_hop and two_hop pooled (the headline) and the literal gap." }),
     mmlu: McFigures.optional().meta({ description: "Multiple choice (MMLU format): micro and macro accuracy (also the suite's scores, 0–100) with intervals, per subject and per MMLU group, and how answers were scored." }),
+    ruler: RulerFigures.optional().meta({ description: "RULER: each task's mean per length with 95 % intervals, the RULER average per length and overall (the suite's `ruler` score) and the effective length by RULER's 85.6 rule and the relative rule." }),
     loss: LossFigures.optional().meta({ description: "Loss: Loss@L (mean NLL in nats, lower is better) per domain and over all domains, and each domain's position curve. This suite's scores are nats, not 0–100." }),
   })
   .meta({ id: "SuiteResult" });
@@ -228,7 +231,9 @@ export const Probe = z
     }),
     scores: z.record(z.string(), z.number()).nullable(),
     prompt_sha256: z.string().nullable().meta({ description: "SHA-256 of the exact prompt (or JSON.stringify(messages))." }),
-    facts: NonliteralProbeFacts.nullable().meta({ description: "Non-literal probes, once built: the pair, character, needle and distractors the prompt held, and their positions." }),
+    facts: z.discriminatedUnion("suite", [NonliteralProbeFacts, RulerProbeFacts]).nullable().meta({
+      description: "Once built: non-literal probes the pair, character, needle and distractors the prompt held, and their positions; RULER probes their task, sample, query and expected answers.",
+    }),
     error: z.string().nullable(),
   })
   .meta({ id: "Probe" });

@@ -7,6 +7,7 @@ import type { RunPreflight } from "../contract/preflight";
 import type { Regression, ServingFingerprint } from "../contract/run";
 import type { EndpointBuild } from "../probes/needle/endpoint-build";
 import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
+import type { RulerProbeFacts } from "../probes/ruler/facts";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
 import type { RunLogprobs } from "../probes/loss/forms";
 import type { RunMcScoring } from "../probes/mmlu/scoring";
@@ -152,8 +153,8 @@ export const probes = sqliteTable(
     settledAt: integer("settled_at"),
     /** 1 when the endpoint reported usage numbers that cannot be true (negative, fractional, absurdly large): they were dropped. */
     usageDropped: integer("usage_dropped").notNull().default(0),
-    /** Non-literal: the pair, character and distractors the prompt held, and where (see NonliteralProbeFacts). */
-    facts: text("facts_json", { mode: "json" }).$type<NonliteralProbeFacts>(),
+    /** Non-literal: the pair, character and distractors the prompt held, and where (see NonliteralProbeFacts); RULER: task, sample and expected answers (RulerProbeFacts). */
+    facts: text("facts_json", { mode: "json" }).$type<NonliteralProbeFacts | RulerProbeFacts>(),
   },
   (t) => [
     primaryKey({ columns: [t.runId, t.idx] }),

@@ -62,7 +62,11 @@ export async function planRun(request: CreateRunRequest, maxProbes: number, cont
   }
   checkTestedLengths(recipes, points, maxContextLength);
   if (points.length > maxProbes) {
-    const field = { pointer: "/suites", detail: `${points.length} probes exceed the cap of ${maxProbes}`, in: "body" as const };
+    // A suite with a `samples` count (RULER) that alone exceeds the cap names that field.
+    const bySamples = estimates.filter((e) => e.probes > maxProbes && "samples" in (recipes[e.index] ?? {}));
+    const field = bySamples.length
+      ? { pointer: `/suites/${bySamples[0]!.index}/samples`, detail: `${bySamples[0]!.probes} probes (tasks × lengths × samples) exceed the cap of ${maxProbes}`, in: "body" as const }
+      : { pointer: "/suites", detail: `${points.length} probes exceed the cap of ${maxProbes}`, in: "body" as const };
     throw new DomainError("invalid", "validation-failed", `the run would have ${points.length} probes; this service allows at most ${maxProbes} per run`, { fields: [field] });
   }
   return { recipes, points, estimates, promptTokens: estimates.reduce((s, e) => s + e.prompt_tokens, 0) };

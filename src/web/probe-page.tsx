@@ -44,8 +44,22 @@ const Excerpt: FC<{ excerpt: PromptExcerpt | string }> = ({ excerpt }) => {
   );
 };
 
+/** A RULER probe's task, sample, query and expected answers. */
+const RulerFacts: FC<{ facts: Extract<NonNullable<ProbeResource["facts"]>, { suite: "ruler" }> }> = ({ facts }) => (
+  <>
+    <dt>RULER task</dt>
+    <dd>
+      {facts.task}, sample {facts.sample}; {formatInt(facts.prompt_tokens)} prompt tokens (budget {formatInt(facts.context_length - facts.tokens_to_generate)}), haystack size {formatInt(facts.haystack_size)}
+    </dd>
+    <dt>Expected</dt>
+    <dd>
+      {facts.answers.join(", ")} {facts.query ? <span class="muted">(asked about: {facts.query})</span> : null}
+    </dd>
+  </>
+);
+
 /** A non-literal probe's pair, character and distractors. */
-const Facts: FC<{ facts: NonNullable<ProbeResource["facts"]> }> = ({ facts }) => (
+const Facts: FC<{ facts: Extract<NonNullable<ProbeResource["facts"]>, { suite: "nonliteral" }> }> = ({ facts }) => (
   <>
     <dt>Needle</dt>
     <dd>
@@ -100,7 +114,8 @@ const ProbeDetails: FC<{ probe: ProbeResource }> = ({ probe }) => (
       <dd>
         <code>{orDash(probe.prompt_sha256)}</code>
       </dd>
-      {probe.facts ? <Facts facts={probe.facts} /> : null}
+      {probe.facts?.suite === "nonliteral" ? <Facts facts={probe.facts} /> : null}
+      {probe.facts?.suite === "ruler" ? <RulerFacts facts={probe.facts} /> : null}
       {probe.error ? (
         <>
           <dt>Error</dt>

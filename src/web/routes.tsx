@@ -102,7 +102,7 @@ webRoutes.get("/runs/:id/probes/:idx{[0-9]+}", async (c) => {
 /** The probe's prompt rebuilt from the run's recipe (as GET …/prompt does), cut to an excerpt; or why it cannot be. */
 async function excerptOf(env: Env, viewer: Principal | null, { run, probe }: Awaited<ReturnType<typeof findProbe>>): Promise<PromptExcerpt | string> {
   try {
-    return promptExcerpt(promptText((await rebuildPrompt(env, viewer, run, probe)).prompt), probe.facts?.needle);
+    return promptExcerpt(promptText((await rebuildPrompt(env, viewer, run, probe)).prompt), probe.facts?.suite === "nonliteral" ? probe.facts.needle : probe.facts?.answers[0]);
   } catch (error) {
     return String(error instanceof Error ? error.message : error);
   }

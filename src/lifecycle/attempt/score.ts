@@ -88,5 +88,5 @@ export function scoreOutcome(context: RunContext, begun: BegunProbe, built: Buil
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };
   const tokenMismatch = usage !== null && !cut && tokenCountMismatch(built.prompt, built.expectedPromptTokens, usage.promptTokens);
-  return { ...settlement, reasoning: reply?.reasoning ?? null, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, usageDropped: dropped, promptSha256, facts: built.facts ?? null };
+  return { ...settlement, reasoning: reply?.reasoning ?? null, constructedTokens: built.constructedTokens, expectedPromptTokens: built.expectedPromptTokens, tokenMismatch, usageDropped: dropped, promptSha256, facts: built.facts ?? built.rulerFacts ?? null };
 }

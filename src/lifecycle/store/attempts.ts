@@ -7,6 +7,7 @@ import { probes, runs, type RunRow } from "../../db/schema";
 import type { ProbePoint } from "../../probes/suites";
 import type { ProbeScores } from "../../probes/types";
 import type { NonliteralProbeFacts } from "../../probes/nonliteral/facts";
+import type { RulerProbeFacts } from "../../probes/ruler/facts";
 import { POINT_COLUMNS } from "./probes";
 
 /** A probe whose attempt has begun: its cell and its attempts so far (this one included). */
@@ -116,7 +117,7 @@ export interface Settlement {
   scores?: ProbeScores | null;
   promptSha256?: string | null;
   /** What the prompt held (non-literal suites), stored for audits. */
-  facts?: NonliteralProbeFacts | null;
+  facts?: NonliteralProbeFacts | RulerProbeFacts | null;
   error?: string | null;
 }
 

@@ -8,6 +8,8 @@ import type { EndpointBuild } from "../needle/endpoint-build";
 import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores, ProbeStatus } from "../types";
 import type { NonliteralProbeFacts } from "../nonliteral/facts";
 import type { NonliteralFigures } from "../nonliteral/figures";
+import type { RulerProbeFacts } from "../ruler/facts";
+import type { RulerFigures } from "../ruler/figures";
 import type { LossFigures } from "../loss/figures";
 import type { McFigures } from "../mmlu/figures";
 import type { LoadedMcDataset } from "../mmlu/types";
@@ -59,6 +61,8 @@ export interface BuiltProbe {
   maxTokens: number;
   /** What the probe holds, stored with it for audits (non-literal: pair, character, positions). */
   facts?: NonliteralProbeFacts;
+  /** RULER: the task, sample, query and expected answers (stored in the same column as `facts`). */
+  rulerFacts?: RulerProbeFacts;
   /**
    * What the call asks for: a generated answer (default); the prompt's log-probabilities (loss); or
    * a multiple-choice answer (`choice`), scored by `choiceScoring` (auto: log-likelihood where the
@@ -125,6 +129,8 @@ export interface SuiteAggregate {
   loss?: LossFigures;
   /** Multiple choice: micro and macro accuracy, per subject and per MMLU group. */
   mmlu?: McFigures;
+  /** RULER: per task × length means, the RULER average and effective length. */
+  ruler?: RulerFigures;
 }
 
 export interface SuiteDefinition<Spec, Recipe extends { type: string; index: number; tokenizer: string }> {
