@@ -28,6 +28,8 @@ export interface LineChartProps {
   also?: { label: string; firstLabel: string; points: CurvePoint[] };
   /** Width in the chart's own units (default 380); x labels are thinned to fit it. */
   width?: number;
+  /** What to say instead of an empty chart when no point has a value. */
+  empty?: string;
 }
 
 const COLORS = ["#2450b2", "#c25a0b"];
@@ -89,7 +91,19 @@ function segments(points: { px: number; py: number | null }[]) {
   return out.filter((s) => s.length > 0);
 }
 
-export const LineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS, also, width = W }) => {
+export const LineChart: FC<LineChartProps> = (props) => {
+  if (![...props.points, ...(props.also?.points ?? [])].some((p) => p.y !== null)) {
+    return (
+      <figure class="chart" id={props.id}>
+        <figcaption>{props.title}</figcaption>
+        <p class="muted empty-state">{props.empty ?? "Nothing to draw: no point has a value yet."}</p>
+      </figure>
+    );
+  }
+  return <DrawnLineChart {...props} />;
+};
+
+const DrawnLineChart: FC<LineChartProps> = ({ id, title, desc, xTitle, points, xScale, marker, yAxis = SCORE_AXIS, also, width = W }) => {
   const plotW = width - M.left - M.right;
   const plotH = H - M.top - M.bottom;
   const px = xAxisOf(points, xScale, width);
