@@ -88,7 +88,7 @@ export const EffectiveLengthChart: FC<{ points: SeriesPoint[]; axis: SeriesAxis 
 export const RetentionChart: FC<{ points: SeriesPoint[]; axis: SeriesAxis }> = ({ points, axis }) => {
   if (!points.some((p) => "mmlu.micro" in p.scores) || !points.some((p) => "needle.paper" in p.scores)) return null;
   const series = (["needle.paper", "mmlu.micro"] as const).map((m) => ({ name: METRIC_TITLES[m]!, points: curve(points, axis, (p) => p.scores[m] ?? null) }));
-  return <OverlayChart id="series-retention" title="Needle (paper) and multiple-choice accuracy together" desc={describe(series, formatScore)} xTitle={axisTitle(axis)} xScale="linear" series={series} />;
+  return <OverlayChart id="series-retention" title="Needle (paper, solid) and multiple-choice accuracy (dashed) over the series" desc={describe(series, formatScore)} xTitle={axisTitle(axis)} xScale="linear" series={series} />;
 };
 
 /** The literal gap over the checkpoints, in tokens: does the model learn to read, or only to match? */
@@ -96,7 +96,7 @@ export const GapChart: FC<{ points: SeriesPoint[]; axis: SeriesAxis }> = ({ poin
   if (!points.some((p) => p.literal_gap !== null)) return null;
   const series = [{ name: "Literal gap", points: curve(points, axis, (p) => p.literal_gap) }];
   const max = roundUp(Math.max(...points.map((p) => Math.max(p.literal_gap ?? 0, p.nonliteral_effective_context_length ?? 0))), 1000);
-  return <OverlayChart id="series-literal-gap" title="Literal gap (tokens; smaller is better)" desc={describe(series, tokens)} xTitle={axisTitle(axis)} xScale="linear" series={series} yAxis={{ max, title: "Literal gap (tokens)", format: tokens }} />;
+  return <OverlayChart id="series-literal-gap" title="Literal gap over the series (tokens; smaller is better)" desc={describe(series, tokens)} xTitle={axisTitle(axis)} xScale="linear" series={series} yAxis={{ max, title: "Literal gap (tokens)", format: tokens }} />;
 };
 
 /** The lengths any checkpoint has a Loss@L for, ascending. */
@@ -112,7 +112,7 @@ export const LossTrendCharts: FC<{ points: SeriesPoint[]; axis: SeriesAxis }> = 
         return (
           <OverlayChart
             id={`series-loss-${length}`}
-            title={`Loss@${formatK(length)} (nats; smaller is better)`}
+            title={`Loss@${formatK(length)} over the series (nats; smaller is better)`}
             desc={describe(series, nats)}
             xTitle={axisTitle(axis)}
             xScale="linear"
