@@ -4,7 +4,11 @@
 //     haystack.ts (haystack_build), bookqa.ts (bookqa_prompt), reference.ts (reference_answer),
 //     sse-parse.ts (sse_parse);
 //   through the local service — service.ts (dispatch, throughput, overhead), prefix-cache.ts
-//     (prefix_cache), bookqa-service.ts (bookqa_service).
+//     (prefix_cache), bookqa-service.ts (bookqa_service);
+//   production budgets, each starting what it measures — isolate-memory.ts (isolate_memory: peak
+//     JS heap of the Worker's isolate under wrangler dev, read over the inspector, while it builds
+//     128K needle and book QA prompts in every tokenizer; target ≤ 96 MB), startup.ts (startup:
+//     start-up CPU from `wrangler check startup`'s profile; target ≤ 400 ms).
 // Figures are medians of repeated runs on this machine; it is shared and noisy, so compare ratios.
 // A figure with a target (once a timed test assertion) has `target_…` beside it and `meets_target`.
 // `--only dispatch,overhead` measures only the named sections (the others keep their figures in
@@ -14,15 +18,17 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { bookQaPrompt } from "./bench/bookqa";
 import { bookQaService } from "./bench/bookqa-service";
 import { haystackBuild } from "./bench/haystack";
+import { isolateMemory } from "./bench/isolate-memory";
 import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
 import { dispatch, overhead, throughput, withServiceBench, type ServiceBench } from "./bench/service";
 import { referenceAnswer } from "./bench/reference";
 import { sseParse } from "./bench/sse-parse";
+import { startup } from "./bench/startup";
 import { printSummary } from "./bench/summary";
 import { tokenizers } from "./bench/tokenizers";
 
-/** Sections that run in this process, in the order they run. */
+/** Sections that need no shared service (most run in this process), in the order they run. */
 const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
   tokenizers: () => tokenizers(),
   prompt_build: async () => {
@@ -40,6 +46,9 @@ const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
     console.error("sse_parse: one 2 / 4 / 8 MB event through the linear parser and the old reader…");
     return sseParse();
   },
+  // These two start their own processes: a fresh wrangler dev with an inspector, wrangler check startup.
+  isolate_memory: () => isolateMemory(),
+  startup: () => startup(),
 };
 
 /** Sections that need the local service, in the order they run. */
