@@ -32,7 +32,7 @@ const LeaderboardQuery = z.object({
     .openapi({
       description:
         "Only runs that have this protocol (see `protocols` in the answer for the ones present): an id such as needle:paper:sotu:llama2, `default` for the paper's needle grid " +
-        "with the most runs (else the protocol with the most runs; what the leaderboard page shows first), or `all` (the same as leaving it out). Reported rows are kept when asked for.",
+        "with the most runs (else the needle protocol with the most runs, else the protocol with the most; what the leaderboard page shows first), or `all` (the same as leaving it out). Reported rows are kept when asked for.",
       example: "needle:paper:sotu:llama2",
     }),
   valid: z.enum(["only"]).optional().openapi({ description: "Hide runs whose lengths are not what they claim: the server cut prompts, or its token counts disagree with the run's tokenizer (warnings truncated, token_mismatch, tokenizer_disagrees)." }),

@@ -129,7 +129,7 @@ export interface ProtocolCount extends Pick<Protocol, "id" | "label"> {
   runs: number;
 }
 
-/** The protocols present among runs, with how many runs have each: most runs first, then by id. */
+/** The protocols present among runs, with how many runs have each: most runs first, needle protocols first among equals, then by id. */
 export function countProtocols(runs: readonly (readonly Pick<Protocol, "id" | "label">[])[]): ProtocolCount[] {
   const counts = new Map<string, ProtocolCount>();
   for (const protocols of runs) {
@@ -139,10 +139,14 @@ export function countProtocols(runs: readonly (readonly Pick<Protocol, "id" | "l
       else counts.set(p.id, { id: p.id, label: p.label, runs: 1 });
     }
   }
-  return [...counts.values()].sort((a, b) => b.runs - a.runs || (a.id < b.id ? -1 : 1));
+  const needleFirst = (id: string) => (id.startsWith("needle:") ? 0 : 1);
+  return [...counts.values()].sort((a, b) => b.runs - a.runs || needleFirst(a.id) - needleFirst(b.id) || (a.id < b.id ? -1 : 1));
 }
 
-/** The view a reader lands on: the paper's needle grid with the most runs, else the protocol with the most runs. */
+/**
+ * The view a reader lands on: the paper's needle grid with the most runs, else the needle protocol
+ * with the most runs (the leaderboard ranks by the needle score first), else the one with the most.
+ */
 export function defaultProtocol(counts: readonly ProtocolCount[]): string | null {
-  return (counts.find((c) => c.id.startsWith("needle:paper:")) ?? counts[0])?.id ?? null;
+  return (counts.find((c) => c.id.startsWith("needle:paper:")) ?? counts.find((c) => c.id.startsWith("needle:")) ?? counts[0])?.id ?? null;
 }

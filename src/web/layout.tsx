@@ -83,6 +83,43 @@ mark{background:#ffe28a;padding:0 .1rem}
 .warning{border-left:4px solid #c77700;background:#fff6e5;padding:.35rem .6rem;margin:.35rem 0}
 .badge.warn{background:#fff6e5;color:#8a5200;border:1px solid #c77700}
 .spark{vertical-align:middle}
+/* Leaderboard (src/web/leaderboard/): fits 1280 px without sideways scrolling, cards on a phone. */
+body:has(#leaderboard) main{max-width:100rem;padding-left:.75rem;padding-right:.75rem}
+.board{font-size:.85rem}
+.board thead th{white-space:normal;vertical-align:bottom;line-height:1.2;font-size:.8rem}
+.board th,.board td{padding:.3rem .3rem}
+.board td.num{white-space:nowrap}
+.board .sub{display:block;font-size:.75rem;color:var(--muted);white-space:normal}
+.board .spark-line{margin-top:.15rem}
+.board .spark{width:64px;height:18px}
+.board th.board-model{min-width:11rem;max-width:17rem;font-weight:400;overflow-wrap:break-word}
+.board th.board-model a.run-link,.board th.board-model a.series-link{color:var(--accent);text-decoration:underline;font-weight:600}
+.board th.board-model a.series-link{font-weight:400}
+.board .protocol{display:block;font-size:.75rem;color:var(--muted);margin-top:.1rem}
+.board td.select,.board th.select{width:1.6rem;padding-right:0}
+.board tr[data-reported]{background:#fbfaf5}
+.badge.reported{color:#4a3b7a;background:#f0ecfb;border-color:#b9abe6}
+.filters .wide-field{flex:1 1 22rem;min-width:0}
+.filters .wide-field select{width:100%}
+.filters .check{flex-direction:row;align-items:center;gap:.35rem}
+.board-actions{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;margin:.5rem 0}
+.board-notes{max-width:60rem;font-size:.9rem}
+@media (max-width:700px){
+.board,.board tbody,.board tr,.board td,.board th{display:block;width:auto;max-width:none}
+.board thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
+.board tr{border:1px solid var(--line);border-radius:6px;margin:0 0 .75rem;padding:.4rem .6rem;position:relative}
+.board td,.board th{border:0;padding:.15rem 0;text-align:left}
+.board td[data-label]{display:flex;justify-content:space-between;gap:1rem}
+.board td[data-label]::before{content:attr(data-label);color:var(--muted)}
+.board td .cell{text-align:right}
+.board td.num{text-align:right}
+.board td.empty,.board td.select:empty{display:none}
+.board td.select,.board td.rank{display:inline-flex;width:auto;margin-right:.6rem}
+.board td.select::before{content:none}
+.board td.rank::before{content:"#";color:var(--muted)}
+.board th.board-model{min-width:0;max-width:none;font-size:1rem;padding-bottom:.3rem;border-bottom:1px solid var(--line);margin-bottom:.3rem}
+.board .sub{display:inline;margin-left:.4rem}
+}
 `;
 
 export interface LayoutProps {

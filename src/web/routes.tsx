@@ -1,5 +1,5 @@
 // The public pages (server-rendered with hono/jsx, readable without JavaScript):
-//   /                          leaderboard (sort and filters in the query string)
+//   /                          leaderboard (protocol, sort and filters in the query string)
 //   /runs/{id}                 run page: progress, heatmaps, curves, scores
 //   /runs/{id}/events          live progress (Server-Sent Events)
 //   /runs/{id}/probes/{idx}    one probe
@@ -25,7 +25,7 @@ import { RUN_PAGE_SCRIPT, RUN_PAGE_SCRIPT_PATH } from "./client";
 import { streamRunEvents } from "./events";
 import { promptExcerpt, promptText, type PromptExcerpt } from "./excerpt";
 import { NotFoundPage } from "./layout";
-import { boardRows, LeaderboardPage, parseBoardQuery, viewRows } from "./leaderboard";
+import { compareHref, LeaderboardPage, leaderboardView } from "./leaderboard";
 import { Table3Page, table3Rows } from "./table3-page";
 import { ProbePage } from "./probe-page";
 import { RunPage } from "./run-page";
@@ -49,9 +49,11 @@ async function orMissing<T>(pending: Promise<T>): Promise<T | undefined> {
 webRoutes.get(RUN_PAGE_SCRIPT_PATH, (c) => c.body(RUN_PAGE_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=300" }));
 
 webRoutes.get("/", async (c) => {
-  const query = parseBoardQuery(c.req.query());
-  const rows = boardRows(await boardEntries(c.env));
-  return c.html(<LeaderboardPage rows={viewRows(rows, query)} total={rows.length} query={query} />);
+  // "Compare selected" is a plain GET form: its ticked rows arrive as ?compare=A&compare=B.
+  const selected = c.req.queries("compare") ?? [];
+  const compare = compareHref(selected);
+  if (compare) return c.redirect(compare, 303);
+  return c.html(<LeaderboardPage view={leaderboardView(await boardEntries(c.env), reportedRows(), c.req.query(), selected.length)} />);
 });
 
 webRoutes.get("/table3", async (c) => {

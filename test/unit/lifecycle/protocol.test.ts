@@ -111,4 +111,13 @@ describe("countProtocols and defaultProtocol", () => {
     expect(defaultProtocol(countProtocols([custom]))).toBe(custom[0]!.id);
     expect(defaultProtocol([])).toBeNull();
   });
+
+  it("without a paper grid, lands on a needle protocol before another suite's with as many runs", () => {
+    const both = runProtocols([needle({ context_lengths: [1000, 2000], depth_percents: [50] }), { ...nonliteral(), type: "nonliteral" }]);
+    const bookOnly = [{ id: "bookqa:qa,w4k,n2:moby-dick-qa:cl100k_base", label: "bookqa" }];
+    const counts = countProtocols([both, both, bookOnly, bookOnly]);
+    expect(counts.map((c) => c.id.split(":")[0])).toEqual(["needle", "bookqa", "nonliteral"]);
+    expect(defaultProtocol(counts)).toBe(both[0]!.id);
+    expect(defaultProtocol(countProtocols([bookOnly, bookOnly, both]))).toBe(both[0]!.id);
+  });
 });
