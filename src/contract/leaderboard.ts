@@ -22,6 +22,10 @@ export const LeaderboardRow = z
     }),
     literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length, in tokens (relative rule)." }),
     literal_gap_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().meta({ description: "Its 95 % bootstrap interval." }),
+    ruler_effective_context_length: z.int().nullable().optional().meta({
+      description: "Of the first RULER suite: the largest length up to which every length's RULER average stays ≥ 85.6 (RULER's rule; see SuiteResult.ruler). Its score is suites.ruler.ruler, the RULER average.",
+    }),
+    ruler_effective_context_length_interval: z.tuple([z.int().nullable(), z.int().nullable()]).nullable().optional().meta({ description: "Its 95 % bootstrap interval." }),
     serving: z.object({ engine: z.string().nullable(), version: z.string().nullable() }).nullable().meta({ description: "The serving engine and version the endpoint reported (see Run.serving)." }),
     loss_at: z.record(z.string(), z.number()).nullable().meta({
       description: "Of the first loss suite: context length → Loss@L, the mean NLL in nats over all its domains' texts (lower is better; sort with loss@<L>). Its suites.loss holds nats, not 0–100.",

@@ -14,6 +14,7 @@ export const SeriesPoint = z
     effective_context_length_interval: z.object({ low: z.int().nullable(), high: z.int().nullable() }).nullable().meta({ description: "Its 95 % bootstrap interval (null without a needle suite)." }),
     nonliteral_effective_context_length: z.int().nullable().meta({ description: "Of the first non-literal suite (one_hop and two_hop pooled, relative rule)." }),
     literal_gap: z.int().nullable().meta({ description: "Of the first non-literal suite: literal minus non-literal effective length in tokens; a gap closing over training means the model learns to read, not only to match." }),
+    ruler_effective_context_length: z.int().nullable().optional().meta({ description: "Of the first RULER suite, by RULER's rule (every length's average ≥ 85.6); its average is scores[\"ruler.ruler\"]." }),
     loss_at: z.record(z.string(), z.number()).meta({ description: "Of the first loss suite: context length → Loss@L in nats over all its domains ({} without one): the paper's Figure 3 over training." }),
     regression: z.boolean().meta({ description: "Flagged against the previous step when it finished." }),
     regression_detail: Regression.nullable().meta({ description: "The comparison with the previous step (what dropped, by how much, the margins); null for a series' first step." }),

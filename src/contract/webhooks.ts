@@ -31,6 +31,10 @@ export const RunEventPayload = z
           literal_gap: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }).nullable().optional().meta({
             description: "Non-literal: literal minus non-literal effective length in tokens, with its 95 % interval (relative rule).",
           }),
+          ruler: z
+            .object({ average: z.number().nullable(), effective_context_length: z.object({ length: z.int().nullable(), low: z.int().nullable(), high: z.int().nullable() }) })
+            .optional()
+            .meta({ description: "RULER suites: the RULER average (0–100) and the effective length by RULER's 85.6 rule with its 95 % interval." }),
           mmlu: z.object({ scoring: z.string().nullable(), micro: z.number().nullable(), macro: z.number().nullable() }).optional().meta({
             description: "Multiple choice: how answers were scored, and micro and macro accuracy (0–100).",
           }),

@@ -10,6 +10,7 @@ import { costUsd } from "./estimate";
 import { orderBy, ranksInOrder, type SortValue } from "./leaderboard-order";
 import { countProtocols, defaultProtocol, runProtocols, type Protocol } from "./protocol";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
+import { REPORTED_RULER_ROWS, rulerReportedRow } from "./reported-ruler";
 import { storedModel } from "./run-model";
 import { leaderboardRuns } from "./store/runs";
 import { INVALIDATING_WARNINGS, runWarnings } from "./warnings";
@@ -48,6 +49,7 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
     const nonliteral = suites.find((s) => s.type === "nonliteral")?.nonliteral;
     const gap = nonliteral?.literal_gap?.relative;
     const loss = suites.find((s) => s.type === "loss")?.loss;
+    const ruler = suites.find((s) => s.type === "ruler")?.ruler?.effective_context_length.ruler;
     const model = storedModel(run);
     const protocols = runProtocols(run.suites);
     const row: LeaderboardRow = {
@@ -65,6 +67,8 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
       nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
       literal_gap: gap?.length ?? null,
       literal_gap_interval: gap ? [gap.low, gap.high] : null,
+      ruler_effective_context_length: ruler?.length ?? null,
+      ruler_effective_context_length_interval: ruler ? [ruler.low, ruler.high] : null,
       serving: run.serving ? { engine: run.serving.engine, version: run.serving.version } : null,
       loss_at: loss ? Object.fromEntries(Object.entries(loss.loss_at).map(([length, cell]) => [length, cell.loss])) : null,
       warnings: runWarnings(run, suites).map((w) => w.code),
@@ -78,6 +82,11 @@ export async function boardEntries(env: Env): Promise<BoardEntry[]> {
     };
     return { row, needleByLength: needle?.by_length ?? {}, promptTokens: run.promptTokens, protocols };
   });
+}
+
+/** RULER's README table as rows marked `reported` (beside the paper's on the leaderboard, not in its Table 3). */
+export function reportedRulerRows(): LeaderboardRow[] {
+  return REPORTED_RULER_ROWS.map(rulerReportedRow);
 }
 
 /** The paper's Tables 3–4 as rows marked `reported`. */
@@ -101,6 +110,8 @@ export function reportedRows(): LeaderboardRow[] {
     nonliteral_effective_context_length: null,
     literal_gap: null,
     literal_gap_interval: null,
+    ruler_effective_context_length: null,
+    ruler_effective_context_length_interval: null,
     loss_at: null,
     serving: null,
     warnings: [],
@@ -128,9 +139,11 @@ export const LEADERBOARD_SORT_KEYS = [
   "nonliteral.distracted",
   "mmlu.micro",
   "mmlu.macro",
+  "ruler.ruler",
   "effective_context_length",
   "nonliteral_effective_context_length",
   "literal_gap",
+  "ruler_effective_context_length",
   ...LOSS_SORT_KEYS,
   "tokens_processed",
   "prompt_tokens",
@@ -150,6 +163,7 @@ export function rowValue(row: LeaderboardRow, key: LeaderboardSortKey): SortValu
   if (key === "effective_context_length") return row.effective_context_length;
   if (key === "nonliteral_effective_context_length") return row.nonliteral_effective_context_length;
   if (key === "literal_gap") return row.literal_gap;
+  if (key === "ruler_effective_context_length") return row.ruler_effective_context_length ?? null;
   if (key.startsWith("loss@")) return row.loss_at?.[key.slice("loss@".length)] ?? null;
   if (key === "tokens_processed") return row.tokens_processed;
   if (key === "prompt_tokens") return row.prompt_tokens;
@@ -165,7 +179,7 @@ export interface LeaderboardQuery {
   limit: number;
   sort: LeaderboardSortKey;
   dir: "asc" | "desc";
-  suite?: "needle" | "bookqa" | "nonliteral" | "loss" | "mmlu";
+  suite?: "needle" | "bookqa" | "nonliteral" | "loss" | "mmlu" | "ruler";
   series?: string;
   reference?: "only" | "hide";
   min_length?: number;
@@ -219,7 +233,7 @@ export async function leaderboardRows(env: Env, query: LeaderboardQuery): Promis
   const protocol = chosenProtocol(query.protocol, protocols);
   let rows = measured.filter((e) => protocol === null || e.row.protocols.includes(protocol)).map((e) => e.row);
   if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined && !query.series) {
-    rows.push(...reportedRows().filter((r) => !query.suite || query.suite in r.suites));
+    rows.push(...[...reportedRows(), ...reportedRulerRows()].filter((r) => !query.suite || query.suite in r.suites));
   }
   if (query.group === "model") {
     const seen = new Set<string>();

@@ -11,7 +11,7 @@ import { iso } from "../common/time";
 import { previousSeriesRun, seriesRuns } from "./store/runs";
 
 /** The metrics a series is compared on, as suite.metric. */
-export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall", "nonliteral.nonliteral", "nonliteral.literal", "mmlu.micro"] as const;
+export const TREND_METRICS = ["needle.paper", "needle.contains", "bookqa.infinitebench", "bookqa.paper_recall", "nonliteral.nonliteral", "nonliteral.literal", "mmlu.micro", "ruler.ruler"] as const;
 
 /** suite.metric → score of the first suite of each type. */
 export function trendScores(results: SuiteAggregate[]): Record<string, number> {
@@ -85,6 +85,7 @@ export async function seriesPoints(env: Env, name: string): Promise<SeriesPoint[
       effective_context_length_interval: effective ? { low: effective.low, high: effective.high } : null,
       nonliteral_effective_context_length: nonliteral?.pooled?.effective_context_length.relative.length ?? null,
       literal_gap: nonliteral?.literal_gap?.relative.length ?? null,
+      ruler_effective_context_length: suites.find((s) => s.type === "ruler")?.ruler?.effective_context_length.ruler.length ?? null,
       loss_at: lossAt(suites),
       regression: run.regression?.flagged ?? false,
       regression_detail: run.regression ?? null,

@@ -13,6 +13,8 @@ import type { MmluRecipe } from "../probes/suites/mmlu";
 import { NonliteralSection } from "./nonliteral-section";
 import { LossSection } from "./loss-section";
 import { MmluSection } from "./mmlu-section";
+import { RulerSection } from "./ruler-section";
+import type { RulerRecipe } from "../probes/suites/ruler";
 import { RUN_PAGE_SCRIPT_PATH } from "./client";
 import { formatDate, formatInt, isoDate } from "./format";
 import { ReferenceBadge } from "./leaderboard";
@@ -137,6 +139,11 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
         {mmlu.map((recipe) => (
           <MmluSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} />
         ))}
+        {run.suites
+          .filter((r): r is RulerRecipe => r.type === "ruler")
+          .map((recipe) => (
+            <RulerSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} />
+          ))}
         {loss.map((recipe) => (
           <LossSection recipe={recipe} suite={resource.suites.find((s) => s.index === recipe.index)} form={resource.prompt_logprobs?.form ?? null} />
         ))}

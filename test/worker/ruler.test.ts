@@ -95,6 +95,33 @@ describe("a RULER run against an endpoint that answers every task correctly", ()
   });
 });
 
+describe("the RULER suite around the service", () => {
+  it("puts the RULER average and effective length on the leaderboard, sortable, in CSV, beside RULER's reported rows", async () => {
+    const { data } = (await (await api("/v1/leaderboard?suite=ruler&sort=ruler_effective_context_length&include=reported")).json()) as {
+      data: { run_id: string | null; reported: boolean; source: string | null; suites: Record<string, Record<string, number>>; ruler_effective_context_length: number | null }[];
+    };
+    const measured = data.find((r) => r.run_id === perfect.id)!;
+    expect(measured).toMatchObject({ reported: false, ruler_effective_context_length: 16384 });
+    expect(measured.suites.ruler!.ruler).toBe(100);
+    const reported = data.filter((r) => r.reported);
+    expect(reported.find((r) => r.suites.ruler?.ruler === 91.6)).toMatchObject({ ruler_effective_context_length: 65536, source: expect.stringContaining("RULER") });
+    const csv = await (await api("/v1/leaderboard?format=csv&suite=ruler")).text();
+    const [header, first] = csv.split("\r\n");
+    const columns = header!.split(",");
+    expect(first!.split(",")[columns.indexOf("ruler_average")]).toBe("100");
+    expect(first!.split(",")[columns.indexOf("ruler_effective_context_length")]).toBe("16384");
+  });
+
+  it("shows the task × length table on the run page and the trend on the series", async () => {
+    const page = await (await api(`/runs/${perfect.id}`)).text();
+    expect(page).toContain("RULER average 100.0 over 11 tasks; effective length 16K");
+    for (const task of TASKS) expect(page).toContain(`data-task="${task}"`);
+    const series = (await (await api("/v1/series/ruler-perfect")).json()) as { metrics: string[]; points: { scores: Record<string, number>; ruler_effective_context_length: number | null }[] };
+    expect(series.metrics).toContain("ruler.ruler");
+    expect(series.points[0]).toMatchObject({ scores: { "ruler.ruler": 100 }, ruler_effective_context_length: 16384 });
+  });
+});
+
 describe("bad RULER specs", () => {
   it("are refused with one 422 naming each bad field, storing nothing", async () => {
     const before = (await env.DB.prepare("SELECT count(*) AS n FROM runs").first<{ n: number }>())!.n;

@@ -9,6 +9,7 @@ import type { NeedleSpec } from "../../probes/suites/needle";
 import type { LossSpec } from "../../probes/suites/loss";
 import type { MmluSpec } from "../../probes/suites/mmlu";
 import type { NonliteralSpec } from "../../probes/suites/nonliteral";
+import type { RulerSpec } from "../../probes/suites/ruler";
 
 export type { Heatmap, PreflightReport, Run, RunPlan };
 export interface RunPage {
@@ -20,10 +21,11 @@ export type NeedleSuiteInput = z.input<typeof NeedleSpec>;
 export type NonliteralSuiteInput = z.input<typeof NonliteralSpec>;
 export type LossSuiteInput = z.input<typeof LossSpec>;
 export type MmluSuiteInput = z.input<typeof MmluSpec>;
+export type RulerSuiteInput = z.input<typeof RulerSpec>;
 
 /** POST /v1/runs body: what the user gives (server defaults fill the rest). */
 export interface RunRequest {
   model: z.input<typeof ModelSpec>;
-  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput | LossSuiteInput | MmluSuiteInput)[];
+  suites: (NeedleSuiteInput | z.input<typeof BookQaSpec> | NonliteralSuiteInput | LossSuiteInput | MmluSuiteInput | RulerSuiteInput)[];
   public?: boolean;
 }

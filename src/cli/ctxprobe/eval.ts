@@ -57,6 +57,7 @@ ${SUITE_HELP}Run
   --max-loss NATS           with --wait: exit 1 if the loss suite's Loss@L at its longest length
                             (mean NLL in nats) is above NATS
   --min-mmlu SCORE          with --wait: exit 1 if the mmlu suite's accuracy (micro, 0–100) is below SCORE
+  --min-ruler SCORE         with --wait: exit 1 if the ruler suite's RULER average (0–100) is below SCORE
   --json                    print JSON only: the run (final with --wait) or, with --dry-run, the plan
   -h, --help
 
@@ -92,6 +93,7 @@ export const EVAL_OPTIONS = {
   "max-gap": { type: "string" },
   "max-loss": { type: "string" },
   "min-mmlu": { type: "string" },
+  "min-ruler": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -148,6 +150,7 @@ export interface EvalSettings {
   maxGap?: number;
   maxLoss?: number;
   minMmlu?: number;
+  minRuler?: number;
   allowMismatch: boolean;
 }
 
@@ -158,6 +161,7 @@ export function evalSettingsFrom(values: EvalValues): EvalSettings {
   const maxGapText = str(values["max-gap"]);
   const maxLossText = str(values["max-loss"]);
   const minMmluText = str(values["min-mmlu"]);
+  const minRulerText = str(values["min-ruler"]);
   const settings = {
     dryRun: values["dry-run"] === true,
     wait: values.wait === true,
@@ -167,11 +171,13 @@ export function evalSettingsFrom(values: EvalValues): EvalSettings {
     maxGap: maxGapText === undefined ? undefined : parseInteger("--max-gap", maxGapText, { min: 0 }),
     maxLoss: maxLossText === undefined ? undefined : parseNumber("--max-loss", maxLossText, { min: 0, max: 100 }),
     minMmlu: minMmluText === undefined ? undefined : parseNumber("--min-mmlu", minMmluText, { min: 0, max: 100 }),
+    minRuler: minRulerText === undefined ? undefined : parseNumber("--min-ruler", minRulerText, { min: 0, max: 100 }),
     allowMismatch: values["allow-mismatch"] === true,
   };
   if (failUnder !== undefined && !settings.wait) throw new UsageError("--fail-under needs --wait (the score exists only once the run has finished)", "eval");
   if (settings.maxGap !== undefined && !settings.wait) throw new UsageError("--max-gap needs --wait (the gap exists only once the run has finished)", "eval");
   if (settings.minMmlu !== undefined && !settings.wait) throw new UsageError("--min-mmlu needs --wait (the accuracy exists only once the run has finished)", "eval");
+  if (settings.minRuler !== undefined && !settings.wait) throw new UsageError("--min-ruler needs --wait (the average exists only once the run has finished)", "eval");
   if (settings.maxLoss !== undefined && !settings.wait) throw new UsageError("--max-loss needs --wait (the loss exists only once the run has finished)", "eval");
   if (settings.dryRun && settings.wait) throw new UsageError("--dry-run and --wait exclude each other", "eval");
   return settings;
@@ -212,7 +218,7 @@ export async function evalCommand(argv: string[], io: CliIo): Promise<number> {
     const heatmap = await fetchHeatmap(client, run, settings.metric);
     writeLine(io.stdout, "\n" + runReport(run, heatmap, client.baseUrl));
   }
-  const verdict = gateVerdict(run, settings.metric, settings.failUnder, { maxGap: settings.maxGap, maxLoss: settings.maxLoss, minMmlu: settings.minMmlu, allowMismatch: settings.allowMismatch });
+  const verdict = gateVerdict(run, settings.metric, settings.failUnder, { maxGap: settings.maxGap, maxLoss: settings.maxLoss, minMmlu: settings.minMmlu, minRuler: settings.minRuler, allowMismatch: settings.allowMismatch });
   if (verdict.message) writeLine(human, verdict.message);
   return verdict.pass ? EXIT.ok : EXIT.failure;
 }

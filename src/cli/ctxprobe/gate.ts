@@ -4,6 +4,7 @@ import { NEEDLE_METRICS } from "../../probes/needle/score";
 import { NONLITERAL_METRICS } from "../../probes/nonliteral/score";
 import { BOOKQA_METRICS } from "../../probes/suites/bookqa";
 import { MMLU_METRICS } from "../../probes/suites/mmlu";
+import { RULER_METRICS } from "../../probes/suites/ruler";
 import { INVALIDATING_WARNINGS } from "../../lifecycle/warnings";
 import type { Run } from "./api-types";
 
@@ -19,6 +20,7 @@ export const GATE_METRICS = [
   ...BOOKQA_METRICS.map((m) => `bookqa.${m}`),
   ...NONLITERAL_METRICS.map((m) => `nonliteral.${m}`),
   ...MMLU_METRICS.map((m) => `mmlu.${m}`),
+  ...RULER_METRICS.map((m) => `ruler.${m}`),
 ];
 
 type Scored = Pick<Run, "suites">;
@@ -89,6 +91,8 @@ export interface GateLimits {
   maxGap?: number;
   maxLoss?: number;
   minMmlu?: number;
+  /** The RULER average (0–100) must be at least this. */
+  minRuler?: number;
   /** Gate on the scores even when the run warns that its lengths are not what they claim. */
   allowMismatch?: boolean;
 }
@@ -101,6 +105,14 @@ function mmluVerdict(run: Scored, minMmlu: number): GateVerdict {
     : { pass: true, message: `PASS: multiple-choice accuracy ${micro.toFixed(2)} ≥ ${minMmlu}` };
 }
 
+function rulerVerdict(run: Scored, minRuler: number): GateVerdict {
+  const average = headlineScore(run, "ruler.ruler");
+  if (average === null) return { pass: false, message: `FAIL: no RULER average to compare with --min-ruler ${minRuler} (the run needs a ruler suite)` };
+  return average < minRuler
+    ? { pass: false, message: `FAIL: RULER average ${average.toFixed(2)} is below --min-ruler ${minRuler}` }
+    : { pass: true, message: `PASS: RULER average ${average.toFixed(2)} ≥ ${minRuler}` };
+}
+
 /** With a threshold, a run whose lengths are not what they claim fails the gate unless --allow-mismatch. */
 function validityVerdict(run: Partial<Pick<Run, "warnings">>): GateVerdict | null {
   const invalid = (run.warnings ?? []).filter((w) => INVALIDATING_WARNINGS.includes(w.code));
@@ -109,7 +121,7 @@ function validityVerdict(run: Partial<Pick<Run, "warnings">>): GateVerdict | nul
 }
 
 export function gateVerdict(run: Pick<Run, "status" | "suites" | "error"> & Partial<Pick<Run, "warnings">>, metric: string, failUnder: number | undefined, limits: GateLimits = {}): GateVerdict {
-  const { maxGap, maxLoss, minMmlu, allowMismatch } = limits;
+  const { maxGap, maxLoss, minMmlu, minRuler, allowMismatch } = limits;
   if (run.status !== "succeeded") {
     return { pass: false, message: `FAIL: the run ended ${run.status}${run.error ? ` (${run.error})` : ""}` };
   }
@@ -118,6 +130,7 @@ export function gateVerdict(run: Pick<Run, "status" | "suites" | "error"> & Part
     maxGap === undefined ? null : gapVerdict(run, maxGap),
     maxLoss === undefined ? null : lossVerdict(run, maxLoss),
     minMmlu === undefined ? null : mmluVerdict(run, minMmlu),
+    minRuler === undefined ? null : rulerVerdict(run, minRuler),
   ].filter((v) => v !== null);
   const validity = verdicts.length > 0 && !allowMismatch ? validityVerdict(run) : null;
   if (validity) verdicts.push(validity);

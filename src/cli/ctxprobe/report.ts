@@ -48,6 +48,16 @@ function mmluLine(suite: Run["suites"][number]): string | null {
   return `    multiple choice: ${figures.micro.acc.toFixed(2)} (95 % ${figures.micro.low.toFixed(2)}–${figures.micro.high.toFixed(2)}, ${figures.micro.n} questions)${macro}; scored by ${figures.scoring}`;
 }
 
+/** The RULER suite's headline: the average per length and the effective lengths. */
+function rulerLine(suite: Run["suites"][number]): string | null {
+  const figures = suite.ruler;
+  if (!figures) return null;
+  const k = (x: number | null) => (x === null ? "none" : kTokens(x));
+  const perLength = Object.entries(figures.average_by_length).map(([length, cell]) => `${kTokens(Number(length))} ${cell.mean.toFixed(1)}`).join(", ");
+  const { ruler, relative } = figures.effective_context_length;
+  return `    RULER average ${formatScore(figures.average)} (${perLength || "none scored yet"}); effective length ${k(ruler.length)} (≥ 85.6; 95 % ${k(ruler.low)}–${k(ruler.high)}), relative ${k(relative.length)}`;
+}
+
 function suiteLine(suite: Run["suites"][number]): string {
   const scores = Object.entries(suite.scores)
     .map(([metric, value]) => `${metric} ${formatScore(value)}`)
@@ -65,7 +75,7 @@ export function runReport(run: Run, heatmap: Heatmap | null, baseUrl: string): s
     `  created ${run.created_at}${run.finished_at ? `   finished ${run.finished_at}` : ""}`,
     ...(run.error ? [`  error: ${run.error}`] : []),
     ...(run.warnings ?? []).map((w) => `  WARNING (${w.code}): ${w.message}`), // an older service sends none
-    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s), mmluLine(s)].filter((line) => line !== null)),
+    ...run.suites.flatMap((s) => [suiteLine(s), nonliteralLine(s), lossLine(s), mmluLine(s), rulerLine(s)].filter((line) => line !== null)),
   ];
   if (heatmap) {
     lines.push("", `heatmap of suite ${heatmap.suite}, metric ${heatmap.metric}:`, textHeatmap(heatmap).replace(/^/gm, "  "));

@@ -1,7 +1,8 @@
 // `ctxprobe eval`'s suite flags → the suites of the POST /v1/runs body. Unset flags are left out so
 // the service's defaults apply.
 import { NEEDLE_KINDS } from "../../probes/nonliteral/types";
-import type { LossSuiteInput, MmluSuiteInput, NeedleSuiteInput, NonliteralSuiteInput, RunRequest } from "./api-types";
+import { RULER_TASKS } from "../../probes/ruler/protocol";
+import type { LossSuiteInput, MmluSuiteInput, NeedleSuiteInput, NonliteralSuiteInput, RulerSuiteInput, RunRequest } from "./api-types";
 import { parseChoice, parseInteger, parseIntegerList } from "./args";
 import { UsageError } from "./io";
 
@@ -29,9 +30,13 @@ export const SUITE_OPTIONS = {
   subjects: { type: "string" },
   "mmlu-limit": { type: "string" },
   scoring: { type: "string" },
+  ruler: { type: "boolean" },
+  "ruler-tasks": { type: "string" },
+  "ruler-lengths": { type: "string" },
+  samples: { type: "string" },
 } as const;
 
-export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa, --nonliteral, --loss or --mmlu is given)
+export const SUITE_HELP = `Needle suite (default: --preset quick, unless only --bookqa, --nonliteral, --loss, --mmlu or --ruler is given)
   --preset paper|kamradt|quick
   --lengths 1000,8000       context lengths in the model's tokens
   --depths 0,50,100         needle depths in percent
@@ -58,6 +63,12 @@ Short-context retention, MMLU format (datasets: GET /v1/datasets, task mmlu)
   --subjects S,S            only these subjects
   --mmlu-limit N            only the first N questions
   --scoring auto|loglikelihood|generate   how answers are scored (default auto)
+RULER (its 11 synthetic tasks, token-exact; qa_1/qa_2 need imported datasets)
+  --ruler                   add {"type":"ruler"}: RULER's lengths 4K … 128K within the window
+  --ruler-tasks T,T         which tasks, e.g. niah_single_1,vt,cwe (default the 11 synthetic ones)
+  --ruler-lengths L         its lengths, e.g. 4096,16384
+  --samples N               samples per task and length (default 25; RULER uses 500)
+  --seed N                  also draws RULER's keys, values and words (default 0)
 `;
 
 type Values = Partial<Record<keyof typeof SUITE_OPTIONS, string | boolean>>;
@@ -92,7 +103,21 @@ function nonliteralSuite(values: Values): NonliteralSuiteInput {
   return suite;
 }
 
-const NONLITERAL_ONLY = ["nonliteral-lengths", "kinds", "distractors", "shuffled", "pairs", "seed"] as const;
+const NONLITERAL_ONLY = ["nonliteral-lengths", "kinds", "distractors", "shuffled", "pairs"] as const;
+const RULER_ONLY = ["ruler-tasks", "ruler-lengths", "samples"] as const;
+
+function rulerSuite(values: Values): RulerSuiteInput {
+  const suite: RulerSuiteInput = { type: "ruler" };
+  const tasks = str(values["ruler-tasks"]);
+  if (tasks !== undefined) suite.tasks = tasks.split(",").map((t) => parseChoice("--ruler-tasks", t.trim(), RULER_TASKS));
+  const lengths = str(values["ruler-lengths"]);
+  if (lengths !== undefined) suite.context_lengths = parseIntegerList("--ruler-lengths", lengths);
+  const samples = str(values.samples);
+  if (samples !== undefined) suite.samples = parseInteger("--samples", samples, { min: 1 });
+  const seed = str(values.seed);
+  if (seed !== undefined) suite.seed = parseInteger("--seed", seed, { min: 0 });
+  return suite;
+}
 const LOSS_ONLY = ["loss-domains", "loss-lengths", "documents"] as const;
 const MMLU_ONLY = ["mmlu-dataset", "shots", "subjects", "mmlu-limit", "scoring"] as const;
 
@@ -130,12 +155,16 @@ export function suitesFrom(values: Values): RunRequest["suites"] {
   const loss = values.loss === true;
   const lossStray = LOSS_ONLY.find((flag) => values[flag] !== undefined);
   if (lossStray && !loss) throw new UsageError(`--${lossStray} applies to --loss`, "eval");
+  const ruler = values.ruler === true;
+  const rulerStray = RULER_ONLY.find((flag) => values[flag] !== undefined);
+  if (rulerStray && !ruler) throw new UsageError(`--${rulerStray} applies to --ruler`, "eval");
+  if (values.seed !== undefined && !nonliteral && !ruler) throw new UsageError("--seed applies to --nonliteral and --ruler", "eval");
   const mmlu = values.mmlu === true;
   const mmluStray = MMLU_ONLY.find((flag) => values[flag] !== undefined);
   if (mmluStray && !mmlu) throw new UsageError(`--${mmluStray} applies to --mmlu`, "eval");
   const wantsNeedle = ["preset", "lengths", "depths", "corpus"].some((flag) => values[flag as keyof Values] !== undefined);
   const suites: RunRequest["suites"] = [];
-  if (wantsNeedle || (bookqa === undefined && !nonliteral && !loss && !mmlu)) suites.push(needleSuite(values));
+  if (wantsNeedle || (bookqa === undefined && !nonliteral && !loss && !mmlu && !ruler)) suites.push(needleSuite(values));
   const limitText = str(values.limit);
   if (limitText !== undefined && bookqa === undefined) throw new UsageError("--limit applies to --bookqa", "eval");
   const limit = limitText === undefined ? undefined : parseInteger("--limit", limitText);
@@ -143,5 +172,6 @@ export function suitesFrom(values: Values): RunRequest["suites"] {
   if (nonliteral) suites.push(nonliteralSuite(values));
   if (loss) suites.push(lossSuite(values));
   if (mmlu) suites.push(mmluSuite(values));
+  if (ruler) suites.push(rulerSuite(values));
   return suites;
 }

@@ -6,6 +6,7 @@ import { iso } from "../../common/time";
 import type { RunRow } from "../../db/schema";
 import type { LossFigures } from "../../probes/loss/figures";
 import type { NonliteralFigures } from "../../probes/nonliteral/figures";
+import type { RulerFigures } from "../../probes/ruler/figures";
 import type { SuiteAggregate } from "../../probes/suites/aggregate";
 import type { PingEventPayload, RunEventPayload } from "../../contract/webhooks";
 
@@ -41,6 +42,11 @@ function gapOf(figures: NonliteralFigures) {
   return gap ? { length: gap.length, low: gap.low, high: gap.high } : null;
 }
 
+function rulerOf(figures: RulerFigures) {
+  const { length, low, high } = figures.effective_context_length.ruler;
+  return { average: figures.average, effective_context_length: { length, low, high } };
+}
+
 function lossAtOf(figures: LossFigures) {
   return Object.fromEntries(Object.entries(figures.loss_at).map(([length, { loss, low, high }]) => [length, { loss, low, high }]));
 }
@@ -72,6 +78,7 @@ export function runEventPayload(type: RunEventType, run: RunRow, suites: SuiteAg
           : {}),
         ...(s.nonliteral ? { literal_gap: gapOf(s.nonliteral) } : {}),
         ...(s.loss ? { loss_at: lossAtOf(s.loss) } : {}),
+        ...(s.ruler ? { ruler: rulerOf(s.ruler) } : {}),
         ...(s.mmlu ? { mmlu: { scoring: s.mmlu.scoring, micro: s.mmlu.micro?.acc ?? null, macro: s.mmlu.macro?.acc ?? null } } : {}),
       })),
       effective_context_length: ecl ? { length: ecl.length, low: ecl.low, high: ecl.high, suite: needle!.index } : null,
