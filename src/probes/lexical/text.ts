@@ -27,7 +27,7 @@ export function scoringTerms(text: string): string[] {
 
 // A sentence ends at . ! or ? (optionally followed by closing quotes/brackets) before whitespace,
 // or at a newline.
-const SENTENCE_END = /[.!?]["'”’)\]]*(?=\s)|\n/g;
+const SENTENCE_END = /[.!?]["'\u201d\u2019)\]]*(?=\s)|\n/g;
 
 /** Sentences of `text`: split after .!? followed by whitespace and on newlines; trimmed, non-empty. */
 export function splitSentences(text: string): string[] {
