@@ -104,6 +104,18 @@ body:has(#leaderboard) main{max-width:100rem;padding-left:.75rem;padding-right:.
 .filters .check{flex-direction:row;align-items:center;gap:.35rem}
 .board-actions{display:flex;gap:1rem;align-items:center;flex-wrap:wrap;margin:.5rem 0}
 .board-notes{max-width:60rem;font-size:.9rem}
+/* API docs (src/api/docs.tsx). */
+.docs .docs-op{border-top:1px solid var(--line);margin-top:1.5rem}
+.docs .docs-op h2{border-top:0;margin-top:1rem}
+.docs .method{display:inline-block;min-width:4.2rem;font-size:.85rem;font-weight:700;padding:.05rem .4rem;border-radius:4px;background:var(--soft);border:1px solid var(--line);text-align:center}
+.docs .method-post{color:#0a6b4f}.docs .method-get{color:var(--accent)}.docs .method-delete{color:var(--bad)}.docs .method-put{color:var(--warn)}
+.docs .schema-table{font-size:.88rem;margin:.4rem 0}
+.docs .schema-table td{vertical-align:top}
+.docs .schema-table .schema-table{margin:.4rem 0 0;background:#fbfcfe}
+.docs pre.example{max-height:28rem}
+.docs .responses{padding-left:1.2rem}
+.docs .docs-schema{border-top:1px dotted var(--line);padding-top:.3rem}
+.docs-toc ul{columns:2 28rem;font-size:.9rem}
 @media (max-width:700px){
 .board,.board tbody,.board tr,.board td,.board th{display:block;width:auto;max-width:none}
 .board thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0,0,0,0)}
