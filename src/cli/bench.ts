@@ -23,6 +23,7 @@ import { prefixCache } from "./bench/prefix-cache";
 import { boundaryCache, promptBuild } from "./bench/probes";
 import { dispatch, overhead, throughput, withServiceBench, type ServiceBench } from "./bench/service";
 import { referenceAnswer } from "./bench/reference";
+import { rulerBuild } from "./bench/ruler";
 import { sseParse } from "./bench/sse-parse";
 import { startup } from "./bench/startup";
 import { printSummary } from "./bench/summary";
@@ -40,6 +41,7 @@ const LOCAL_SECTIONS: Record<string, () => Promise<unknown>> = {
     return [await boundaryCache("cl100k_base", 128_000, 5), await boundaryCache("llama2", 128_000, 3)];
   },
   haystack_build: () => haystackBuild(),
+  ruler_build: () => rulerBuild(),
   bookqa_prompt: () => bookQaPrompt(),
   reference_answer: () => referenceAnswer(),
   sse_parse: () => {

@@ -2,12 +2,10 @@
 // times and the others 3 (6 and 1 below 4K), after one worked example of 40 words (10 × 10 and
 // 30 × 3; below 4K 20 words, 3 × and 1 ×); the answer is the 10 common words.
 import type { Piece } from "./count";
-import type { Random } from "./draws";
-import { fitSize } from "./fit";
+import { lastOfShuffle, shuffle, type Random } from "./draws";
 import { CWE_ARGS, fill, splitTemplate, TEMPLATES } from "./protocol";
-import { streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
+import { fitLayout, streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
 import { cweWordPool } from "./words";
-import { shuffled } from "../random";
 
 interface Shape {
   words: number;
@@ -22,12 +20,12 @@ export function cweShapes(contextLength: number): { shot: Shape; task: Omit<Shap
     : { shot: { words: 40, common: 10, uncommon: 3 }, task: { common: CWE_ARGS.freq_cw, uncommon: CWE_ARGS.freq_ucw } };
 }
 
-/** A prefix-stable draw of distinct pool words: the first n of one seeded sequence. */
-function wordStream(random: Random): (n: number) => string[] {
+/** A prefix-stable draw of distinct pool words: the first n of one seeded sequence (drawn as needed). */
+function wordStream(random: Random): { take(n: number): string[]; at(i: number): string } {
   const { words } = cweWordPool();
   const drawn: string[] = [];
   const seen = new Set<number>();
-  return (n) => {
+  const grow = (n: number) => {
     if (n > words.length) throw new RangeError(`the cwe pool has ${words.length} words; ${n} asked`);
     while (drawn.length < n) {
       const i = Math.floor(random() * words.length);
@@ -36,7 +34,10 @@ function wordStream(random: Random): (n: number) => string[] {
         drawn.push(words[i]!);
       }
     }
-    return drawn.slice(0, n);
+  };
+  return {
+    take: (n) => (grow(n), drawn.slice(0, n)),
+    at: (i) => (grow(i + 1), drawn[i]!),
   };
 }
 
@@ -59,14 +60,19 @@ function numbered(words: readonly string[]): Piece[] {
   return pieces;
 }
 
-/** get_example: the shuffled list of repeated words, and the common ones. */
-function example(words: readonly string[], common: number, uncommon: number, random: Random): { list: Piece[]; answer: string[] } {
+/** get_example's list: the common words `common` times each, the others `uncommon` times, before shuffling. */
+function repeated(words: readonly string[], common: number, uncommon: number): string[] {
   const answer = words.slice(0, CWE_ARGS.num_cw);
   const rest = words.slice(CWE_ARGS.num_cw);
   const list: string[] = [];
   for (let r = 0; r < common; r++) list.push(...answer);
   for (let r = 0; r < uncommon; r++) list.push(...rest);
-  return { list: numbered(shuffled(list, random)), answer };
+  return list;
+}
+
+/** get_example: the shuffled numbered list, and the common words. */
+function example(words: readonly string[], common: number, uncommon: number, random: Random): { list: Piece[]; answer: string[] } {
+  return { list: numbered(shuffle(repeated(words, common, uncommon), random)), answer: words.slice(0, CWE_ARGS.num_cw) };
 }
 
 function framed(): { head: string; tail: string } {
@@ -74,38 +80,56 @@ function framed(): { head: string; tail: string } {
   return { head: fill(head, { query: "" }), tail: fill(tail, { query: "" }) };
 }
 
-/**
- * The task's exact count at n words without laying out its list: every label " i." and word " w"
- * after the first starts at a hard cut (./count.ts), so the middle of the list counts as the sum of
- * its pieces' own counts; only "1." (joined to the template before it) and the last word (joined to
- * the template after it) are counted in place. The last word is the shuffle's, so it is exact.
- */
-function countAt(ctx: GenContext, before: readonly Piece[], head: string, tail: string, list: (n: number) => Piece[], n: number): number {
-  const pieces = list(n);
-  const last = pieces.length - 1;
-  let middle = 0;
-  for (let i = 1; i < last; i++) middle += ctx.counter.count(pieces[i] as string);
-  return ctx.counter.total([...before, head, pieces[0]!]) + middle + ctx.counter.total([pieces[last]!, tail]);
+/** Running sums of a count over 1, 2, … items, grown on demand. */
+class Prefix {
+  private readonly sums = [0];
+  constructor(private readonly countOf: (i: number) => number) {}
+  upTo(n: number): number {
+    while (this.sums.length <= n) this.sums.push(this.sums.at(-1)! + this.countOf(this.sums.length - 1));
+    return this.sums[n]!;
+  }
 }
 
 /** The expected answers alone: the ten common words. */
 export function cweAnswers(key: SampleKey): string[] {
-  return wordStream(streamOf(key, "words"))(CWE_ARGS.num_cw);
+  return wordStream(streamOf(key, "words")).take(CWE_ARGS.num_cw);
 }
 
 export function generateCwe(ctx: GenContext): TaskPrompt {
   const { shot: shotShape, task } = cweShapes(ctx.key.contextLength);
   const { head, tail } = framed();
-  const shotWords = wordStream(streamOf(ctx.key, "shot-words"))(shotShape.words);
+  const shotWords = wordStream(streamOf(ctx.key, "shot-words")).take(shotShape.words);
   const shot = example(shotWords, shotShape.common, shotShape.uncommon, streamOf(ctx.key, "shot-order"));
   // The worked example: the template with its list, then " " + its answer numbered; "\n" before the task.
   const before: Piece[] = [head, ...shot.list, tail, " ", ...numbered(shot.answer), "\n"];
   const words = wordStream(streamOf(ctx.key, "words"));
-  const list = (n: number) => example(words(n), task.common, task.uncommon, streamOf(ctx.key, "order", n)).list;
+  const order = (n: number) => streamOf(ctx.key, "order", n);
+  const items = (n: number) => CWE_ARGS.num_cw * task.common + (n - CWE_ARGS.num_cw) * task.uncommon;
+  // Every label " i." after the first and every word " w" starts at a hard cut (./count.ts), so the
+  // list counts as the sum of its pieces' own counts, in any order; only "1." (joined to the text
+  // before it) and the last word (joined to the template after it) are counted in place. The last
+  // word is the shuffle's, found with one draw: each size's count is exact and O(1).
+  const labelTokens = new Prefix((i) => ctx.counter.count(label(i + 1)));
+  const wordTokens = new Prefix((i) => ctx.counter.count(spacedWord(words.at(i))));
+  const opening = ctx.counter.total([...before, head, label(0)]);
+  const countAt = (n: number) => {
+    const m = items(n);
+    const lastIndex = lastOfShuffle(m, order(n));
+    const common = CWE_ARGS.num_cw * task.common;
+    const last = spacedWord(words.at(lastIndex < common ? lastIndex % CWE_ARGS.num_cw : CWE_ARGS.num_cw + ((lastIndex - common) % (n - CWE_ARGS.num_cw))));
+    const wordSum = task.common * wordTokens.upTo(CWE_ARGS.num_cw) + task.uncommon * (wordTokens.upTo(n) - wordTokens.upTo(CWE_ARGS.num_cw));
+    return opening + labelTokens.upTo(m - 1) + wordSum - ctx.counter.count(last) + ctx.counter.total([last, tail]);
+  };
+  const list = (n: number) => example(words.take(n), task.common, task.uncommon, order(n)).list;
   const frame = ctx.counter.total([...before, head, tail]);
   const perItem = ctx.counter.count(` ${Math.trunc(ctx.budget / 6)}.`) + ctx.counter.count(" word");
   const perWord = task.uncommon * perItem;
   const start = CWE_ARGS.num_cw + (ctx.budget - frame - CWE_ARGS.num_cw * task.common * perItem) / perWord;
-  const fitted = fitSize((n) => countAt(ctx, before, head, tail, list, n), ctx.budget, { start, slope: perWord, min: CWE_ARGS.num_cw + 1, max: cweWordPool().words.length });
-  return { pieces: [...before, head, ...list(fitted.size), tail], tokens: fitted.tokens, answers: words(CWE_ARGS.num_cw), query: "", size: fitted.size };
+  const fitted = fitLayout(ctx, {
+    piecesAt: (n) => [...before, head, ...list(n), tail],
+    countAt,
+    budget: ctx.budget,
+    guess: { start, slope: perWord, min: CWE_ARGS.num_cw + 1, max: cweWordPool().words.length },
+  });
+  return { pieces: [...before, head, ...list(fitted.size), tail], tokens: fitted.tokens, answers: words.take(CWE_ARGS.num_cw), query: "", size: fitted.size };
 }

@@ -57,3 +57,18 @@ export function randomLetters(random: Random, alphabet: string, k: number): stri
 
 export const UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
 export const LOWER = "abcdefghijklmnopqrstuvwxyz";
+
+/** Fisher–Yates from the end, as ../random.ts's `shuffled`; its last element is fixed by the first draw. */
+export function shuffle<T>(items: readonly T[], random: Random): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** The index (into `items`) of what shuffle(items, random) puts last, without shuffling: one draw. */
+export function lastOfShuffle(length: number, random: Random): number {
+  return length > 1 ? Math.floor(random() * length) : 0;
+}

@@ -4,9 +4,8 @@ import { shuffled } from "../random";
 import type { Piece } from "./count";
 import { randomNumber, randomUuid, sample, sampleIndexes, type Random } from "./draws";
 import { essayPieces, snapToWordEnd } from "./essay";
-import { fitSize } from "./fit";
 import { DEPTHS, fill, niahNeedle, NOISE_SENTENCE, singularNiah, splitTemplate, TEMPLATES, type NeedleType, type NiahArgs } from "./protocol";
-import { joinQueries, streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
+import { fitLayout, joinQueries, streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
 import { KEY_COUNT, keyWord } from "./words";
 
 function draw(random: Random, type: NeedleType): string {
@@ -131,7 +130,7 @@ function fitted(ctx: GenContext, args: NiahArgs, drawn: Needles, attempt: number
     const perLine = ctx.counter.total(lines(1));
     guess = { start: (ctx.budget - frame) / perLine - drawn.needles.length, slope: perLine, min: drawn.needles.length };
   }
-  const fit = fitSize((size) => ctx.counter.total(piecesAt(size)), ctx.budget, guess);
+  const fit = fitLayout(ctx, { piecesAt, countAt: (size) => ctx.counter.total(piecesAt(size)), budget: ctx.budget, guess });
   const size = args.type_haystack === "essay" ? snapToWordEnd(ctx.essay!, fit.size) : fit.size;
   return { pieces: piecesAt(size), tokens: fit.tokens, answers: drawn.answers, query: drawn.query, size };
 }

@@ -8,7 +8,7 @@ import type { RulerProbeFacts } from "./facts";
 import { generateSynthetic, syntheticAnswers } from "./generate";
 import { rulerPrompt } from "./prompt";
 import { tokensToGenerate, type RulerTask } from "./protocol";
-import { genContext, type SampleKey, type TaskPrompt } from "./task";
+import { genContext, type Fitter, type SampleKey, type TaskPrompt } from "./task";
 
 export interface RulerPlan {
   seed: number;
@@ -55,8 +55,8 @@ export function probeOf(plan: RulerPlan, cell: RulerCellKey, generated: TaskProm
 }
 
 /** Builds a synthetic probe; the tokenizer must be loaded, and for essay tasks the essay haystack given. */
-export function buildSyntheticProbe(plan: RulerPlan, cell: RulerCellKey, essay?: Haystack): RulerProbe {
-  const ctx = genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell), essay);
+export function buildSyntheticProbe(plan: RulerPlan, cell: RulerCellKey, essay?: Haystack, fitter?: Fitter): RulerProbe {
+  const ctx = { ...genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell), essay), ...(fitter ? { fitter } : {}) };
   return probeOf(plan, cell, generateSynthetic(ctx));
 }
 

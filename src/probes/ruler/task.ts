@@ -4,6 +4,7 @@ import { seededRandom } from "../random";
 import type { Tokenizer } from "../types";
 import { counterFor, type Piece, type TokenCounter } from "./count";
 import type { Random } from "./draws";
+import { fitSize, type Fitted } from "./fit";
 import type { RulerTask } from "./protocol";
 
 export interface SampleKey {
@@ -21,6 +22,23 @@ export interface GenContext {
   budget: number;
   /** Essay tasks: the whitespace-normalised corpus's cached tokenization. */
   essay?: Haystack;
+  /** How a haystack is sized (default: ./fit.ts on the exact counts); the bench swaps in RULER's search. */
+  fitter?: Fitter;
+}
+
+/** A haystack of some size: its prompt's pieces, its exact count, and a first guess for the search. */
+export interface Layout {
+  piecesAt(size: number): Piece[];
+  countAt(size: number): number;
+  budget: number;
+  guess: { start: number; slope: number; min?: number; max?: number };
+}
+
+export type Fitter = (layout: Layout) => Fitted;
+
+/** The largest size that fits: the context's fitter, else a secant search on exact counts. */
+export function fitLayout(ctx: GenContext, layout: Layout): Fitted {
+  return ctx.fitter ? ctx.fitter(layout) : fitSize(layout.countAt, layout.budget, layout.guess);
 }
 
 /** One generated sample: the whole prompt text as pieces, its exact token count and the answers. */

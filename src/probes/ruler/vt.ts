@@ -3,9 +3,8 @@
 // names), and the question: which variables hold the value? Lines are RULER's, trailing space kept.
 import type { Piece } from "./count";
 import { randInt, randomLetters, sampleIndexes, UPPER, type Random } from "./draws";
-import { fitSize } from "./fit";
 import { fill, NOISE_SENTENCE, splitTemplate, TEMPLATES, VT_ARGS } from "./protocol";
-import { streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
+import { fitLayout, streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
 
 /** RULER's one-shot example fits 500 tokens (its max_seq_length for the example, nothing generated). */
 export const ICL_BUDGET = 500;
@@ -51,7 +50,7 @@ function fittedChain(ctx: GenContext, chain: Chain, budget: number, before: read
   const piecesAt = (noises: number) => [...before, head, ...contextPieces(noises, chain, streamOf(ctx.key, purpose, noises)), tail];
   const perLine = ctx.counter.total([NOISE_LINE]);
   const frame = ctx.counter.total([...before, head, tail]) + ctx.counter.total(chain.lines.map((l) => l + "\n"));
-  const fitted = fitSize((n) => ctx.counter.total(piecesAt(n)), budget, { start: (budget - frame) / perLine, slope: perLine, min: chain.lines.length });
+  const fitted = fitLayout(ctx, { piecesAt, countAt: (n) => ctx.counter.total(piecesAt(n)), budget, guess: { start: (budget - frame) / perLine, slope: perLine, min: chain.lines.length } });
   return { pieces: piecesAt(fitted.size), tokens: fitted.tokens, noises: fitted.size };
 }
 

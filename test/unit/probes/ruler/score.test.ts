@@ -61,3 +61,15 @@ describe("RULER's figures", () => {
     expect(rulerFigures({ tasks: ["vt"], context_lengths: [4096], samples: 2 }, []).average).toBeNull();
   });
 });
+
+describe("the shuffle's last element", () => {
+  it("is the one lastOfShuffle names, from one draw", async () => {
+    const { lastOfShuffle, shuffle } = await import("../../../../src/probes/ruler/draws");
+    const { mulberry32, shuffled } = await import("../../../../src/probes/random");
+    for (let seed = 0; seed < 50; seed++) {
+      const items = Array.from({ length: 1 + (seed % 17) }, (_, i) => i);
+      expect(shuffle(items, mulberry32(seed)).at(-1)).toBe(items[lastOfShuffle(items.length, mulberry32(seed))]);
+      expect(shuffle(items, mulberry32(seed))).toEqual(shuffled(items, mulberry32(seed)));
+    }
+  });
+});
