@@ -7,48 +7,99 @@
 // workerd's startup budget, so each package is pulled in by a dynamic import() the first time its
 // tokenizer is asked for (esbuild and vite both keep such modules lazily evaluated).
 // `getTokenizer` is the synchronous accessor for code that runs after `await loadTokenizer(name)`.
+// Built vocabularies are Residents (./residency.ts): all but cl100k_base (the reference models use
+// it on every call) and mistral (its package builds one module-level object and exports nothing to
+// rebuild it with) may be released when idle and are rebuilt on their next use.
 import { TOKENIZER_NAMES, type Tokenizer, type TokenizerName } from "../types";
 import { wrapLlama3 } from "./llama3";
+import { Resident, trimResidents, type ResidentVocabulary } from "./residency";
 import { wrapSentencePiece } from "./sentencepiece";
 import { wrapGptEncoding } from "./tiktoken";
 
 export { TOKENIZER_NAMES };
 export type { Tokenizer, TokenizerName };
 
+interface LoadedTokenizer {
+  tokenizer: Tokenizer;
+  resident: ResidentVocabulary;
+}
+
 async function gptDecoder(): Promise<TextDecoder> {
   return (await import("gpt-tokenizer/BytePairEncodingCore")).decoder;
 }
 
-const LOADERS: Record<TokenizerName, () => Promise<Tokenizer>> = {
-  cl100k_base: async () =>
-    wrapGptEncoding("cl100k_base", await import("gpt-tokenizer/encoding/cl100k_base"), await gptDecoder()),
-  o200k_base: async () =>
-    wrapGptEncoding("o200k_base", await import("gpt-tokenizer/encoding/o200k_base"), await gptDecoder()),
-  llama2: async () => wrapSentencePiece("llama2", (await import("llama-tokenizer-js")).default),
-  llama3: async () => wrapLlama3((await import("llama3-tokenizer-js")).default),
-  mistral: async () => wrapSentencePiece("mistral", (await import("mistral-tokenizer-js")).default),
+/** Our own o200k_base encoder (the package's encoding module would keep one built for good). */
+async function loadO200k(): Promise<LoadedTokenizer> {
+  const [{ GptEncoding }, ranks] = await Promise.all([import("gpt-tokenizer/GptEncoding"), import("gpt-tokenizer/bpeRanks/o200k_base")]);
+  const build = () => GptEncoding.getEncodingApi("o200k_base", () => ranks.default);
+  const resident = new Resident(true, build(), build);
+  return { tokenizer: wrapGptEncoding("o200k_base", () => resident.get(), await gptDecoder()), resident };
+}
+
+/** The decoded vocabulary and merges of the LLaMA ports; their base64 source stays in the module. */
+interface BuiltVocabulary {
+  vocabById?: unknown;
+  vocabByString?: unknown;
+  merges?: unknown;
+}
+
+// The package's default instance stays referenced by its module, so releasing it means emptying it.
+function freeVocabulary(instance: BuiltVocabulary): void {
+  instance.vocabById = instance.vocabByString = instance.merges = undefined;
+}
+
+const LOADERS: Record<TokenizerName, () => Promise<LoadedTokenizer>> = {
+  cl100k_base: async () => {
+    const encoding = await import("gpt-tokenizer/encoding/cl100k_base");
+    const resident = new Resident(false, encoding, () => encoding);
+    return { tokenizer: wrapGptEncoding("cl100k_base", () => resident.get(), await gptDecoder()), resident };
+  },
+  o200k_base: loadO200k,
+  llama2: async () => {
+    const { default: first, LlamaTokenizer } = await import("llama-tokenizer-js");
+    const resident = new Resident(true, first, () => new LlamaTokenizer(), freeVocabulary);
+    return { tokenizer: wrapSentencePiece("llama2", () => resident.get()), resident };
+  },
+  llama3: async () => {
+    const { default: first, Llama3Tokenizer } = await import("llama3-tokenizer-js");
+    const resident = new Resident(true, first, () => new Llama3Tokenizer(), freeVocabulary);
+    return { tokenizer: wrapLlama3(() => resident.get()), resident };
+  },
+  mistral: async () => {
+    const library = (await import("mistral-tokenizer-js")).default;
+    const resident = new Resident(false, library, () => library);
+    return { tokenizer: wrapSentencePiece("mistral", () => resident.get()), resident };
+  },
 };
 
 // Per-isolate caches.
-const loaded = new Map<TokenizerName, Tokenizer>();
+const loaded = new Map<TokenizerName, LoadedTokenizer>();
 const loading = new Map<TokenizerName, Promise<Tokenizer>>();
 
 export function isTokenizerName(value: string): value is TokenizerName {
   return (TOKENIZER_NAMES as readonly string[]).includes(value);
 }
 
-/** Loads (once per isolate) and returns the tokenizer. */
+/**
+ * Loads (once per isolate) and returns the tokenizer, rebuilt if it had been released; then frees
+ * other idle vocabularies beyond the limit (./residency.ts).
+ */
 export function loadTokenizer(name: TokenizerName): Promise<Tokenizer> {
   const ready = loaded.get(name);
-  if (ready) return Promise.resolve(ready);
+  if (ready) {
+    ready.resident.get();
+    trimResidents(ready.resident);
+    return Promise.resolve(ready.tokenizer);
+  }
   let pending = loading.get(name);
   if (!pending) {
     if (!isTokenizerName(name)) return Promise.reject(new Error(`unknown tokenizer "${String(name)}"`));
     pending = LOADERS[name]().then(
-      (tokenizer) => {
-        loaded.set(name, tokenizer);
+      (entry) => {
+        loaded.set(name, entry);
         loading.delete(name);
-        return tokenizer;
+        trimResidents(entry.resident);
+        return entry.tokenizer;
       },
       (error: unknown) => {
         loading.delete(name);
@@ -77,7 +128,7 @@ export class TokenizerNotLoadedError extends Error {
 
 /** The cached tokenizer; throws TokenizerNotLoadedError if `loadTokenizer(name)` has not finished. */
 export function getTokenizer(name: TokenizerName): Tokenizer {
-  const tokenizer = loaded.get(name);
-  if (!tokenizer) throw new TokenizerNotLoadedError(name);
-  return tokenizer;
+  const entry = loaded.get(name);
+  if (!entry) throw new TokenizerNotLoadedError(name);
+  return entry.tokenizer;
 }

@@ -11,10 +11,11 @@ export interface Llama3Library {
 // matches turns that off, so such text is encoded as ordinary characters (our contract: no specials).
 const NEVER_MATCHES = /(?!)/g;
 
-export function wrapLlama3(library: Llama3Library): Tokenizer {
+/** `library` returns the current instance (./residency.ts: it may have been released and rebuilt). */
+export function wrapLlama3(library: () => Llama3Library): Tokenizer {
   return {
     name: "llama3",
-    encode: (text) => library.encode(text, { bos: false, eos: false, specialTokenRegex: NEVER_MATCHES }),
-    decode: (ids) => library.decode([...ids]),
+    encode: (text) => library().encode(text, { bos: false, eos: false, specialTokenRegex: NEVER_MATCHES }),
+    decode: (ids) => library().decode([...ids]),
   };
 }

@@ -47,11 +47,12 @@ export function sentencePieceChunkEnds(text: string, chunkChars = SENTENCEPIECE_
   return ends;
 }
 
-export function wrapSentencePiece(name: TokenizerName, library: SentencePieceLibrary): Tokenizer {
-  if (!hasOnlyLeadingSpaceMarks(library.vocabById)) {
+/** `library` returns the current instance (./residency.ts: it may have been released and rebuilt). */
+export function wrapSentencePiece(name: TokenizerName, library: () => SentencePieceLibrary): Tokenizer {
+  if (!hasOnlyLeadingSpaceMarks(library().vocabById)) {
     throw new Error(`${name}: vocabulary has "▁" inside a piece; chunked encoding would not be exact`);
   }
-  const encodeWhole = (text: string) => (text.length === 0 ? [] : library.encode(text, false, false));
+  const encodeWhole = (text: string) => (text.length === 0 ? [] : library().encode(text, false, false));
   return {
     name,
     encode(text) {
@@ -64,6 +65,6 @@ export function wrapSentencePiece(name: TokenizerName, library: SentencePieceLib
       }
       return ids;
     },
-    decode: (ids) => (ids.length === 0 ? "" : library.decode([...ids], false, false)),
+    decode: (ids) => (ids.length === 0 ? "" : library().decode([...ids], false, false)),
   };
 }

@@ -21,14 +21,15 @@ const SPECIAL_TOKEN_TEXT_IS_PLAIN = { disallowedSpecial: new Set<string>() };
  * Left as is: inside one call, a split character followed by a token the library keeps as a string
  * is emitted after that token. Only malformed id sequences (a character cut in the middle of the
  * list) can trigger it.
+ * `encoding` returns the current instance (see ./residency.ts: it may have been released and rebuilt).
  */
-export function wrapGptEncoding(name: TokenizerName, encoding: GptEncodingModule, sharedDecoder: TextDecoder): Tokenizer {
+export function wrapGptEncoding(name: TokenizerName, encoding: () => GptEncodingModule, sharedDecoder: TextDecoder): Tokenizer {
   return {
     name,
-    encode: (text) => encoding.encode(text, SPECIAL_TOKEN_TEXT_IS_PLAIN),
+    encode: (text) => encoding().encode(text, SPECIAL_TOKEN_TEXT_IS_PLAIN),
     decode(ids) {
       sharedDecoder.decode();
-      return encoding.decode(ids) + sharedDecoder.decode();
+      return encoding().decode(ids) + sharedDecoder.decode();
     },
   };
 }
