@@ -213,6 +213,11 @@ function filterMeasured(entries: BoardEntry[], query: LeaderboardQuery): BoardEn
   );
 }
 
+/** A reported row beside one protocol's runs only when it has a score of that protocol's suite type. */
+export function reportedFits(row: LeaderboardRow, protocol: string | null): boolean {
+  return protocol === null || protocol.split(":")[0]! in row.suites;
+}
+
 /** The protocol a query asks for: an id, the default one, or none (all). */
 export function chosenProtocol(asked: string | undefined, counts: readonly LeaderboardProtocol[]): string | null {
   if (asked === undefined || asked === "" || asked === "all") return null;
@@ -233,7 +238,7 @@ export async function leaderboardRows(env: Env, query: LeaderboardQuery): Promis
   const protocol = chosenProtocol(query.protocol, protocols);
   let rows = measured.filter((e) => protocol === null || e.row.protocols.includes(protocol)).map((e) => e.row);
   if (query.include === "reported" && query.reference !== "only" && query.min_length === undefined && !query.series) {
-    rows.push(...[...reportedRows(), ...reportedRulerRows()].filter((r) => !query.suite || query.suite in r.suites));
+    rows.push(...[...reportedRows(), ...reportedRulerRows()].filter((r) => (!query.suite || query.suite in r.suites) && reportedFits(r, protocol)));
   }
   if (query.group === "model") {
     const seen = new Set<string>();

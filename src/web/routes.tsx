@@ -11,7 +11,7 @@ import type { Principal } from "../accounts/principal";
 import { DomainError } from "../common/errors";
 import type { AppEnv } from "../http/app-env";
 import { visibleRun } from "../lifecycle/access";
-import { boardEntries, reportedRows } from "../lifecycle/leaderboard";
+import { boardEntries, reportedRows, reportedRulerRows } from "../lifecycle/leaderboard";
 import { findProbe, rebuildPrompt, shownRun, visibleProgress } from "../lifecycle/runs";
 import { seriesTrend } from "../lifecycle/series";
 import { listProbes } from "../lifecycle/store/probes";
@@ -53,7 +53,7 @@ webRoutes.get("/", async (c) => {
   const selected = c.req.queries("compare") ?? [];
   const compare = compareHref(selected);
   if (compare) return c.redirect(compare, 303);
-  return c.html(<LeaderboardPage view={leaderboardView(await boardEntries(c.env), reportedRows(), c.req.query(), selected.length)} />);
+  return c.html(<LeaderboardPage view={leaderboardView(await boardEntries(c.env), [...reportedRows(), ...reportedRulerRows()], c.req.query(), selected.length)} />);
 });
 
 webRoutes.get("/table3", async (c) => {

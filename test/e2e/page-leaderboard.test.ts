@@ -15,6 +15,7 @@ const MORE_SUITES = [
   { type: "loss", domains: ["sotu"], context_lengths: [1000, 4000], documents: 1 },
   { type: "mmlu", shots: 0, limit: 4 },
   { type: "bookqa", limit: 2, window: 4000 },
+  { type: "ruler", tasks: ["niah_single_1"], context_lengths: [4096], samples: 2 },
 ];
 const browserCheck = checkBrowser();
 
@@ -105,7 +106,7 @@ describe("the leaderboard page in chromium", () => {
       const page = await newPage(width);
       await page.goto(service.url + "/?include=reported");
       expect(await page.locator('tr[data-reported="true"] .badge.reported').count()).toBeGreaterThan(0);
-      for (const column of ["window", "effective", "longest", "paper", "contains", "bookqa", "nonliteral", "mmlu", "loss32k", "tokens", "cost", "engine", "finished"]) {
+      for (const column of ["window", "effective", "longest", "paper", "contains", "bookqa", "nonliteral", "ruler", "mmlu", "loss32k", "tokens", "cost", "engine", "finished"]) {
         expect(await page.locator(`th a[data-sort="${column}"]`).count(), column).toBe(1);
       }
       const { scrollWidth, clientWidth } = await overflow(page);

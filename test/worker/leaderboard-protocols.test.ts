@@ -68,7 +68,12 @@ describe("protocols on the leaderboard API", () => {
     expect((await board("?protocol=all")).data).toHaveLength(3);
     // Reported rows stay when asked for, whatever the protocol (a series has none: they are not anyone's step).
     const withPaper = (await (await api(`/v1/leaderboard?protocol=${encodeURIComponent(needleCl100k)}&include=reported`)).json()) as Board;
-    expect(withPaper.data.filter((r) => r.reported).length).toBeGreaterThan(0);
+    const reported = withPaper.data.filter((r) => r.reported) as unknown as { suites: Record<string, unknown> }[];
+    expect(reported.length).toBeGreaterThan(0);
+    // Only those with a score of the protocol's suite type: the paper's needle rows, not RULER's table.
+    expect(reported.every((r) => "needle" in r.suites)).toBe(true);
+    const everything = (await (await api("/v1/leaderboard?include=reported&limit=500")).json()) as Board;
+    expect(everything.data.filter((r) => r.reported).length).toBeGreaterThan(reported.length);
     expect(withPaper.data.filter((r) => !r.reported)).toHaveLength(2);
   });
 

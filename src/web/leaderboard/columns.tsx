@@ -94,6 +94,16 @@ export const SORT_COLUMNS: readonly Column[] = [
     value: (r) => score(r, "nonliteral", "nonliteral"),
     cell: nonliteralCell,
   },
+  {
+    key: "ruler",
+    label: "RULER",
+    title: "RULER average over its tasks and lengths (0–100); below: its effective length by RULER's 85.6 rule",
+    suite: "ruler",
+    firstDir: "desc",
+    numeric: true,
+    value: (r) => score(r, "ruler", "ruler"),
+    cell: (r) => (r.row.suites.ruler === undefined ? dash : Two(formatScore(score(r, "ruler", "ruler")), `eff. ${lengthOr(r.row.ruler_effective_context_length ?? null, true)}`)),
+  },
   { key: "mmlu", label: "MMLU-format", suite: "mmlu", firstDir: "desc", numeric: true, value: (r) => score(r, "mmlu", "micro"), cell: (r) => formatScore(score(r, "mmlu", "micro")) },
   {
     key: "loss32k",
@@ -113,6 +123,7 @@ export const SORT_COLUMNS: readonly Column[] = [
   { key: "bookqa_recall", label: "Book QA word recall", suite: "bookqa", firstDir: "desc", numeric: true, value: (r) => score(r, "bookqa", "paper_recall") },
   { key: "nonliteral_length", label: "Non-literal eff. length", suite: "nonliteral", firstDir: "desc", numeric: true, value: (r) => r.row.nonliteral_effective_context_length },
   { key: "gap", label: "Literal gap", suite: "nonliteral", firstDir: "asc", numeric: true, value: (r) => r.row.literal_gap },
+  { key: "ruler_length", label: "RULER eff. length", suite: "ruler", firstDir: "desc", numeric: true, value: (r) => r.row.ruler_effective_context_length ?? null },
   { key: "loss128k", label: "Loss@128K", suite: "loss", firstDir: "asc", numeric: true, value: (r) => r.row.loss_at?.["128000"] ?? null },
 ];
 

@@ -1,7 +1,7 @@
 // The leaderboard page's rows: the domain's rows (src/lifecycle/leaderboard.ts) with what the page
 // draws beside them, filtered to one protocol, sorted by a column and ranked in that order.
 import type { LeaderboardRow } from "../../contract/leaderboard";
-import type { BoardEntry } from "../../lifecycle/leaderboard";
+import { reportedFits, type BoardEntry } from "../../lifecycle/leaderboard";
 import { orderBy, ranksInOrder } from "../../lifecycle/leaderboard-order";
 import { countProtocols, defaultProtocol, type ProtocolCount } from "../../lifecycle/protocol";
 import { INVALIDATING_WARNINGS } from "../../lifecycle/warnings";
@@ -43,7 +43,8 @@ export function viewRows(all: BoardRow[], reported: BoardRow[], query: BoardQuer
   const protocols = countProtocols(considered.map((r) => r.row.protocols.map((id) => ({ id, label: r.protocolLabels[id] ?? id }))));
   const protocol = query.protocol === "all" ? null : query.protocol || defaultProtocol(protocols);
   const name = query.q.toLowerCase();
-  const kept = [...considered.filter((r) => protocol === null || r.row.protocols.includes(protocol)), ...(query.includeReported && query.reference !== "only" ? reported : [])].filter(
+  const shownReported = query.includeReported && query.reference !== "only" ? reported.filter((r) => reportedFits(r.row, protocol)) : [];
+  const kept = [...considered.filter((r) => protocol === null || r.row.protocols.includes(protocol)), ...shownReported].filter(
     (r) => !name || r.row.model.name.toLowerCase().includes(name),
   );
   const columns = columnsFor(kept);

@@ -8,7 +8,7 @@ import { reportedRows, type BoardEntry } from "../../../src/lifecycle/leaderboar
 
 const PAPER = { id: "needle:paper:sotu:llama2", label: "needle · paper grid (40 × 10) · sotu · llama2", type: "needle", grid: "paper" };
 const QUICK = { id: "needle:quick-32k:sotu:llama2", label: "needle · quick grid to 32K (6 × 5) · sotu · llama2", type: "needle", grid: "quick-32k" };
-const RULER = { id: "ruler:4L-4k-32k~abc:builtin:llama2", label: "ruler · 4 lengths · builtin · llama2", type: "ruler", grid: "x" };
+const BABILONG = { id: "babilong:4L-4k-32k~abc:builtin:llama2", label: "babilong · 4 lengths · builtin · llama2", type: "babilong", grid: "x" };
 
 function entry(id: string, paper: number, tokens: number, protocols = [PAPER], suites: LeaderboardRow["suites"] = {}): BoardEntry {
   // A complete row (every field the contract has) from the domain, then this test's values.
@@ -53,17 +53,20 @@ describe("the leaderboard page's view", () => {
     expect(shown({ sort: "paper", dir: "asc" })).toEqual(["a:1", "b:2", "c:2"]);
   });
 
-  it("adds the paper's reported rows only when asked, without a rank", () => {
+  it("adds the paper's reported rows only when asked, without a rank, beside the protocols of their suite type", () => {
     expect(shown({ include: "reported" })).toEqual(["b:1", "c:1", "reported:-", "a:3"]);
     expect(shown({ include: "reported", reference: "only" })).toEqual([]);
+    const rulerOnly = [{ ...reported[0]!, suites: { ruler: { ruler: 90 } } }];
+    expect(leaderboardView(entries, rulerOnly, { include: "reported" }).rows.some((r) => r.row.reported)).toBe(false);
+    expect(leaderboardView(entries, rulerOnly, { include: "reported", protocol: "all" }).rows.some((r) => r.row.reported)).toBe(true);
   });
 
   it("has columns for the suites in view only, and one for a suite type it does not know", () => {
     const keys = (params: Record<string, string>) => leaderboardView(entries, [], params).columns.filter((c) => c.cell).map((c) => c.key);
     expect(keys({})).toEqual(["window", "effective", "longest", "paper", "contains", "tokens", "cost", "engine", "finished"]);
-    const withRuler = [...entries, entry("x", 40, 5, [PAPER, RULER], { ruler: { niah: 77.5 }, mmlu: { micro: 40 } })];
-    const view = leaderboardView(withRuler, [], { sort: "suite:ruler" });
-    expect(view.columns.filter((c) => c.cell).map((c) => c.key)).toEqual(["window", "effective", "longest", "paper", "contains", "mmlu", "suite:ruler", "tokens", "cost", "engine", "finished"]);
+    const withOthers = [...entries, entry("x", 40, 5, [PAPER, BABILONG], { babilong: { qa1: 77.5 }, mmlu: { micro: 40 }, ruler: { ruler: 80 } })];
+    const view = leaderboardView(withOthers, [], { sort: "suite:babilong" });
+    expect(view.columns.filter((c) => c.cell).map((c) => c.key)).toEqual(["window", "effective", "longest", "paper", "contains", "ruler", "mmlu", "suite:babilong", "tokens", "cost", "engine", "finished"]);
     expect(view.rows.map((r) => `${r.id}:${r.rank ?? "-"}`)).toEqual(["x:1", "b:-", "c:-", "a:-"]);
   });
 });
