@@ -178,8 +178,42 @@ export function decodeHaystack(bytes: Uint8Array, expect: { tokenizer: HaystackT
 
 // ---- loading through memory, then storage, then tokenizing ----
 
-const memory = new Map<string, Haystack>(); // per isolate
+// Per isolate, least recently used first, within a byte budget: a 128K-token haystack holds ~1.2 MB
+// of arrays, one per (tokenizer, corpus, length) met, and the isolate has 128 MB. Dropping an entry
+// is always safe (callers keep the Haystack they were given); the next load reads the store again.
+export const HAYSTACK_MEMORY_BUDGET_BYTES = 4 * 1024 * 1024;
+const memory = new Map<string, { haystack: Haystack; bytes: number }>();
+let memoryBytes = 0;
 const pending = new Map<string, Promise<Haystack>>();
+
+/** Heap held by a haystack's arrays (ids counted at 8 bytes, V8's size without pointer compression). */
+export function haystackBytes(h: Haystack): number {
+  return h.ids.length * 8 + h.charStart.byteLength + h.sentenceEnd.byteLength;
+}
+
+function remember(key: string, haystack: Haystack): void {
+  const bytes = haystackBytes(haystack);
+  forget(key);
+  memory.set(key, { haystack, bytes });
+  memoryBytes += bytes;
+  for (const oldest of memory.keys()) {
+    if (memoryBytes <= HAYSTACK_MEMORY_BUDGET_BYTES || oldest === key) break; // the newest always stays
+    forget(oldest);
+  }
+}
+
+function forget(key: string): void {
+  const entry = memory.get(key);
+  if (!entry) return;
+  memory.delete(key);
+  memoryBytes -= entry.bytes;
+}
+
+function recall(key: string): Haystack | undefined {
+  const entry = memory.get(key);
+  if (entry) remember(key, entry.haystack); // now the most recently used
+  return entry?.haystack;
+}
 
 export interface LoadHaystackOptions {
   /** The tokenizer's cache identity: a local tokenizer's name, or `endpoint-<fingerprint>`. */
@@ -204,7 +238,7 @@ export type HaystackSource = "memory" | "store" | "tokenized";
 export async function loadHaystack(options: LoadHaystackOptions): Promise<{ haystack: Haystack; source: HaystackSource }> {
   const textLength = options.textLength ?? options.corpus.text.length;
   const key = boundaryCacheKey(options.tokenizer, options.corpus.version, textLength);
-  const cached = memory.get(key);
+  const cached = recall(key);
   if (cached) return { haystack: cached, source: "memory" };
   let inFlight = pending.get(key);
   let source: HaystackSource = "memory";
@@ -237,7 +271,7 @@ export async function loadHaystack(options: LoadHaystackOptions): Promise<{ hays
     pending.set(key, inFlight);
     try {
       const haystack = await inFlight;
-      memory.set(key, haystack);
+      remember(key, haystack);
       return { haystack, source };
     } finally {
       pending.delete(key);
@@ -254,4 +288,5 @@ export function isHaystackInMemory(tokenizer: string, corpusVersion: string, tex
 /** Forgets every haystack this isolate loaded (tests and benchmarks: simulates a fresh isolate). */
 export function clearLoadedHaystacks(): void {
   memory.clear();
+  memoryBytes = 0;
 }
