@@ -36,7 +36,12 @@ const IMPORT_DESCRIPTION =
   '`shots_from: "first_items"` (else `"dev"`). Such a subject needs more than 5 questions. ' +
   `At most ${MAX_MC_DATASET_QUESTIONS} questions asked and ${MAX_MC_DATASET_BYTES / (1024 * 1024)} MiB per file (MMLU's 14,042 test questions fit). ` +
   "Refused: other than 4 choices, a non-string choice, an answer outside 0–3 / A–D, a missing or empty question or (JSON lines) subject, " +
-  "malformed JSON or CSV, no questions to ask.";
+  "malformed JSON or CSV, no questions to ask.\n\n" +
+  "**RULER QA** (`task=ruler_squad|ruler_hotpotqa`, for the ruler suite's qa_1 / qa_2): one JSON document sent as `application/json`, as RULER " +
+  "reads it — SQuAD's `dev-v2.0.json` (`{data: [{paragraphs: [{context, qas: [{question, answers: [{text}], is_impossible}]}]}]}`; impossible " +
+  "questions are skipped) or HotpotQA's `hotpot_dev_distractor_v1.json` (`[{question, answer, context: [[title, [sentences]]]}]`). The first " +
+  "2,000 questions are kept (RULER asks the first `samples`), with every SQuAD paragraph, or the HotpotQA paragraphs those questions carry. " +
+  "A malformed article or item is named as `/lines/<its number>`.";
 
 datasetsApi.openapi(
   createRoute({
@@ -49,7 +54,9 @@ datasetsApi.openapi(
     request: {
       query: z.object({
         task: z.enum(DATASET_TASKS).openapi({
-          description: "longbook_qa_eng (short answer, En.QA), longbook_choice_eng (multiple choice, En.MC) or mmlu (MMLU-format four-option questions, JSON lines or CSV).",
+          description:
+            "longbook_qa_eng (short answer, En.QA), longbook_choice_eng (multiple choice, En.MC), mmlu (MMLU-format four-option questions, JSON lines or CSV), " +
+            "ruler_squad or ruler_hotpotqa (RULER's qa_1 / qa_2 sources, one JSON document).",
         }),
         name: z.string().trim().min(1).max(100).optional().openapi({ description: "A label; default the task name.", example: "infinitebench-en-qa" }),
         public: z.enum(["true", "false"]).optional().openapi({ description: "true: every account may use it; default only the importing account (and the admin)." }),
@@ -59,7 +66,8 @@ datasetsApi.openapi(
         }),
       }),
       body: {
-        // CSV (task=mmlu) is accepted as well and described above; the body is read raw, so only the main type is declared.
+        // CSV (task=mmlu) and JSON (task=ruler_squad / ruler_hotpotqa) are accepted as well and described above; the body is
+        // read raw (streamed), so JSON is not declared: declaring it would make the router parse and hold the whole file.
         content: {
           [NDJSON]: { schema: z.string().openapi({ format: "binary", description: "JSON lines (book QA or mmlu)" }) },
           "text/csv": { schema: z.string().openapi({ format: "binary", description: "task=mmlu: one of MMLU's CSV files, with ?file_name=" }) },
@@ -76,8 +84,9 @@ datasetsApi.openapi(
     const { task, name, public: isPublic, file_name: fileName } = c.req.valid("query");
     const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
     const csv = type === CSV && task === MC_TASK;
-    if (!csv && !JSON_LINES_TYPES.includes(type)) {
-      const accepted = task === MC_TASK ? `${NDJSON} or ${CSV}` : NDJSON;
+    const rulerQa = task === "ruler_squad" || task === "ruler_hotpotqa";
+    if (rulerQa ? type !== "application/json" : !csv && !JSON_LINES_TYPES.includes(type)) {
+      const accepted = rulerQa ? "application/json" : task === MC_TASK ? `${NDJSON} or ${CSV}` : NDJSON;
       throw new ProblemError(problem("unsupported-media-type", 415, `send the file as ${accepted} (got ${type || "no content-type"})`, { title: "Unsupported media type" }));
     }
     const body = c.req.raw.body;

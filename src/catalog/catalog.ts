@@ -5,7 +5,7 @@ import type { Principal } from "../accounts/principal";
 import { DomainError, notFound } from "../common/errors";
 import { iso } from "../common/time";
 import { envNumber } from "../config";
-import { MC_TASK, type CorpusInfo, type CorpusUpload, type DatasetInfo, type DatasetTask } from "../contract/catalog";
+import { MC_TASK, RULER_QA_TASKS, type CorpusInfo, type CorpusUpload, type DatasetInfo, type DatasetTask, type RulerQaTask } from "../contract/catalog";
 import type { CorpusRow } from "../db/schema";
 import { BUILTIN_CORPORA, isBuiltinCorpusId, loadBuiltinCorpus, type BuiltinCorpusId } from "../probes/corpora";
 import type { Viewer } from "./access";
@@ -13,6 +13,7 @@ import { joinedLength, listUploadedCorpora, storeCorpus, visibleCorpusRow } from
 import { DatasetImportError, DatasetTooLargeError, DEFAULT_MAX_DATASET_BYTES, importDataset } from "./dataset-import";
 import { builtinDatasetInfos, getDatasetInfo, importedInfo, listImportedDatasets, type CatalogDatasetInfo } from "./datasets";
 import { importMcDataset, MAX_MC_DATASET_BYTES, type McFileFormat } from "./mc-import";
+import { importRulerQaDataset } from "./ruler-qa-import";
 import { storedBytes } from "./store";
 
 /** Default storage quota of an account (MAX_UPLOAD_BYTES_PER_ACCOUNT): corpus characters plus dataset file bytes. */
@@ -67,6 +68,8 @@ export interface DatasetFile {
   fileName?: string;
 }
 
+const isRulerQaTask = (task: DatasetTask): task is RulerQaTask => (RULER_QA_TASKS as readonly string[]).includes(task);
+
 /** Imports an InfiniteBench or MMLU-format file; a refusal names every bad line (the first ones) as /lines/<n>, and nothing is kept. */
 export async function importDatasetFile(env: Env, principal: Principal, file: DatasetFile): Promise<DatasetInfo> {
   // Multiple-choice questions wait in memory until the file has validated: a lower cap of their own.
@@ -74,10 +77,13 @@ export async function importDatasetFile(env: Env, principal: Principal, file: Da
   const left = await storageLeft(env, principal);
   const upload = { name: file.name, public: file.public, body: file.body, accountId: principal.accountId, maxBytes: Math.min(perUpload, Math.max(0, left)) };
   try {
+    const task = file.task;
     const row =
-      file.task === MC_TASK
+      task === MC_TASK
         ? await importMcDataset(env, { ...upload, format: file.format, fileName: file.fileName })
-        : await importDataset(env, { ...upload, task: file.task });
+        : isRulerQaTask(task)
+          ? await importRulerQaDataset(env, { ...upload, task })
+          : await importDataset(env, { ...upload, task });
     return datasetView(importedInfo(row));
   } catch (error) {
     if (error instanceof DatasetTooLargeError) throw error.maxBytes < perUpload ? quotaExceeded("this dataset") : new DomainError("too-large", "body-too-large", `${error.message}; nothing was imported`);

@@ -9,7 +9,7 @@ import type { SuiteContext } from "../probes/suites";
 import type { Corpus } from "../probes/types";
 import { canUse, type Owner, type Viewer } from "./access";
 import { r2BoundaryStore } from "./boundary-store";
-import { loadBook, loadBookQaDataset, loadMcDataset } from "./datasets";
+import { loadBook, loadBookQaDataset, loadMcDataset, loadRulerQaDataset } from "./datasets";
 import { getCorpusRow, insertCorpus, listCorpusRows } from "./store";
 
 export interface CorpusFile {
@@ -44,6 +44,7 @@ export function suiteContext(env: Env, viewer: Viewer): SuiteContext {
     loadBookQaDataset: (id, limit) => loadBookQaDataset(env, id, viewer, limit),
     loadBook: (ref) => loadBook(env, ref),
     loadMcDataset: (id) => loadMcDataset(env, id, viewer),
+    loadRulerQaDataset: (id) => loadRulerQaDataset(env, id, viewer),
     boundaryStore: r2BoundaryStore(env.BLOBS),
   };
 }

@@ -17,7 +17,9 @@ import {
   type BookQaItem,
   type LoadedBookQaDataset,
 } from "../probes/suites/bookqa-datasets";
+import type { RulerQaDataset } from "../probes/ruler/qa-data";
 import { canUse, type Owner, type Viewer } from "./access";
+import { rulerQaKey } from "./ruler-qa-import";
 import { datasetQuestions, getDatasetRow, listDatasetRows, mcDatasetQuestions } from "./store";
 
 /** A dataset of either kind as the catalog describes it; `subjects` and `shots_from` for mmlu only. */
@@ -28,7 +30,8 @@ export type CatalogDatasetInfo = Omit<BookQaDatasetInfo, "task"> & {
 };
 
 type BookQaRow = BookQaDatasetRow & { task: BookQaTask };
-const isBookQaRow = (row: BookQaDatasetRow): row is BookQaRow => row.task !== MC_TASK;
+const isRulerQaRow = (row: BookQaDatasetRow) => row.task === "ruler_squad" || row.task === "ruler_hotpotqa";
+const isBookQaRow = (row: BookQaDatasetRow): row is BookQaRow => row.task !== MC_TASK && !isRulerQaRow(row);
 
 /** What every imported dataset says about itself, whatever its kind. */
 function commonInfo(row: BookQaDatasetRow): Omit<BookQaDatasetInfo, "task"> {
@@ -40,6 +43,7 @@ const bookQaInfo = (row: BookQaRow): BookQaDatasetInfo => ({ ...commonInfo(row),
 
 export function importedInfo(row: BookQaDatasetRow): CatalogDatasetInfo {
   if (isBookQaRow(row)) return bookQaInfo(row);
+  if (row.task === "ruler_squad" || row.task === "ruler_hotpotqa") return { ...commonInfo(row), task: row.task };
   return { ...commonInfo(row), task: MC_TASK, subjects: row.subjects ?? 0, shots_from: row.shotsFrom ?? "dev" };
 }
 
@@ -132,6 +136,27 @@ export async function loadMcDataset(env: Env, id: string, viewer: Viewer): Promi
   if (builtin) return builtin.load();
   const loaded = await loadImportedMc(env, id);
   return loaded && canUse(viewer, loaded.owner) ? loaded.dataset : null;
+}
+
+// ── RULER QA (qa_1 / qa_2) ────────────────────────────────────────────────────────────────
+
+/** A parsed SQuAD set is ~1 MB, a capped HotpotQA one a few MB: few are cached. */
+const MAX_CACHED_RULER_QA = 2;
+const rulerQa = new Map<string, { dataset: RulerQaDataset; revision: string; owner: Owner }>();
+
+/** An imported RULER QA dataset the viewer may use, with its revision, or null. */
+export async function loadRulerQaDataset(env: Env, id: string, viewer: Viewer): Promise<{ dataset: RulerQaDataset; revision: string } | null> {
+  let loaded = rulerQa.get(id);
+  if (!loaded) {
+    const row = await getDatasetRow(env.DB, id);
+    if (!row || !isRulerQaRow(row)) return null;
+    const object = await env.BLOBS.get(rulerQaKey(row.revision));
+    if (!object) throw new Error(`dataset ${id}: its documents are missing from storage`);
+    loaded = { dataset: (await object.json()) as RulerQaDataset, revision: row.revision, owner: row };
+    rulerQa.set(id, loaded);
+    while (rulerQa.size > MAX_CACHED_RULER_QA) rulerQa.delete(rulerQa.keys().next().value!);
+  }
+  return canUse(viewer, loaded.owner) ? { dataset: loaded.dataset, revision: loaded.revision } : null;
 }
 
 // ── Either kind ─────────────────────────────────────────────────────────────────────────────

@@ -2,7 +2,7 @@
 // grid, a non-literal grid (needles a keyword search cannot find, four distractors per prompt) and
 // loss by context length (from the models' prompt log-probabilities) and the multiple-choice smoke
 // set (short-context retention) with live progress, print scores, heatmaps, the literal gap, Loss@L
-// per domain and accuracy, and leave the service running.
+// per domain and accuracy, RULER's 11 tasks on a 4K / 16K grid, and leave the service running.
 //   --preset paper|kamradt|quick   use a preset grid instead of the demo grid (8 lengths × 5 depths)
 //   --exit                          stop the service when done (for scripts)
 import { parseArgs } from "node:util";
@@ -24,6 +24,8 @@ const NONLITERAL_SUITE = { type: "nonliteral", context_lengths: [1000, 4000, 160
 const LOSS_SUITE = { type: "loss", context_lengths: [1000, 4000, 16000, 64000, 128000], documents: 2 };
 /** The built-in smoke set (our questions, not MMLU): short-context retention beside the long-context suites. */
 const MMLU_SUITE = { type: "mmlu" };
+/** RULER's 11 synthetic tasks on a small grid (44 probes): the keyword search fails its aggregation and tracing. */
+const RULER_SUITE = { type: "ruler", context_lengths: [4096, 16384], samples: 2 };
 
 type LengthView = { length: number | null; low: number | null; high: number | null };
 interface NonliteralView {
@@ -58,7 +60,7 @@ const base = service.url;
 process.on("exit", () => service.stop());
 // The admin token from .dev.vars (created on first start): submitting runs needs a token.
 const auth: Record<string, string> = service.adminToken ? { authorization: `Bearer ${service.adminToken}` } : {};
-console.log(`Service is up. Submitting runs (needle grid, non-literal needles, loss by length, multiple choice) for the reference models…\n`);
+console.log(`Service is up. Submitting runs (needle grid, non-literal needles, loss by length, multiple choice, RULER) for the reference models…\n`);
 
 const suite = args.preset ? { type: "needle", preset: args.preset } : { type: "needle", ...DEMO_GRID };
 const runs: { model: string; id: string; state: ProgressState }[] = [];
@@ -69,7 +71,7 @@ for (const model of MODELS) {
       headers: { "content-type": "application/json", ...auth },
       body: JSON.stringify({
         model: { name: `${model} (reference)`, base_url: `${base}/reference/v1`, api: "completions", model, tokenizer: "cl100k_base", context_window: 131072, max_concurrency: 6, request_timeout_s: 120 },
-        suites: [suite, NONLITERAL_SUITE, LOSS_SUITE, MMLU_SUITE],
+        suites: [suite, NONLITERAL_SUITE, LOSS_SUITE, MMLU_SUITE, RULER_SUITE],
         public: true,
       }),
     }),
@@ -101,11 +103,12 @@ if (!interactive) console.log(runs.map((r) => progressLine(r.state)).join("\n"))
 for (const r of runs) {
   const view = await json<RunView>(await fetch(`${base}/v1/runs/${r.id}`, { headers: auth }));
   console.log(`\n${r.model}: ${view.status}${view.error ? ` (${view.error})` : ""}`);
-  const [needle, nonliteral, loss, mmlu] = view.suites;
+  const [needle, nonliteral, loss, mmlu, ruler] = view.suites;
   if (needle) console.log(`  needle paper ${fmt(needle.scores.paper)}   rouge1 ${fmt(needle.scores.rouge1)}   contains ${fmt(needle.scores.contains)}   ${counts(needle)}`);
   if (nonliteral) for (const line of nonliteralLines(nonliteral)) console.log(`  ${line}`);
   if (loss) for (const line of lossLines(loss)) console.log(`  ${line}`);
   if (mmlu) console.log(`  multiple choice (smoke set, not MMLU): micro ${fmt(mmlu.scores.micro)}   macro ${fmt(mmlu.scores.macro)}   scored by ${mmlu.mmlu?.scoring ?? "n/a"}   ${counts(mmlu)}`);
+  if (ruler) console.log(`  RULER (11 tasks, 4K and 16K): average ${fmt(ruler.scores.ruler)}   ${Object.entries(ruler.scores).filter(([task]) => task !== "ruler").map(([task, v]) => `${task} ${fmt(v)}`).join("  ")}   ${counts(ruler)}`);
   for (const [title, query] of HEATMAPS) {
     const heatmap = await json<{ context_lengths: number[]; depth_percents: number[]; scores: (number | null)[][] }>(await fetch(`${base}/v1/runs/${r.id}/heatmap?${query}`, { headers: auth }));
     console.log(`  ${title}\n${textHeatmap(heatmap).replace(/^/gm, "  ")}`);

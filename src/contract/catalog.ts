@@ -5,7 +5,10 @@ import { BOOKQA_TASKS } from "../probes/bookqa";
 
 /** The multiple-choice dataset task: MMLU's format, whatever the questions (MMLU, ARC, HellaSwag as choices…). */
 export const MC_TASK = "mmlu";
-export const DATASET_TASKS = [...BOOKQA_TASKS, MC_TASK] as const;
+/** RULER's qa_1 / qa_2 sources: a SQuAD file and a HotpotQA file, as RULER reads them (one JSON document each). */
+export const RULER_QA_TASKS = ["ruler_squad", "ruler_hotpotqa"] as const;
+export type RulerQaTask = (typeof RULER_QA_TASKS)[number];
+export const DATASET_TASKS = [...BOOKQA_TASKS, MC_TASK, ...RULER_QA_TASKS] as const;
 export type DatasetTask = (typeof DATASET_TASKS)[number];
 
 export const CorpusUpload = z
@@ -45,7 +48,7 @@ export const DatasetInfo = z
   .object({
     id: z.string(),
     name: z.string(),
-    task: z.enum(DATASET_TASKS).meta({ description: "longbook_qa_eng / longbook_choice_eng: book QA (the bookqa suite); mmlu: four-option multiple choice (the mmlu suite)." }),
+    task: z.enum(DATASET_TASKS).meta({ description: "longbook_qa_eng / longbook_choice_eng: book QA (the bookqa suite); mmlu: four-option multiple choice (the mmlu suite); ruler_squad / ruler_hotpotqa: RULER's qa_1 / qa_2 (the ruler suite)." }),
     questions: z.int().meta({ description: "Questions asked; for mmlu the few-shot pool is not counted." }),
     books: z.int().meta({ description: "Distinct books (contexts) the questions are about; 0 for mmlu." }),
     subjects: z.int().optional().meta({ description: "mmlu only: distinct subjects." }),

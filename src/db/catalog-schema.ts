@@ -28,11 +28,11 @@ export type CorpusRow = typeof corpora.$inferSelect;
 export const bookqaDatasets = sqliteTable("bookqa_datasets", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
-  task: text("task", { enum: ["longbook_qa_eng", "longbook_choice_eng", "mmlu"] }).notNull(),
+  task: text("task", { enum: ["longbook_qa_eng", "longbook_choice_eng", "mmlu", "ruler_squad", "ruler_hotpotqa"] }).notNull(),
   /** SHA-256 (hex) of the uploaded file. */
   revision: text("revision").notNull(),
   questions: integer("questions").notNull(),
-  /** Book QA: distinct books (contexts) among the questions; 0 for mmlu. For mmlu `questions` counts the asked ones only. */
+  /** Book QA: distinct books (contexts) among the questions; 0 for mmlu; RULER QA (ruler_squad, ruler_hotpotqa): its documents (the set itself lives in R2). For mmlu `questions` counts the asked ones only. */
   books: integer("books").notNull(),
   bytes: integer("bytes").notNull(),
   createdAt: integer("created_at").notNull(),

@@ -6,6 +6,7 @@
 import { env } from "cloudflare:workers";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { loadTokenizer } from "../../src/probes/tokenizers";
+import { hotpotFixture, squadFixture } from "../ruler-qa-fixture";
 import { solveRuler } from "../ruler-oracle";
 import { api, createRun, fakeUpstream, REFERENCE_URL, waitForStatus, type UpstreamCall } from "./helpers";
 
@@ -13,12 +14,17 @@ const TASKS = ["niah_single_1", "niah_single_2", "niah_single_3", "niah_multikey
 const TO_GENERATE: Record<string, number> = { vt: 30, cwe: 120, fwe: 50 };
 const SUITE = { type: "ruler", context_lengths: [4096, 16384], samples: 2, seed: 7 };
 
+/** The qa fixtures' answers by question: what a perfect reader of the documents would say. */
+const qaAnswers = new Map<string, string>();
+
 /** Answers every prompt correctly, reporting the prompt's cl100k_base tokens as usage. */
 async function perfectServer(call: UpstreamCall): Promise<Response> {
   if (call.method === "GET") return new Response("not found", { status: 404 });
   const prompt = call.body.prompt ?? "";
   const tokens = (await loadTokenizer("cl100k_base")).encode(prompt).length;
-  return Response.json({ choices: [{ text: ` ${solveRuler(prompt)}`, finish_reason: "stop" }], usage: { prompt_tokens: tokens, completion_tokens: 20 } });
+  const question = /Question: (.*) Answer:$/.exec(prompt)?.[1];
+  const text = question !== undefined && qaAnswers.has(question) ? qaAnswers.get(question)! : solveRuler(prompt);
+  return Response.json({ choices: [{ text: ` ${text}`, finish_reason: "stop" }], usage: { prompt_tokens: tokens, completion_tokens: 20 } });
 }
 
 function run(model: Record<string, unknown>, suite: Record<string, unknown> = SUITE, extra: Record<string, unknown> = {}) {
@@ -119,6 +125,48 @@ describe("the RULER suite around the service", () => {
     const series = (await (await api("/v1/series/ruler-perfect")).json()) as { metrics: string[]; points: { scores: Record<string, number>; ruler_effective_context_length: number | null }[] };
     expect(series.metrics).toContain("ruler.ruler");
     expect(series.points[0]).toMatchObject({ scores: { "ruler.ruler": 100 }, ruler_effective_context_length: 16384 });
+  });
+});
+
+describe("qa_1 and qa_2 over imported SQuAD and HotpotQA files", () => {
+  async function importQa(task: string, json: string): Promise<string> {
+    const res = await api(`/v1/datasets?task=${task}&name=${task}-fixture`, { method: "POST", body: json, headers: { "content-type": "application/json" } });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const dataset = (await res.json()) as { id: string; task: string; questions: number; books: number };
+    expect(dataset.task).toBe(task);
+    return dataset.id;
+  }
+
+  it("imports both files streamed, runs both tasks and scores a perfect reader 100, within the budget", async () => {
+    const squad = squadFixture(30, 5);
+    const hotpot = hotpotFixture(60);
+    for (const [q, a] of [...squad.answers, ...hotpot.answers]) qaAnswers.set(q, a);
+    const ids = { qa_1: await importQa("ruler_squad", squad.json), qa_2: await importQa("ruler_hotpotqa", hotpot.json) };
+    const suite = { type: "ruler", tasks: ["qa_1", "qa_2"], context_lengths: [4096, 8192], samples: 3, qa_datasets: ids };
+    const { id } = await createRun(run({}, suite));
+    const done = (await waitForStatus(id, ["succeeded", "failed"], 60_000)) as { status: string; suites: Suite[] };
+    expect(done.status).toBe("succeeded");
+    expect(done.suites[0]!.scores).toMatchObject({ ruler: 100, qa_1: 100, qa_2: 100 });
+    const { data } = (await (await api(`/v1/runs/${id}/probes?limit=100`)).json()) as { data: Probe[] };
+    for (const probe of data) expect(probe.prompt_tokens!).toBeLessThanOrEqual(probe.context_length - 32);
+    const prompt = (await (await api(`/v1/runs/${id}/probes/0/prompt`)).json()) as { prompt_sha256: string };
+    expect(prompt.prompt_sha256).toBe(data[0]!.prompt_sha256);
+  });
+
+  it("refuses a qa task whose dataset is missing or of the other kind, and a malformed file", async () => {
+    const hotpot = await importQa("ruler_hotpotqa", hotpotFixture(5).json);
+    for (const [suite, pointer] of [
+      [{ type: "ruler", tasks: ["qa_1"], qa_datasets: { qa_1: hotpot } }, "/suites/0/qa_datasets/qa_1"],
+      [{ type: "ruler", tasks: ["qa_2"], qa_datasets: { qa_2: "ds_nope" } }, "/suites/0/qa_datasets/qa_2"],
+      [{ type: "ruler", tasks: ["qa_2"], samples: 9, qa_datasets: { qa_2: hotpot } }, "/suites/0/samples"],
+    ] as const) {
+      const res = await api("/v1/runs", { method: "POST", json: run({}, suite) });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { errors: { pointer: string }[] }).errors.map((e) => e.pointer)).toContain(pointer);
+    }
+    const bad = await api("/v1/datasets?task=ruler_squad", { method: "POST", body: '{"data": [{"title": "x"}]}', headers: { "content-type": "application/json" } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { pointer: string }[] }).errors[0]!.pointer).toBe("/lines/1");
   });
 });
 

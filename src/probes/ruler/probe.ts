@@ -7,6 +7,8 @@ import { piecesText } from "./count";
 import type { RulerProbeFacts } from "./facts";
 import { generateSynthetic, syntheticAnswers } from "./generate";
 import { rulerPrompt } from "./prompt";
+import { generateQa } from "./qa";
+import type { RulerQaDataset } from "./qa-data";
 import { tokensToGenerate, type RulerTask } from "./protocol";
 import { genContext, type Fitter, type SampleKey, type TaskPrompt } from "./task";
 
@@ -58,6 +60,12 @@ export function probeOf(plan: RulerPlan, cell: RulerCellKey, generated: TaskProm
 export function buildSyntheticProbe(plan: RulerPlan, cell: RulerCellKey, essay?: Haystack, fitter?: Fitter): RulerProbe {
   const ctx = { ...genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell), essay), ...(fitter ? { fitter } : {}) };
   return probeOf(plan, cell, generateSynthetic(ctx));
+}
+
+/** Builds a qa_1 / qa_2 probe over an imported dataset; the tokenizer must be loaded. */
+export function buildQaProbe(plan: RulerPlan, cell: RulerCellKey, dataset: RulerQaDataset, fitter?: Fitter): RulerProbe {
+  const ctx = { ...genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell)), ...(fitter ? { fitter } : {}) };
+  return probeOf(plan, cell, generateQa(ctx, dataset));
 }
 
 export function syntheticProbeAnswers(plan: RulerPlan, cell: RulerCellKey): string[] {

@@ -11,12 +11,13 @@ import { getHaystack } from "../needle/haystack";
 import { rulerFigures, type RulerSample } from "../ruler/aggregate";
 import { essayCorpus } from "../ruler/essay";
 import { usesEssay } from "../ruler/generate";
-import { buildSyntheticProbe, budgetOf, syntheticProbeAnswers, type RulerCellKey } from "../ruler/probe";
+import { buildQaProbe, buildSyntheticProbe, budgetOf, syntheticProbeAnswers, type RulerCellKey } from "../ruler/probe";
 import { RULER_TASKS, SYNTHETIC_TASKS, tokensToGenerate, type RulerTask } from "../ruler/protocol";
 import { RULER_METRIC, scoreRuler } from "../ruler/score";
 import { cweWordPool, KEY_WORDS_VERSION } from "../ruler/words";
 import { getTokenizer, loadTokenizer } from "../tokenizers";
 import type { Api, Corpus, TokenizerName } from "../types";
+import { isQaTask, pinnedQaDataset, resolveQa, type QaPins } from "./ruler-qa";
 import { SuiteSpecError, type SpecIssue } from "./spec-error";
 import type { ModelTraits, ProbePoint, SettledProbe, SuiteAggregate, SuiteContext, SuiteDefinition } from "./suite";
 
@@ -61,6 +62,8 @@ export interface RulerRecipe {
   key_words_version: string;
   cwe_words_version: string;
   generator_version: string;
+  /** qa_1 / qa_2: the imported dataset, its revision and the answers of the questions asked. */
+  qa?: QaPins;
 }
 
 export const RULER_METRICS = [RULER_METRIC, ...RULER_TASKS] as const;
@@ -112,6 +115,7 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
     const tasks = taskIssues(spec, issues);
     const corpus = await context.loadCorpus(spec.corpus);
     if (!corpus) issues.push({ path: ["corpus"], detail: `unknown corpus "${spec.corpus}"; see GET /v1/corpora for the built-in and uploaded ones` });
+    const qa = await resolveQa(tasks, spec.qa_datasets, spec.samples, context, issues);
     if (issues.length || !corpus) throw SuiteSpecError.of(issues);
     const recipe: RulerRecipe = {
       type: "ruler",
@@ -127,6 +131,7 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
       key_words_version: KEY_WORDS_VERSION,
       cwe_words_version: tasks.includes("cwe") ? cweWordPool().version : "",
       generator_version: RULER_GENERATOR_VERSION,
+      ...(Object.keys(qa).length ? { qa } : {}),
     };
     // Built-in corpora hold ≥ 190K tokens in every tokenizer; an uploaded one must hold the longest length.
     if (tasks.some(usesEssay) && !isBuiltinCorpusId(corpus.id)) {
@@ -160,6 +165,10 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
     if (recipe.generator_version !== RULER_GENERATOR_VERSION || recipe.key_words_version !== KEY_WORDS_VERSION) throw new Error("RULER's generators or key words changed since the run was planned");
     if (cell.task === "cwe" && recipe.cwe_words_version !== cweWordPool().version) throw new Error("the cwe word pool changed since the run was planned");
     const tokenizer = await loadTokenizer(recipe.tokenizer);
+    if (isQaTask(cell.task)) {
+      const probe = buildQaProbe(recipe, cell, await pinnedQaDataset(recipe.qa?.[cell.task], context));
+      return { prompt: probe.prompt, constructedTokens: probe.tokens, expectedPromptTokens: probe.tokens, maxTokens: probe.maxTokens, rulerFacts: probe.facts };
+    }
     let essay;
     if (usesEssay(cell.task)) {
       const corpus = await context.loadCorpus(recipe.corpus);
@@ -174,7 +183,9 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
 
   score(recipe, point, response) {
     const cell = cellOf(recipe, point);
-    return scoreRuler(cell.task, response, syntheticProbeAnswers(recipe, cell));
+    const answers = isQaTask(cell.task) ? recipe.qa?.[cell.task]?.answers[cell.sample] : syntheticProbeAnswers(recipe, cell);
+    if (!answers) throw new Error(`RULER ${cell.task} has no answers for sample ${cell.sample}`);
+    return scoreRuler(cell.task, response, answers);
   },
 
   aggregate(recipe, probes) {
@@ -182,7 +193,8 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
   },
 
   storedData(recipe) {
-    return recipe.tasks.some(usesEssay) ? { corpora: [recipe.corpus] } : {};
+    const datasets = Object.values(recipe.qa ?? {}).map((pin) => pin.dataset);
+    return { ...(recipe.tasks.some(usesEssay) ? { corpora: [recipe.corpus] } : {}), ...(datasets.length ? { datasets } : {}) };
   },
 };
 

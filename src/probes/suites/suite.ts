@@ -10,6 +10,7 @@ import type { NonliteralProbeFacts } from "../nonliteral/facts";
 import type { NonliteralFigures } from "../nonliteral/figures";
 import type { RulerProbeFacts } from "../ruler/facts";
 import type { RulerFigures } from "../ruler/figures";
+import type { RulerQaDataset } from "../ruler/qa-data";
 import type { LossFigures } from "../loss/figures";
 import type { McFigures } from "../mmlu/figures";
 import type { LoadedMcDataset } from "../mmlu/types";
@@ -35,6 +36,8 @@ export interface SuiteContext {
   loadBook(ref: string): Promise<string | null>;
   /** A built-in or imported multiple-choice (MMLU-format) dataset; null when there is none. */
   loadMcDataset(id: string): Promise<LoadedMcDataset | null>;
+  /** An imported RULER QA dataset (SQuAD or HotpotQA as RULER reads them) with its revision; null when there is none. */
+  loadRulerQaDataset?(id: string): Promise<{ dataset: RulerQaDataset; revision: string } | null>;
   /** Persistent storage of haystack tokenizations (R2 in the Worker); absent = per-isolate memory only. */
   boundaryStore?: BoundaryStore | null;
 }
