@@ -125,6 +125,7 @@ export function generateCwe(ctx: GenContext): TaskPrompt {
   const perItem = ctx.counter.count(` ${Math.trunc(ctx.budget / 6)}.`) + ctx.counter.count(" word");
   const perWord = task.uncommon * perItem;
   const start = CWE_ARGS.num_cw + (ctx.budget - frame - CWE_ARGS.num_cw * task.common * perItem) / perWord;
+  ctx.counter.countMany(words.take(Math.min(cweWordPool().words.length, Math.ceil(start * 1.2))).map(spacedWord));
   const fitted = fitLayout(ctx, {
     piecesAt: (n) => [...before, head, ...list(n), tail],
     countAt,

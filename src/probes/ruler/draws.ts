@@ -60,10 +60,16 @@ export const LOWER = "abcdefghijklmnopqrstuvwxyz";
 
 /** Fisher–Yates from the end, as ../random.ts's `shuffled`; its last element is fixed by the first draw. */
 export function shuffle<T>(items: readonly T[], random: Random): T[] {
-  const out = [...items];
+  return shuffleInPlace([...items], random);
+}
+
+/** The same shuffle, in place (for large arrays of numbers: no copy). */
+export function shuffleInPlace<T extends unknown[] | Int32Array>(out: T, random: Random): T {
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
+    const x = out[i]!;
+    out[i] = out[j]!;
+    out[j] = x;
   }
   return out;
 }

@@ -2,7 +2,7 @@
 // coded words, the top-ranked one replaced by "...", each repeated int(N · k^−α / ζ(α)) times (Zipf,
 // α = 2), shuffled into one line; the answer is ranks 2–4, the three most frequent real words.
 import type { Piece } from "./count";
-import { lastOfShuffle, LOWER, randomLetters, shuffle } from "./draws";
+import { lastOfShuffle, LOWER, randomLetters, shuffle, shuffleInPlace } from "./draws";
 import { fill, FWE_ARGS, splitTemplate, TEMPLATES } from "./protocol";
 import { fitLayout, streamOf, type GenContext, type SampleKey, type TaskPrompt } from "./task";
 
@@ -27,17 +27,34 @@ export function fweVocabulary(key: SampleKey, budget: number): string[] {
   return vocab;
 }
 
-/** How often each rank appears among `numWords` words. */
-export function zipfCounts(vocabSize: number, numWords: number, alpha: number = FWE_ARGS.alpha): number[] {
-  const z = zeta(alpha);
-  return Array.from({ length: vocabSize }, (_, i) => Math.trunc((numWords * (i + 1) ** -alpha) / z));
+const weights = new Map<string, Float64Array>();
+
+/** k^−α for ranks 1 … vocabSize (memoized: every size of a probe's search asks again). */
+function zipfWeights(vocabSize: number, alpha: number): Float64Array {
+  const key = `${vocabSize}:${alpha}`;
+  let w = weights.get(key);
+  if (!w) {
+    w = Float64Array.from({ length: vocabSize }, (_, i) => (i + 1) ** -alpha);
+    if (weights.size > 64) weights.clear();
+    weights.set(key, w);
+  }
+  return w;
 }
 
-/** The words in the order they are written: each rank its zipf count of times, shuffled. */
-function repeatedWords(vocabSize: number, numWords: number): number[] {
-  const words: number[] = [];
-  zipfCounts(vocabSize, numWords).forEach((count, i) => {
-    for (let r = 0; r < count; r++) words.push(i);
+/** How often each rank appears among `numWords` words: int(N · k^−α / ζ(α)). */
+export function zipfCounts(vocabSize: number, numWords: number, alpha: number = FWE_ARGS.alpha): number[] {
+  const [w, z] = [zipfWeights(vocabSize, alpha), zeta(alpha)];
+  return Array.from(w, (x) => Math.trunc((numWords * x) / z));
+}
+
+/** The words before shuffling: each rank its zipf count of times, in rank order. */
+function repeatedWords(vocabSize: number, numWords: number): Int32Array {
+  const counts = zipfCounts(vocabSize, numWords);
+  const words = new Int32Array(counts.reduce((a, b) => a + b, 0));
+  let at = 0;
+  counts.forEach((count, i) => {
+    words.fill(i, at, at + count);
+    at += count;
   });
   return words;
 }
@@ -64,7 +81,12 @@ export function generateFwe(ctx: GenContext): TaskPrompt {
   const { head, tail } = splitTemplate(TEMPLATES.freq_words_extraction.template + TEMPLATES.freq_words_extraction.answer_prefix);
   const [h, t] = [fill(head, { query: "" }), fill(tail, { query: "" })];
   if (!h.endsWith(" ") || h.endsWith("  ")) throw new Error("fwe: the template's head must end with one space");
-  const spacedTokens = spaced.map((w) => ctx.counter.count(w));
+  // Rank k appears int(N·k^−2/ζ(2)) times: at 128K only the top ~200 ranks appear at all, so only
+  // their words are ever counted (the rest of the vocabulary, drawn as RULER draws it, is never seen).
+  const seenRanks = Math.min(vocab.length, Math.ceil(Math.sqrt((2 * ctx.budget) / ZETA_2)) + 8);
+  ctx.counter.countMany(spaced.slice(0, seenRanks));
+  const tokenMemo: number[] = [];
+  const tokensOf = (rank: number) => (tokenMemo[rank] ??= ctx.counter.count(spaced[rank]!));
   const order = (n: number) => streamOf(ctx.key, "order", n);
   // The head ends in ". ", so the first word counts as " word" like every other (each starts at a
   // hard cut, ./count.ts), in any order; only the last word, joined to the tail, is counted in place,
@@ -73,12 +95,19 @@ export function generateFwe(ctx: GenContext): TaskPrompt {
   const countAt = (n: number) => {
     const counts = zipfCounts(vocab.length, n);
     const last = lastRank(counts, order(n));
-    const all = counts.reduce((sum, count, i) => sum + count * spacedTokens[i]!, 0);
-    return opening + all - spacedTokens[last]! + ctx.counter.total([spaced[last]!, t]);
+    const all = counts.reduce((sum, count, i) => (count === 0 ? sum : sum + count * tokensOf(i)), 0);
+    return opening + all - tokensOf(last) + ctx.counter.total([spaced[last]!, t]);
   };
-  const piecesAt = (n: number): Piece[] => [h, ...shuffle(repeatedWords(vocab.length, n), order(n)).map((w, i) => (i === 0 ? vocab[w]! : spaced[w]!)), t];
+  const piecesAt = (n: number): Piece[] => {
+    const words = shuffleInPlace(repeatedWords(vocab.length, n), order(n));
+    const pieces = new Array<Piece>(words.length + 2);
+    pieces[0] = h;
+    for (let i = 0; i < words.length; i++) pieces[i + 1] = i === 0 ? vocab[words[i]!]! : spaced[words[i]!]!;
+    pieces[words.length + 1] = t;
+    return pieces;
+  };
   const frame = ctx.counter.total([h, t]);
-  const perWord = 0.61 * spacedTokens[0]! + 0.39 * spacedTokens[1]!;
+  const perWord = 0.61 * tokensOf(0) + 0.39 * tokensOf(1);
   const fitted = fitLayout(ctx, { piecesAt, countAt, budget: ctx.budget, guess: { start: (ctx.budget - frame) / perWord, slope: perWord, min: 10 } });
   return { pieces: piecesAt(fitted.size), tokens: fitted.tokens, answers: vocab.slice(1, 4), query: "", size: fitted.size };
 }

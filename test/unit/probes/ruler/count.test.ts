@@ -63,3 +63,16 @@ describe("fitting a haystack to its budget", () => {
     expect(() => fitSize((n) => 500 + n, 100, { start: 5, slope: 1, min: 1 })).toThrow(/over the budget/);
   });
 });
+
+describe("counting many words in one encode", () => {
+  for (const name of TOKENIZER_NAMES) {
+    it(`gives each " word" the count encode gives it alone, in ${name}`, async () => {
+      const tokenizer = await loadTokenizer(name);
+      const counter = new TokenCounter(tokenizer);
+      const random = mulberry32(11);
+      const words = Array.from({ length: 300 }, () => " " + Array.from({ length: 2 + Math.floor(random() * 9) }, () => "abcdefghijklmnopqrstuvwxyz0123456789-."[Math.floor(random() * 38)]).join(""));
+      counter.countMany(words);
+      for (const word of words) expect(counter.count(word), word).toBe(tokenizer.encode(word).length);
+    });
+  }
+});
