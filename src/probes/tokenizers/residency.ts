@@ -8,7 +8,7 @@
 // EVICT_AFTER_IDLE_MS (so runs that interleave two tokenizers do not rebuild them in turn).
 
 export const MAX_EVICTABLE_RESIDENT = 1;
-export const EVICT_AFTER_IDLE_MS = 5_000;
+export const EVICT_AFTER_IDLE_MS = 30_000;
 
 /** What the eviction policy sees of a Resident. */
 export interface ResidentVocabulary {
