@@ -23,9 +23,9 @@ if (root) {
     for (const c of children) if (c !== null && c !== undefined) el.append(c instanceof Node ? c : String(c));
     return el;
   }
-  const fmtK = (n) => n === null ? "—" : n < 1000 ? String(n) : (Number.isInteger(n / 1000) || n >= 10000 ? Math.round(n / 1000) : (n / 1000).toFixed(1)) + "K";
-  const fmt2 = (x) => typeof x === "number" ? x.toFixed(2) : "—";
-  const orDash = (x) => x === null || x === undefined ? "—" : x;
+  const fmtK = (n) => n === null ? "\u2014" : n < 1000 ? String(n) : (Number.isInteger(n / 1000) || n >= 10000 ? Math.round(n / 1000) : (n / 1000).toFixed(1)) + "K";
+  const fmt2 = (x) => typeof x === "number" ? x.toFixed(2) : "\u2014";
+  const orDash = (x) => x === null || x === undefined ? "\u2014" : x;
 
   // Probe details.
   let ticket = 0;
@@ -37,20 +37,20 @@ if (root) {
       const end = stop < 0 ? start + needle.length : stop + 1;
       parts.push(h("p", {}, "Around the needle (character " + start + " of " + text.length + "):"));
       const from = Math.max(0, start - CONTEXT_CHARS), to = Math.min(text.length, end + CONTEXT_CHARS);
-      parts.push(h("pre", { "class": "needle-excerpt" }, (from > 0 ? "…" : "") + text.slice(from, start), h("mark", {}, text.slice(start, end)), text.slice(end, to) + (to < text.length ? "…" : "")));
+      parts.push(h("pre", { "class": "needle-excerpt" }, (from > 0 ? "\u2026" : "") + text.slice(from, start), h("mark", {}, text.slice(start, end)), text.slice(end, to) + (to < text.length ? "\u2026" : "")));
     } else {
       parts.push(h("p", { "class": "muted" }, "The needle sentence is not in this prompt."));
     }
     parts.push(h("p", {}, "End of the prompt:"));
-    parts.push(h("pre", { "class": "tail-excerpt" }, (text.length > TAIL_CHARS ? "…" : "") + text.slice(-TAIL_CHARS)));
+    parts.push(h("pre", { "class": "tail-excerpt" }, (text.length > TAIL_CHARS ? "\u2026" : "") + text.slice(-TAIL_CHARS)));
     return parts;
   }
   function probeDetails(p) {
-    const scores = p.scores ? Object.entries(p.scores).map(([k, v]) => k + " " + fmt2(v)).join(" · ") : "—";
+    const scores = p.scores ? Object.entries(p.scores).map(([k, v]) => k + " " + fmt2(v)).join(" · ") : "\u2014";
     const rows = [
       ["Status", p.status], ["Scores", scores],
       ["Tokens", "constructed " + orDash(p.constructed_tokens) + ", prompt " + orDash(p.prompt_tokens) + ", completion " + orDash(p.completion_tokens)],
-      ["Latency", p.latency_ms === null ? "—" : p.latency_ms + " ms"], ["Attempts", p.attempts], ["Finish reason", orDash(p.finish_reason)],
+      ["Latency", p.latency_ms === null ? "\u2014" : p.latency_ms + " ms"], ["Attempts", p.attempts], ["Finish reason", orDash(p.finish_reason)],
     ];
     if (p.facts) {
       rows.push(["Needle", p.facts.kind + " pair " + p.facts.pair_id + ": " + p.facts.needle], ["Question", p.facts.question]);
@@ -71,8 +71,8 @@ if (root) {
     for (const r of document.querySelectorAll("rect.cell.selected")) r.classList.remove("selected");
     rect.classList.add("selected");
     const idx = rect.dataset.idx, mine = ++ticket, api = "/v1/runs/" + runPath + "/probes/" + idx;
-    const promptBox = h("div", { "class": "prompt-excerpt" }, h("p", { "class": "muted" }, "Loading the prompt…"));
-    const detailsBox = h("div", {}, h("p", { "class": "muted" }, "Loading…"));
+    const promptBox = h("div", { "class": "prompt-excerpt" }, h("p", { "class": "muted" }, "Loading the prompt\u2026"));
+    const detailsBox = h("div", {}, h("p", { "class": "muted" }, "Loading\u2026"));
     panel.replaceChildren(
       h("h3", {}, "Probe #" + idx + ": " + fmtK(Number(rect.dataset.length)) + " tokens, depth " + rect.dataset.depth + " %"),
       detailsBox, h("h4", {}, "Prompt excerpt"), promptBox,
