@@ -10,6 +10,8 @@
 import { DEFAULT_LOSS_LENGTHS } from "../probes/loss/resolve";
 import { KAMRADT_CONTEXT_LENGTHS, KAMRADT_DEPTH_PERCENTS, PAPER_CONTEXT_LENGTHS, PAPER_DEPTH_PERCENTS, QUICK_DEPTH_PERCENTS, quickContextLengths } from "../probes/needle/grid";
 import { NEEDLE_KINDS } from "../probes/nonliteral/types";
+import { SYNTHETIC_TASKS } from "../probes/ruler/protocol";
+import { RULER_LENGTHS } from "../probes/suites/ruler";
 import type { SuiteRecipe } from "../probes/suites";
 
 export interface Protocol {
@@ -98,6 +100,14 @@ function partsOf(recipe: SuiteRecipe): Parts {
     case "loss": {
       const lengths = lengthsName(recipe.context_lengths);
       return { grid: { id: `${lengths.id},n${recipe.documents}`, label: `${lengths.label}, ${recipe.documents} documents` }, corpus: recipe.domains.join(","), tokenizer: recipe.tokenizer };
+    }
+    case "ruler": {
+      // Seed and samples change the draws and the intervals, not what is measured; the tasks and lengths do.
+      const lengths = same(sortedCopy(recipe.context_lengths), RULER_LENGTHS) ? { id: "ruler", label: "RULER's lengths 4K–128K" } : lengthsName(recipe.context_lengths);
+      const synthetic = SYNTHETIC_TASKS.every((t) => recipe.tasks.includes(t));
+      const tasks = synthetic && recipe.tasks.length === SYNTHETIC_TASKS.length ? "synthetic" : synthetic && recipe.tasks.length === SYNTHETIC_TASKS.length + 2 ? "all" : `t${shortHash([...recipe.tasks].sort().join(","))}`;
+      const qa = Object.values(recipe.qa ?? {}).map((pin) => pin.dataset);
+      return { grid: { id: `${tasks},${lengths.id}`, label: `${recipe.tasks.length} tasks, ${lengths.label}` }, corpus: [recipe.corpus, ...qa].join(","), tokenizer: recipe.tokenizer };
     }
     case "mmlu": {
       const n = recipe.item_positions.length;

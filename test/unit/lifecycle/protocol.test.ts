@@ -78,9 +78,9 @@ describe("suiteProtocol", () => {
   });
 
   it("derives one for suite types it does not know, from their whole settings", () => {
-    const unknown = { type: "ruler", index: 0, tokenizer: "llama3", api: "chat", context_lengths: [4000, 8000], tasks: ["niah_single_1"] } as unknown as SuiteRecipe;
+    const unknown = { type: "futuresuite", index: 0, tokenizer: "llama3", api: "chat", context_lengths: [4000, 8000], tasks: ["niah_single_1"] } as unknown as SuiteRecipe;
     const other = { ...unknown, tasks: ["vt"] } as unknown as SuiteRecipe;
-    expect(suiteProtocol(unknown).id).toMatch(/^ruler:2L-4k-8k~[0-9a-z]{7}:builtin:llama3$/);
+    expect(suiteProtocol(unknown).id).toMatch(/^futuresuite:2L-4k-8k~[0-9a-z]{7}:builtin:llama3$/);
     expect(suiteProtocol(other).id).not.toBe(suiteProtocol(unknown).id);
   });
 });
