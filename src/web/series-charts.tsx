@@ -16,6 +16,7 @@ export const METRIC_TITLES: Record<string, string> = {
   "nonliteral.nonliteral": "Non-literal needles (one and two hops)",
   "nonliteral.literal": "Non-literal suite, literal control",
   "mmlu.micro": "Multiple choice (MMLU format), accuracy",
+  "ruler.ruler": "RULER average",
 };
 
 /** 500000000 → "500M", 2500000000 → "2.5B"; below a million as formatK writes it. */

@@ -125,6 +125,7 @@ describe("the RULER suite around the service", () => {
     const series = (await (await api("/v1/series/ruler-perfect")).json()) as { metrics: string[]; points: { scores: Record<string, number>; ruler_effective_context_length: number | null }[] };
     expect(series.metrics).toContain("ruler.ruler");
     expect(series.points[0]).toMatchObject({ scores: { "ruler.ruler": 100 }, ruler_effective_context_length: 16384 });
+    expect(await (await api("/series/ruler-perfect")).text()).toContain("RULER average (0–100)");
   });
 });
 
