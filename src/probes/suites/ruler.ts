@@ -75,14 +75,24 @@ function cellOf(recipe: RulerRecipe, point: ProbePoint): RulerCellKey {
   return { task, contextLength: point.contextLength, sample: point.item % recipe.samples };
 }
 
+/**
+ * A prompt takes L − tokens_to_generate (RULER's L counts the reply); a model whose max_output_tokens
+ * asks for a longer reply needs that room too, within its window (the longest task reply is 128).
+ */
+const MIN_TOKENS_TO_GENERATE = 30;
+const roomForReply = (length: number, model: ModelTraits) => model.maxOutputTokens === undefined || length - MIN_TOKENS_TO_GENERATE + model.maxOutputTokens <= model.contextWindow;
+const replyDetail = (length: number, model: ModelTraits) =>
+  `${length} leaves room for RULER's replies but not for max_output_tokens ${model.maxOutputTokens} within context_window ${model.contextWindow}: test up to ${model.contextWindow - model.maxOutputTokens! + MIN_TOKENS_TO_GENERATE} or lower max_output_tokens`;
+
 function lengthIssues(spec: RulerSpec, model: ModelTraits, issues: SpecIssue[]): number[] {
   if (spec.context_lengths === undefined) {
-    const fitting = RULER_LENGTHS.filter((l) => l <= model.contextWindow);
+    const fitting = RULER_LENGTHS.filter((l) => l <= model.contextWindow && roomForReply(l, model));
     return fitting.length ? fitting : [model.contextWindow];
   }
   spec.context_lengths.forEach((length, i) => {
     if (length < MIN_RULER_LENGTH) issues.push({ path: ["context_lengths", i], detail: `${length} is below this suite's minimum ${MIN_RULER_LENGTH}` });
     if (length > model.contextWindow) issues.push({ path: ["context_lengths", i], detail: `${length} is above the model's context_window ${model.contextWindow}` });
+    else if (!roomForReply(length, model)) issues.push({ path: ["context_lengths", i], detail: replyDetail(length, model) });
   });
   return [...new Set(spec.context_lengths)].sort((a, b) => a - b);
 }
