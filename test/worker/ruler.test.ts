@@ -122,6 +122,11 @@ describe("the RULER suite around the service", () => {
     const page = await (await api(`/runs/${perfect.id}`)).text();
     expect(page).toContain("RULER average 100.0 over 11 tasks; effective length 16K");
     for (const task of TASKS) expect(page).toContain(`data-task="${task}"`);
+    const probePage = await (await api(`/runs/${perfect.id}/probes/0`)).text();
+    expect(probePage).toContain("RULER task");
+    const summary = await api(`/v1/runs/${perfect.id}/summary.md`);
+    expect(summary.status).toBe(200);
+    expect(await summary.text()).toContain("ruler");
     const series = (await (await api("/v1/series/ruler-perfect")).json()) as { metrics: string[]; points: { scores: Record<string, number>; ruler_effective_context_length: number | null }[] };
     expect(series.metrics).toContain("ruler.ruler");
     expect(series.points[0]).toMatchObject({ scores: { "ruler.ruler": 100 }, ruler_effective_context_length: 16384 });
