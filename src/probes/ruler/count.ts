@@ -21,7 +21,11 @@ export interface CorpusSlice {
 
 export type Piece = string | CorpusSlice;
 
-const MEMO_LIMIT = 400_000;
+/**
+ * Entries per memo before it starts afresh: ~100K short strings are a few MB, within a Worker
+ * isolate's budget (a distractor-needle haystack adds ~15K fresh ones per 128K prompt).
+ */
+const MEMO_LIMIT = 100_000;
 /** What countMany batches: one leading space, then printable ASCII without spaces. */
 const BATCHABLE = /^ [!-~]+$/;
 
