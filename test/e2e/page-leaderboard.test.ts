@@ -158,7 +158,14 @@ describe("the leaderboard page in chromium", () => {
     await page.click('#compare-form button[type="submit"]');
     await page.waitForURL(/\/compare\?runs=/);
     const ids = new URL(page.url()).searchParams.get("runs")!.split(",");
-    expect(ids.sort()).toEqual([runs.early, runs.late].sort());
+    expect([...ids].sort()).toEqual([runs.early, runs.late].sort());
+    // The one page that answers "where did the other checkpoint get better or worse, and is it noise?"
+    const sign = ids[0] === runs.early ? 1 : -1; // B − A, with A the first run named
+    const at16k = page.locator('#difference-1 g.length-difference[data-length="16000"]');
+    expect(sign * Number(await at16k.getAttribute("data-difference"))).toBeGreaterThan(0); // the 128K step finds what the 4K one lost
+    expect(await at16k.getAttribute("data-beyond-noise")).toBe("false"); // three depths each: not enough to call it
+    expect(Number(await page.locator('#difference-1 g.length-difference[data-length="1000"]').getAttribute("data-difference"))).toBe(0);
+    await page.screenshot({ path: "test-artifacts/leaderboard-compare.png", fullPage: true });
     await page.context().close();
   });
 });
