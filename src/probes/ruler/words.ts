@@ -24,10 +24,17 @@ export const KEY_COUNT = KEY_ADJECTIVES.length * KEY_NOUNS.length;
 
 const FUNCTION_WORDS_DROPPED = 100;
 
-let pool: { words: readonly string[]; version: string } | null = null;
+export interface WordPool {
+  words: readonly string[];
+  /** " " + each word: the same string objects every time, so the token counter's memos hit. */
+  spaced: readonly string[];
+  version: string;
+}
+
+let pool: WordPool | null = null;
 
 /** The cwe word pool, built once per isolate from the built-in corpora. */
-export function cweWordPool(): { words: readonly string[]; version: string } {
+export function cweWordPool(): WordPool {
   if (!pool) {
     const counts = new Map<string, number>();
     for (const id of ["sotu", "moby-dick"] as const) {
@@ -35,7 +42,7 @@ export function cweWordPool(): { words: readonly string[]; version: string } {
     }
     const frequent = new Set([...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FUNCTION_WORDS_DROPPED).map(([w]) => w));
     const words = [...counts.keys()].filter((w) => w.length >= 3 && w.length <= 14 && !frequent.has(w)).sort();
-    pool = { words, version: fnv1a64Hex(words.join("\n")) };
+    pool = { words, spaced: words.map((w) => " " + w), version: fnv1a64Hex(words.join("\n")) };
   }
   return pool;
 }
