@@ -41,6 +41,8 @@ async function boot(port: number, stateDir: string, o: CrashOptions, token: stri
     output: process.env.CRASH_VERBOSE ? "inherit" : "ignore",
     vars: { SWEEP_INTERVAL_SECONDS: String(o.sweepIntervalS), ADMIN_TOKEN: token },
     detached: true,
+    // Its own inspector port: the e2e suite runs it beside another file's service.
+    inspectorPort: await freePort(),
   });
 }
 

@@ -128,6 +128,8 @@ export interface StartOptions {
   vars?: Record<string, string>;
   /** With output "pipe": also write wrangler's stdout and stderr to this file (the e2e tests' service logs). */
   logFile?: string;
+  /** The DevTools inspector's port (wrangler's default 9229 otherwise): services started side by side need their own. */
+  inspectorPort?: number;
   /**
    * Starts wrangler in its own process group, so `process.kill(-pid, signal)` reaches workerd too
    * (the crash test kills the whole service with SIGKILL). The caller must then stop it itself.
@@ -149,6 +151,7 @@ export async function startLocalService(options: StartOptions): Promise<LocalSer
     "127.0.0.1",
     "--show-interactive-dev-session=false",
     ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
+    ...(options.inspectorPort ? ["--inspector-port", String(options.inspectorPort)] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   const child = spawn(process.execPath, args, {

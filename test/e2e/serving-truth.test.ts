@@ -20,9 +20,10 @@ let baseUrl: string;
 async function startCuttingServer(): Promise<void> {
   const tokenizer = await loadTokenizer("cl100k_base");
   server = createServer(async (req, res) => {
-    if (req.method !== "POST") return void res.writeHead(404).end();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    // Completions only: no tokenize, info or model routes (the preflight asks for them).
+    if (req.method !== "POST" || req.url !== "/v1/completions") return void res.writeHead(404).end();
     const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { prompt: string };
     const sent = tokenizer.encode(body.prompt).length;
     const text = sent > WINDOW ? "The text does not say." : NEEDLE_ANSWER;

@@ -69,7 +69,8 @@ export async function startService(
   const logPath = output === "pipe" ? serviceLogPath() : undefined;
   const log = logPath ? { path: logPath } : undefined;
   if (log) serviceLogs.push(log);
-  const service = await startLocalService({ port, persistTo: stateDir, output, vars, logFile: logPath });
+  // Two e2e files run at once: each service needs its own inspector port as well as its own port.
+  const service = await startLocalService({ port, persistTo: stateDir, output, vars, logFile: logPath, inspectorPort: await freePort() });
   if (log) Object.assign(log, { process: service.process });
   return {
     ...service,
