@@ -6,7 +6,8 @@ import type { CallOutcome } from "../endpoint/client";
 import type { BegunProbe, Settlement } from "../store/attempts";
 import { promptWasCut } from "../../probes/truncation";
 import type { RunContext } from "./job";
-import { answerOnly, incompleteSettlement } from "./reasoning-reply";
+import { incompleteReason, type SeparatedReply } from "../../probes/reasoning";
+import { answerOnly } from "./reasoning-reply";
 
 type Ok = Extract<CallOutcome, { kind: "ok" }>;
 type Usage = Ok["usage"];
@@ -29,19 +30,19 @@ export function plausibleUsage(usage: Usage, built: BuiltProbe): { usage: Usage;
   return { usage: { promptTokens: promptTokens ?? null, completionTokens: completionTokens ?? null, cachedTokens: cachedTokens ?? null }, dropped };
 }
 
+/** What every settlement of an answered call keeps: its usage, timings, finish reason and text. */
+function replyAccount(outcome: Ok, usage: Usage) {
+  const { latencyMs, ttftMs, finishReason, text } = outcome;
+  return { promptTokens: usage.promptTokens, cachedTokens: usage.cachedTokens, completionTokens: usage.completionTokens, latencyMs, ttftMs, finishReason, response: text };
+}
+
 function answered(outcome: Ok, usage: Usage, scores: Record<string, number>): Settlement {
   // A reply cut by max_tokens before any answer says nothing about retrieval: unscorable, not wrong
   // (a loss probe generates nothing: its answer is the prompt's log-probabilities).
   const cutWithoutAnswer = outcome.finishReason === "length" && outcome.text.trim() === "" && !outcome.promptLogprobs && !outcome.topLogprobs;
   return {
     status: cutWithoutAnswer ? "unscorable" : "scored",
-    promptTokens: usage.promptTokens,
-    cachedTokens: usage.cachedTokens,
-    completionTokens: usage.completionTokens,
-    latencyMs: outcome.latencyMs,
-    ttftMs: outcome.ttftMs,
-    finishReason: outcome.finishReason,
-    response: outcome.text,
+    ...replyAccount(outcome, usage),
     scores: cutWithoutAnswer ? null : scores,
     error: cutWithoutAnswer ? "response was cut by max_tokens before any answer" : null,
   };
@@ -67,23 +68,31 @@ export function runTokenRatio(context: RunContext): number | null {
 /** A prompt the server cut silently: not a wrong answer, its own outcome (left out of means). */
 function truncated(outcome: Ok, usage: Usage, expected: number): Settlement {
   const error = `the server counted ${usage.promptTokens} prompt tokens of the ${expected} sent: it cut the prompt (check num_ctx / max_model_len)`;
-  return { status: "truncated", promptTokens: usage.promptTokens, cachedTokens: usage.cachedTokens, completionTokens: usage.completionTokens, latencyMs: outcome.latencyMs, ttftMs: outcome.ttftMs, finishReason: outcome.finishReason, response: outcome.text, error };
+  return { status: "truncated", ...replyAccount(outcome, usage), error };
+}
+
+/** A reply that ran out inside its reasoning: not wrong, its own outcome (left out of means). */
+function incomplete(outcome: Ok, usage: Usage, reply: SeparatedReply): Settlement {
+  return { status: "incomplete", ...replyAccount(outcome, usage), error: incompleteReason(reply, outcome.finishReason) };
+}
+
+/** An answered call's settlement: cut by the server, ended inside its reasoning, or scored by its suite. */
+function answeredSettlement(context: RunContext, begun: BegunProbe, built: BuiltProbe, outcome: Ok, usage: Usage, cut: boolean, reply: SeparatedReply | null): Settlement {
+  if (cut) return truncated(outcome, usage, built.expectedPromptTokens);
+  if (reply?.incomplete) return incomplete(outcome, usage, reply);
+  const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex)!;
+  return scoredOrUnscorable(outcome, usage, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs, topLogprobs: outcome.topLogprobs }));
 }
 
 /** The settlement of a probe whose call ended (a retryable outcome here means the attempts ran out). */
 export function scoreOutcome(context: RunContext, begun: BegunProbe, built: BuiltProbe, promptSha256: string, received: CallOutcome, attempt: number): Settlement {
   // A reasoning model's reasoning is set apart: the suite scores the answer alone.
   const { outcome, reply } = answerOnly(received, context.model);
-  const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex)!;
   const { usage, dropped } = outcome.kind === "ok" ? plausibleUsage(outcome.usage, built) : { usage: null, dropped: false };
   const cut = usage !== null && promptWasCut(built.expectedPromptTokens, usage.promptTokens, runTokenRatio(context));
   const settlement: Settlement =
-    outcome.kind === "ok" && cut
-      ? truncated(outcome, usage!, built.expectedPromptTokens)
-      : outcome.kind === "ok" && reply?.incomplete
-      ? incompleteSettlement(outcome, usage!, reply)
-      : outcome.kind === "ok"
-      ? scoredOrUnscorable(outcome, usage!, () => suiteOf(recipe).score(recipe as never, begun.point, outcome.text, { promptLogprobs: outcome.promptLogprobs, topLogprobs: outcome.topLogprobs }))
+    outcome.kind === "ok"
+      ? answeredSettlement(context, begun, built, outcome, usage!, cut, reply)
       : outcome.kind === "retry"
         ? { status: "failed", latencyMs: outcome.latencyMs, error: `gave up after ${attempt} attempts; last error: ${outcome.reason}` }
         : { status: outcome.unscorable ? "unscorable" : "failed", latencyMs: outcome.latencyMs, error: outcome.reason };
