@@ -10,6 +10,7 @@ import { costUsd } from "./estimate";
 import { orderBy, ranksInOrder, type SortValue } from "./leaderboard-order";
 import { countProtocols, defaultProtocol, runProtocols, type Protocol } from "./protocol";
 import { REPORTED_ROWS, REPORTED_SOURCE } from "./reported";
+import { reportedRow } from "./reported-row";
 import { REPORTED_RULER_ROWS, rulerReportedRow } from "./reported-ruler";
 import { storedModel } from "./run-model";
 import { leaderboardRuns } from "./store/runs";
@@ -91,38 +92,13 @@ export function reportedRulerRows(): LeaderboardRow[] {
 
 /** The paper's Tables 3–4 as rows marked `reported`. */
 export function reportedRows(): LeaderboardRow[] {
-  return REPORTED_ROWS.map((r) => ({
-    run_id: null,
-    model: { name: r.name, ...(r.contextWindow ? { context_window: r.contextWindow } : {}) },
-    reference: false,
-    series: null,
-    step: null,
-    reported: true,
-    source: REPORTED_SOURCE,
-    tokens_processed: null,
-    suites: {
+  return REPORTED_ROWS.map((r) =>
+    reportedRow({ name: r.name, ...(r.contextWindow ? { context_window: r.contextWindow } : {}) }, REPORTED_SOURCE, {
       ...(r.needlePaper !== null ? { needle: { paper: r.needlePaper } } : {}),
       ...(r.bookqaPaperRecall !== null ? { bookqa: { paper_recall: r.bookqaPaperRecall } } : {}),
       ...(r.mmlu !== null ? { mmlu: { micro: r.mmlu } } : {}),
-    },
-    effective_context_length: null,
-    effective_context_length_interval: null,
-    nonliteral_effective_context_length: null,
-    literal_gap: null,
-    literal_gap_interval: null,
-    ruler_effective_context_length: null,
-    ruler_effective_context_length_interval: null,
-    loss_at: null,
-    serving: null,
-    warnings: [],
-    finished_at: null,
-    protocol: null,
-    protocols: [],
-    rank: null,
-    longest_length: null,
-    prompt_tokens: null,
-    cost_usd: null,
-  }));
+    }),
+  );
 }
 
 /** Loss@L columns at the paper's lengths (a run's other lengths are in loss_at, not sortable). */

@@ -3,6 +3,7 @@
 // beside the paper's. Never mixed with measured rows: a run here averages the tasks it ran (by
 // default the 11 synthetic ones), so the two averages compare only roughly.
 import type { LeaderboardRow } from "../contract/leaderboard";
+import { reportedRow } from "./reported-row";
 
 export const REPORTED_RULER_SOURCE = "Hsieh et al. 2024, RULER (NVIDIA/RULER README table: 13 tasks incl. qa_1/qa_2, 500 samples per task and length)";
 
@@ -37,32 +38,5 @@ export const REPORTED_RULER_LENGTHS: readonly number[] = [4096, 8192, 16384, 327
 
 export function rulerReportedRow(r: ReportedRulerRow): LeaderboardRow {
   const byLength = Object.fromEntries(REPORTED_RULER_LENGTHS.flatMap((l, i) => (r.byLength[i] === null || r.byLength[i] === undefined ? [] : [[`ruler@${l}`, r.byLength[i]!]])));
-  return {
-    run_id: null,
-    model: { name: r.name, context_window: r.claimedLength },
-    reference: false,
-    series: null,
-    step: null,
-    reported: true,
-    source: REPORTED_RULER_SOURCE,
-    tokens_processed: null,
-    suites: { ruler: { ruler: r.average, ...byLength } },
-    effective_context_length: null,
-    effective_context_length_interval: null,
-    nonliteral_effective_context_length: null,
-    literal_gap: null,
-    literal_gap_interval: null,
-    ruler_effective_context_length: r.effectiveLength,
-    ruler_effective_context_length_interval: null,
-    loss_at: null,
-    serving: null,
-    warnings: [],
-    finished_at: null,
-    protocol: null,
-    protocols: [],
-    rank: null,
-    longest_length: null,
-    prompt_tokens: null,
-    cost_usd: null,
-  };
+  return reportedRow({ name: r.name, context_window: r.claimedLength }, REPORTED_RULER_SOURCE, { ruler: { ruler: r.average, ...byLength } }, { ruler_effective_context_length: r.effectiveLength });
 }
