@@ -1,6 +1,6 @@
 // Adapter for llama3-tokenizer-js (LLaMA-3 byte-level BPE).
 import type { Tokenizer } from "../types";
-import { SENTENCEPIECE_CHUNK_CHARS, sentencePieceChunkEnds } from "./sentencepiece";
+import { encodeInChunks } from "./sentencepiece";
 
 /** The part of llama3-tokenizer-js we use. */
 export interface Llama3Library {
@@ -24,16 +24,7 @@ export function wrapLlama3(library: () => Llama3Library): Tokenizer {
   const encodeWhole = (text: string) => library().encode(text, { bos: false, eos: false, specialTokenRegex: NEVER_MATCHES });
   return {
     name: "llama3",
-    encode(text) {
-      if (text.length <= SENTENCEPIECE_CHUNK_CHARS) return encodeWhole(text);
-      const ids: number[] = [];
-      let start = 0;
-      for (const end of sentencePieceChunkEnds(text)) {
-        for (const id of encodeWhole(text.slice(start, end))) ids.push(id);
-        start = end;
-      }
-      return ids;
-    },
+    encode: (text) => encodeInChunks(text, encodeWhole),
     decode: (ids) => library().decode([...ids]),
   };
 }

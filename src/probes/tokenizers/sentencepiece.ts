@@ -47,6 +47,18 @@ export function sentencePieceChunkEnds(text: string, chunkChars = SENTENCEPIECE_
   return ends;
 }
 
+/** `text`'s ids, encoded a chunk at a time (cut where the tokenizer cuts anyway: sentencePieceChunkEnds). */
+export function encodeInChunks(text: string, encodeWhole: (chunk: string) => number[]): number[] {
+  if (text.length <= SENTENCEPIECE_CHUNK_CHARS) return encodeWhole(text);
+  const ids: number[] = [];
+  let start = 0;
+  for (const end of sentencePieceChunkEnds(text)) {
+    for (const id of encodeWhole(text.slice(start, end))) ids.push(id);
+    start = end;
+  }
+  return ids;
+}
+
 /** `library` returns the current instance (./residency.ts: it may have been released and rebuilt). */
 export function wrapSentencePiece(name: TokenizerName, library: () => SentencePieceLibrary): Tokenizer {
   if (!hasOnlyLeadingSpaceMarks(library().vocabById)) {
@@ -55,16 +67,7 @@ export function wrapSentencePiece(name: TokenizerName, library: () => SentencePi
   const encodeWhole = (text: string) => (text.length === 0 ? [] : library().encode(text, false, false));
   return {
     name,
-    encode(text) {
-      if (text.length <= SENTENCEPIECE_CHUNK_CHARS) return encodeWhole(text);
-      const ids: number[] = [];
-      let start = 0;
-      for (const end of sentencePieceChunkEnds(text)) {
-        for (const id of encodeWhole(text.slice(start, end))) ids.push(id);
-        start = end;
-      }
-      return ids;
-    },
+    encode: (text) => encodeInChunks(text, encodeWhole),
     decode: (ids) => (ids.length === 0 ? "" : library().decode([...ids], false, false)),
   };
 }
