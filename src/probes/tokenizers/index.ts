@@ -11,7 +11,6 @@
 // it on every call) and mistral (its package builds one module-level object and exports nothing to
 // rebuild it with) may be released when idle and are rebuilt on their next use.
 import { TOKENIZER_NAMES, type Tokenizer, type TokenizerName } from "../types";
-import { wrapLlama3 } from "./llama3";
 import { Resident, trimResidents, type ResidentVocabulary } from "./residency";
 import { wrapSentencePiece } from "./sentencepiece";
 import { wrapGptEncoding } from "./tiktoken";
@@ -36,7 +35,7 @@ async function loadO200k(): Promise<LoadedTokenizer> {
   return { tokenizer: wrapGptEncoding("o200k_base", () => resident.get(), await gptDecoder()), resident };
 }
 
-/** The decoded vocabulary and merges of the LLaMA ports; their base64 source stays in the module. */
+/** The decoded vocabulary and merges of llama-tokenizer-js; their base64 source stays in the module. */
 interface BuiltVocabulary {
   vocabById?: unknown;
   vocabByString?: unknown;
@@ -61,8 +60,8 @@ const LOADERS: Record<TokenizerName, () => Promise<LoadedTokenizer>> = {
     return { tokenizer: wrapSentencePiece("llama2", () => resident.get()), resident };
   },
   llama3: async () => {
-    const { default: first, Llama3Tokenizer } = await import("llama3-tokenizer-js");
-    const resident = new Resident(true, first, () => new Llama3Tokenizer(), freeVocabulary);
+    const { buildLlama3, wrapLlama3 } = await import("./llama3");
+    const resident = new Resident(true, buildLlama3(), buildLlama3);
     return { tokenizer: wrapLlama3(() => resident.get()), resident };
   },
   mistral: async () => {
@@ -117,6 +116,11 @@ export function loadTokenizers(names: readonly TokenizerName[] = TOKENIZER_NAMES
 
 export function isTokenizerLoaded(name: TokenizerName): boolean {
   return loaded.has(name);
+}
+
+/** Whether the tokenizer's vocabulary is built now (false once released, until its next use). */
+export function isTokenizerResident(name: TokenizerName): boolean {
+  return loaded.get(name)?.resident.isBuilt ?? false;
 }
 
 export class TokenizerNotLoadedError extends Error {

@@ -1,5 +1,6 @@
-// llama3 encodes long inputs in chunks (src/probes/tokenizers/llama3.ts); the ids must equal the
-// library's own encoding of the whole input, whatever the text around the cuts.
+// llama3 once encoded long inputs in chunks cut before spaces; it no longer does (our own BPE,
+// src/probes/tokenizers/byte-bpe.ts), but its ids must still equal the library's own encoding of
+// the whole input, whatever the text around those cuts.
 import llama3Tokenizer from "llama3-tokenizer-js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadBuiltinCorpus } from "../../../../src/probes/corpora/index";

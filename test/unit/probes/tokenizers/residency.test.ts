@@ -1,8 +1,7 @@
 import llamaTokenizer from "llama-tokenizer-js";
-import llama3Tokenizer from "llama3-tokenizer-js";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loadBuiltinCorpus } from "../../../../src/probes/corpora/index";
-import { getTokenizer, loadTokenizer, type TokenizerName } from "../../../../src/probes/tokenizers/index";
+import { getTokenizer, isTokenizerResident, loadTokenizer, type TokenizerName } from "../../../../src/probes/tokenizers/index";
 import { EVICT_AFTER_IDLE_MS, Resident, trimResidents } from "../../../../src/probes/tokenizers/residency";
 
 afterEach(() => vi.useRealTimers());
@@ -57,8 +56,9 @@ describe("released tokenizers", () => {
     const ids = tokenizer.encode(text);
     trimResidents(undefined, 0, 0); // release every idle evictable vocabulary now
     if (name === "llama2") expect(llamaTokenizer.vocabById).toBeUndefined(); // the package's copy is freed
-    if (name === "llama3") expect(llama3Tokenizer.vocabById).toBeUndefined();
+    expect(isTokenizerResident(name)).toBe(false);
     expect(tokenizer.encode(text)).toEqual(ids); // the Tokenizer a caller held keeps working
+    expect(isTokenizerResident(name)).toBe(true); // rebuilt by that call
     expect(getTokenizer(name).decode(ids)).toBe(text);
     expect(await loadTokenizer(name)).toBe(tokenizer);
   }, 60_000);
