@@ -76,7 +76,7 @@ export function fweAnswers(key: SampleKey, budget: number): string[] {
 }
 
 export function generateFwe(ctx: GenContext): TaskPrompt {
-  const vocab = fweVocabulary(ctx.key, ctx.budget);
+  const vocab = fweVocabulary(ctx.key, ctx.protocolBudget); // RULER's (L − 50) / 50: the protocol's, not the fit's
   const spaced = vocab.map((w) => " " + w);
   const { head, tail } = splitTemplate(TEMPLATES.freq_words_extraction.template + TEMPLATES.freq_words_extraction.answer_prefix);
   const [h, t] = [fill(head, { query: "" }), fill(tail, { query: "" })];

@@ -32,7 +32,7 @@ export interface RulerProbe {
   facts: RulerProbeFacts;
 }
 
-export const sampleKey = (plan: RulerPlan, cell: RulerCellKey): SampleKey => ({ seed: plan.seed, task: cell.task, contextLength: cell.contextLength, sample: cell.sample });
+export const sampleKey = (plan: Pick<RulerPlan, "seed">, cell: RulerCellKey): SampleKey => ({ seed: plan.seed, task: cell.task, contextLength: cell.contextLength, sample: cell.sample });
 
 export const budgetOf = (cell: Pick<RulerCellKey, "task" | "contextLength">) => cell.contextLength - tokensToGenerate(cell.task);
 
@@ -56,18 +56,30 @@ export function probeOf(plan: RulerPlan, cell: RulerCellKey, generated: TaskProm
   };
 }
 
+/** How a probe is generated besides its plan and cell. */
+export interface BuildOptions {
+  /** How a haystack is sized (the bench swaps in RULER's search). */
+  fitter?: Fitter;
+  /** The budget in the plan's tokenizer the haystack is fitted to, where that tokenizer is a proxy (default: the cell's budget). */
+  fitBudget?: number;
+}
+
+function contextOf(plan: RulerPlan, cell: RulerCellKey, options: BuildOptions, essay?: Haystack) {
+  const ctx = genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell), essay, options.fitBudget);
+  return options.fitter ? { ...ctx, fitter: options.fitter } : ctx;
+}
+
 /** Builds a synthetic probe; the tokenizer must be loaded, and for essay tasks the essay haystack given. */
-export function buildSyntheticProbe(plan: RulerPlan, cell: RulerCellKey, essay?: Haystack, fitter?: Fitter): RulerProbe {
-  const ctx = { ...genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell), essay), ...(fitter ? { fitter } : {}) };
-  return probeOf(plan, cell, generateSynthetic(ctx));
+export function buildSyntheticProbe(plan: RulerPlan, cell: RulerCellKey, essay?: Haystack, options: BuildOptions = {}): RulerProbe {
+  return probeOf(plan, cell, generateSynthetic(contextOf(plan, cell, options, essay)));
 }
 
 /** Builds a qa_1 / qa_2 probe over an imported dataset; the tokenizer must be loaded. */
-export function buildQaProbe(plan: RulerPlan, cell: RulerCellKey, dataset: RulerQaDataset, fitter?: Fitter): RulerProbe {
-  const ctx = { ...genContext(sampleKey(plan, cell), getTokenizer(plan.tokenizer), budgetOf(cell)), ...(fitter ? { fitter } : {}) };
-  return probeOf(plan, cell, generateQa(ctx, dataset));
+export function buildQaProbe(plan: RulerPlan, cell: RulerCellKey, dataset: RulerQaDataset, options: BuildOptions = {}): RulerProbe {
+  return probeOf(plan, cell, generateQa(contextOf(plan, cell, options), dataset));
 }
 
-export function syntheticProbeAnswers(plan: RulerPlan, cell: RulerCellKey): string[] {
+/** The answers depend on the seed and the cell only (not the tokenizer, nor the budget a haystack is fitted to). */
+export function syntheticProbeAnswers(plan: Pick<RulerPlan, "seed">, cell: RulerCellKey): string[] {
   return syntheticAnswers(sampleKey(plan, cell), budgetOf(cell));
 }

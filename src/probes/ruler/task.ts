@@ -18,8 +18,20 @@ export interface GenContext {
   key: SampleKey;
   tokenizer: Tokenizer;
   counter: TokenCounter;
-  /** Tokens the prompt may take, answer prefix included: the length minus tokens_to_generate. */
+  /**
+   * Tokens of `counter` the prompt may take, answer prefix included, which every haystack is fitted
+   * to: the protocol budget, except where the counter is a proxy for an endpoint's own tokenizer
+   * (../ruler/endpoint-fit.ts), whose search sets it.
+   */
   budget: number;
+  /**
+   * RULER's budget, the length minus tokens_to_generate in the model's tokens: what the protocol
+   * reads where RULER reads max_seq_length (fwe's vocabulary size), never fitted to. (vt's one-shot
+   * example stays 500 of the counter's tokens: with a proxy, ~500 of the endpoint's. Scaled by the
+   * fit, it would move with the proxy budget, and the search relies on a larger budget never
+   * building a shorter prompt.)
+   */
+  protocolBudget: number;
   /** Essay tasks: the whitespace-normalised corpus's cached tokenization. */
   essay?: Haystack;
   /** How a haystack is sized (default: ./fit.ts on the exact counts); the bench swaps in RULER's search. */
@@ -57,8 +69,9 @@ export function streamOf(key: SampleKey, ...purpose: (string | number)[]): Rando
   return seededRandom("ruler", key.seed, key.task, key.contextLength, key.sample, ...purpose);
 }
 
-export function genContext(key: SampleKey, tokenizer: Tokenizer, budget: number, essay?: Haystack): GenContext {
-  return { key, tokenizer, counter: counterFor(tokenizer), budget, ...(essay ? { essay } : {}) };
+/** A sample's context at the protocol budget; `fitBudget` (default: the same) is what its haystack is fitted to. */
+export function genContext(key: SampleKey, tokenizer: Tokenizer, protocolBudget: number, essay?: Haystack, fitBudget = protocolBudget): GenContext {
+  return { key, tokenizer, counter: counterFor(tokenizer), budget: fitBudget, protocolBudget, ...(essay ? { essay } : {}) };
 }
 
 /** RULER's list rendering of several keys: "a, b, c, and d" (one key alone as it is). */
