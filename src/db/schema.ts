@@ -5,7 +5,7 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 import type { PublicModel } from "../contract/model";
 import type { RunPreflight } from "../contract/preflight";
 import type { Regression, ServingFingerprint } from "../contract/run";
-import type { EndpointBuild } from "../probes/needle/endpoint-build";
+import type { ProbeBuild } from "../probes/suites/suite";
 import type { NonliteralProbeFacts } from "../probes/nonliteral/facts";
 import type { RulerProbeFacts } from "../probes/ruler/facts";
 import type { RunTokenization } from "../probes/needle/endpoint-tokenization";
@@ -147,8 +147,8 @@ export const probes = sqliteTable(
     reasoning: text("reasoning"),
     scores: text("scores_json", { mode: "json" }).$type<ProbeScores>(),
     promptSha256: text("prompt_sha256"),
-    /** Tokenizer "endpoint" only: the probe's character cuts and token counts, fixed by its first build. */
-    build: text("build_json", { mode: "json" }).$type<EndpointBuild>(),
+    /** Tokenizer "endpoint" only: what the probe's first build fixed (needle: character cuts; RULER: proxy budget) and its token counts. */
+    build: text("build_json", { mode: "json" }).$type<ProbeBuild>(),
     error: text("error"),
     settledAt: integer("settled_at"),
     /** 1 when the endpoint reported usage numbers that cannot be true (negative, fractional, absurdly large): they were dropped. */

@@ -1,5 +1,6 @@
-// Step 2 of an attempt: the probe's exact prompt, rebuilt from the run's recipe (for a needle suite
-// counted in the endpoint's tokens, after fixing its cuts through the endpoint) and fingerprinted.
+// Step 2 of an attempt: the probe's exact prompt, rebuilt from the run's recipe (for a needle or
+// RULER suite counted in the endpoint's tokens, after fixing its cuts or proxy budget through the
+// endpoint) and fingerprinted.
 // A probe that cannot be built, or whose endpoint key does not open, is settled without a call.
 import type { OpenedKey } from "../../accounts/secrets";
 import { r2BoundaryStore } from "../../catalog/boundary-store";
@@ -8,13 +9,14 @@ import { WindowTooSmallError } from "../../probes/bookqa/truncate";
 import { LossTextError } from "../../probes/loss/text";
 import { NeedlePlacementError } from "../../probes/needle/haystack";
 import { promptSha256 } from "../../probes/prompt-hash";
-import { SuiteSpecError, suiteOf, type BuiltProbe, type ProbePoint } from "../../probes/suites";
-import type { NeedleRecipe } from "../../probes/suites/needle";
+import { FitError } from "../../probes/ruler/fit";
+import { SuiteSpecError, suiteOf, type BuiltProbe, type ProbePoint, type SuiteRecipe } from "../../probes/suites";
 import { withOutputBudget } from "../../probes/suites/output-budget";
 import { PieceAlignmentError } from "../../probes/tokenizers/pieces";
 import { replyCaps } from "../endpoint/bounded-body";
 import { prepareEndpointPoint } from "../endpoint/needle";
-import type { EndpointNeedleDeps } from "../endpoint/tokenization";
+import { prepareRulerEndpointPoint } from "../endpoint/ruler";
+import { tokenizationPlan, type EndpointNeedleDeps } from "../endpoint/tokenization";
 import { TokenizeCallError } from "../endpoint/tokenize-route";
 import type { ReleaseOutcome } from "../limiter/limiter";
 import type { BegunProbe, Settlement } from "../store/attempts";
@@ -36,12 +38,12 @@ export type BuildResult = { kind: "built"; built: BuiltProbe; promptSha256: stri
 export async function buildPrompt(env: Env, context: RunContext, begun: BegunProbe, key: OpenedKey, attempt: number): Promise<BuildResult> {
   const recipe = context.recipes.find((r) => r.index === begun.point.suiteIndex);
   if (!recipe) throw new Error(`run ${context.run.id} has no suite ${begun.point.suiteIndex}`);
-  const endpointTokenized = recipe.type === "needle" && recipe.tokenizer === "endpoint";
+  const endpointTokenized = (recipe.type === "needle" || recipe.type === "ruler") && recipe.tokenizer === "endpoint";
   // The key is opened for this run's calls only; a key that cannot be opened fails the probe, never retried.
-  if (!key.ok && endpointTokenized) return { kind: "settle", settlement: { status: "failed", error: key.reason } }; // its cuts need the endpoint
+  if (!key.ok && endpointTokenized) return { kind: "settle", settlement: { status: "failed", error: key.reason } }; // its build needs the endpoint
   let built: BuiltProbe;
   try {
-    const point = endpointTokenized && key.ok ? await endpointPoint(env, context, begun, recipe as NeedleRecipe, key.apiKey) : begun.point;
+    const point = endpointTokenized && key.ok ? await endpointPoint(env, context, begun, recipe, key.apiKey) : begun.point;
     // The model's max_output_tokens is the budget of every generating call, and of its usage checks.
     built = withOutputBudget(await suiteOf(recipe).build(recipe as never, point, suiteContext(env, context.owner)), context.model.max_output_tokens);
   } catch (error) {
@@ -60,11 +62,13 @@ export async function buildPrompt(env: Env, context: RunContext, begun: BegunPro
 }
 
 /**
- * Counted in the endpoint's own tokenizer: fix (or reuse) the probe's cuts first. These calls go
- * to the same endpoint under the permit this probe holds, with its key and timeout.
+ * Counted in the endpoint's own tokenizer: fix (or reuse) the probe's cuts (needle) or proxy budget
+ * (RULER) first. These calls go to the same endpoint under the permit this probe holds, with its
+ * key and timeout.
  */
-async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, recipe: NeedleRecipe, apiKey: string | null): Promise<ProbePoint> {
+async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, recipe: SuiteRecipe, apiKey: string | null): Promise<ProbePoint> {
   const { model, fetcher, guard } = context;
+  if (recipe.type !== "needle" && recipe.type !== "ruler") throw new Error(`${recipe.type} suites are not counted in the endpoint's tokenizer`);
   const corpus = await loadCorpus(env, recipe.corpus, context.owner);
   if (!corpus) throw new Error(`corpus ${recipe.corpus} of this run no longer exists`);
   const deps: EndpointNeedleDeps = {
@@ -77,7 +81,9 @@ async function endpointPoint(env: Env, context: RunContext, begun: BegunProbe, r
     store: r2BoundaryStore(env.BLOBS),
     contextWindow: model.context_window,
   };
-  return prepareEndpointPoint(env.DB, { run: context.run, idx: begun.idx, recipe, point: begun.point, corpus }, deps);
+  const probe = { run: context.run, idx: begun.idx, point: begun.point, corpus, plan: tokenizationPlan(context.recipes) };
+  if (recipe.type === "ruler") return prepareRulerEndpointPoint(env.DB, { ...probe, recipe, context: suiteContext(env, context.owner) }, deps);
+  return prepareEndpointPoint(env.DB, { ...probe, recipe }, deps);
 }
 
 /** Errors of the probe science that the same probe will raise on every attempt. */
@@ -85,7 +91,8 @@ function isPermanentBuildError(error: unknown): boolean {
   // (TokenizeCallError, an endpoint's tokenize route failing transiently, is not: it is retried.)
   if (error instanceof TokenizeCallError) return false;
   return (
-    error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError || error instanceof PieceAlignmentError || error instanceof LossTextError
+    error instanceof NeedlePlacementError || error instanceof WindowTooSmallError || error instanceof SuiteSpecError || error instanceof PieceAlignmentError || error instanceof LossTextError ||
+    error instanceof FitError
   );
 }
 

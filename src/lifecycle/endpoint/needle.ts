@@ -10,7 +10,7 @@ import type { NeedleRecipe } from "../../probes/suites/needle";
 import type { Corpus } from "../../probes/types";
 import { keepBuild, storedBuild } from "../store/probes";
 import { calibratedBuild, routeBuild } from "./route-build";
-import { runTokenization, type EndpointNeedleDeps } from "./tokenization";
+import { runTokenization, type EndpointNeedleDeps, type TokenizationPlan } from "./tokenization";
 
 export type { EndpointNeedleDeps } from "./tokenization";
 
@@ -21,6 +21,8 @@ export interface EndpointProbe {
   recipe: NeedleRecipe;
   point: ProbePoint;
   corpus: Corpus;
+  /** The run's suites as its tokenization decision reads them (./tokenization.ts tokenizationPlan). */
+  plan: TokenizationPlan;
 }
 
 /**
@@ -34,7 +36,7 @@ export async function prepareEndpointPoint(d1: D1Database, probe: EndpointProbe,
   if (stored) return { ...point, build: stored };
   if (point.contextLength === null || point.depthPercent === null) throw new Error("needle probe without length/depth");
   const cell = { contextLength: point.contextLength, depthPercent: point.depthPercent };
-  const tokenization = await runTokenization(d1, run, recipe, corpus, deps);
+  const tokenization = await runTokenization(d1, run, probe.plan, corpus, deps);
   const build = tokenization.mode === "route" ? await routeBuild(tokenization, recipe, cell, corpus, deps) : await calibratedBuild(tokenization, recipe, cell, corpus, deps.store);
   return { ...point, build: await keepBuild(d1, run.id, idx, build) };
 }

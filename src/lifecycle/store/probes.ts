@@ -1,10 +1,9 @@
 // D1 access to probes: reading them, and the cuts an endpoint-tokenized probe fixes once. (How a
 // probe is claimed, attempted and settled is ./attempts.ts.)
-import { and, asc, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, asc, between, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
 import { database } from "../../db/database";
 import { probes, runs, type ProbeRow } from "../../db/schema";
-import type { EndpointBuild } from "../../probes/needle/endpoint-build";
-import type { SettledProbe } from "../../probes/suites/suite";
+import type { ProbeBuild, SettledProbe } from "../../probes/suites/suite";
 
 /** The columns that make a probe's cell: a probe row is a ProbePoint as it stands. */
 export const POINT_COLUMNS = {
@@ -44,16 +43,27 @@ export async function pageProbes(d1: D1Database, runId: string, afterIdx: number
     .all();
 }
 
-/** The probe's cuts as stored by its first build, or null before it. */
-export async function storedBuild(d1: D1Database, runId: string, idx: number): Promise<EndpointBuild | null> {
+/** What the probe's first build fixed (needle cuts, RULER proxy budget), or null before it. */
+export async function storedBuild(d1: D1Database, runId: string, idx: number): Promise<ProbeBuild | null> {
   const row = await database(d1).select({ build: probes.build }).from(probes).where(and(eq(probes.runId, runId), eq(probes.idx, idx))).get();
   return row?.build ?? null;
 }
 
-/** Stores the probe's cuts unless an earlier delivery did, and returns the ones that stand (the first writer wins). */
-export async function keepBuild(d1: D1Database, runId: string, idx: number, build: EndpointBuild): Promise<EndpointBuild> {
+/** Stores the probe's build unless an earlier delivery did, and returns the one that stands (the first writer wins). */
+export async function keepBuild(d1: D1Database, runId: string, idx: number, build: ProbeBuild): Promise<ProbeBuild> {
   await database(d1).update(probes).set({ build }).where(and(eq(probes.runId, runId), eq(probes.idx, idx), isNull(probes.build)));
   return (await storedBuild(d1, runId, idx)) ?? build;
+}
+
+/** The builds stored so far by probes of one cell of a run: a suite, a length and a range of items (RULER: one task's samples). */
+export async function cellBuilds(d1: D1Database, runId: string, cell: { suiteIndex: number; contextLength: number; items: [from: number, to: number] }): Promise<ProbeBuild[]> {
+  const rows = await database(d1)
+    .select({ build: probes.build })
+    .from(probes)
+    .where(and(eq(probes.runId, runId), eq(probes.suiteIndex, cell.suiteIndex), eq(probes.contextLength, cell.contextLength), between(probes.item, cell.items[0], cell.items[1]), isNotNull(probes.build)))
+    .limit(8)
+    .all();
+  return rows.flatMap((row) => (row.build ? [row.build] : []));
 }
 
 /** (prompt tokens, latency) of scored probes of this endpoint and model in its most recent runs. */

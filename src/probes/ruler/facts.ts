@@ -12,7 +12,10 @@ export const RulerProbeFacts = z
     query: z.string().meta({ description: "What the question asks about: the key(s), the variable's value, or the QA question; empty for cwe and fwe." }),
     answers: z.array(z.string()).meta({ description: "The expected strings: string_match_all scores the share the reply contains (qa: any of them)." }),
     haystack_size: z.int().meta({ description: "The haystack's size in its own unit: noise or needle lines, essay tokens, list words, coded words or documents." }),
-    prompt_tokens: z.int().meta({ description: "The prompt's exact tokens in the run's tokenizer, answer prefix included: at most context_length − tokens_to_generate." }),
+    prompt_tokens: z.int().meta({
+      description:
+        "The prompt's exact tokens in the run's tokenizer, answer prefix included: at most context_length − tokens_to_generate. Tokenizer \"endpoint\": counted by the server's tokenize route, or (calibrated runs) estimated.",
+    }),
     tokens_to_generate: z.int(),
   })
   .meta({ id: "RulerProbeFacts" });

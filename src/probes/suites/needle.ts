@@ -65,8 +65,8 @@ function needleSpecOf(recipe: NeedleRecipe, point: ProbePoint) {
 
 /** An endpoint-tokenized probe built before its cuts were fixed (the consumer fixes them first). */
 export class EndpointBuildMissingError extends Error {
-  constructor() {
-    super("this probe is counted in the endpoint's tokenizer and has not been built yet: its cuts are fixed when it is first sent");
+  constructor(message = "this probe is counted in the endpoint's tokenizer and has not been built yet: its cuts are fixed when it is first sent") {
+    super(message);
     this.name = "EndpointBuildMissingError";
   }
 }

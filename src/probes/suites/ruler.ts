@@ -11,22 +11,23 @@ import { getHaystack } from "../needle/haystack";
 import { rulerFigures, type RulerSample } from "../ruler/aggregate";
 import { essayCorpus } from "../ruler/essay";
 import { usesEssay } from "../ruler/generate";
-import { buildQaProbe, buildSyntheticProbe, budgetOf, syntheticProbeAnswers, type RulerCellKey } from "../ruler/probe";
+import { budgetOf, syntheticProbeAnswers } from "../ruler/probe";
 import { RULER_TASKS, SYNTHETIC_TASKS, tokensToGenerate, type RulerTask } from "../ruler/protocol";
 import { RULER_METRIC, scoreRuler } from "../ruler/score";
 import { cweWordPool, KEY_WORDS_VERSION } from "../ruler/words";
-import { getTokenizer, loadTokenizer } from "../tokenizers";
-import type { Api, Corpus, TokenizerName } from "../types";
-import { isQaTask, pinnedQaDataset, resolveQa, type QaPins } from "./ruler-qa";
+import { getTokenizer } from "../tokenizers";
+import type { Corpus } from "../types";
+import { buildRulerProbe, generationTokenizer, RULER_GENERATOR_VERSION, rulerCellOf as cellOf, type RulerRecipe } from "./ruler-build";
+import { isQaTask, resolveQa } from "./ruler-qa";
 import { SuiteSpecError, type SpecIssue } from "./spec-error";
-import type { ModelTraits, ProbePoint, SettledProbe, SuiteAggregate, SuiteContext, SuiteDefinition } from "./suite";
+import type { ModelTraits, SettledProbe, SuiteAggregate, SuiteContext, SuiteDefinition } from "./suite";
+
+export { RULER_GENERATOR_VERSION, type RulerRecipe };
 
 /** RULER's lengths (config_models.sh SEQ_LENGTHS), shortest first. */
 export const RULER_LENGTHS: readonly number[] = [4096, 8192, 16384, 32768, 65536, 131072];
 /** Room for the one-shot examples (cwe ~600 tokens, vt ~500) and some haystack. */
 export const MIN_RULER_LENGTH = 1024;
-/** Bumped whenever a generator changes what it builds from a recipe. */
-export const RULER_GENERATOR_VERSION = "1";
 
 export const RulerSpec = z
   .strictObject({
@@ -47,33 +48,7 @@ export const RulerSpec = z
   .meta({ id: "RulerSuiteSpec" });
 export type RulerSpec = z.infer<typeof RulerSpec>;
 
-export interface RulerRecipe {
-  type: "ruler";
-  index: number;
-  tokenizer: TokenizerName;
-  api: Api;
-  tasks: RulerTask[];
-  context_lengths: number[];
-  samples: number;
-  seed: number;
-  corpus: string;
-  corpus_version: string;
-  /** Prompts are rebuilt from these word lists and generators only. */
-  key_words_version: string;
-  cwe_words_version: string;
-  generator_version: string;
-  /** qa_1 / qa_2: the imported dataset, its revision and the answers of the questions asked. */
-  qa?: QaPins;
-}
-
 export const RULER_METRICS = [RULER_METRIC, ...RULER_TASKS] as const;
-
-function cellOf(recipe: RulerRecipe, point: ProbePoint): RulerCellKey {
-  if (point.contextLength === null || point.item === null) throw new Error("RULER probe without length or item");
-  const task = recipe.tasks[Math.floor(point.item / recipe.samples)];
-  if (!task) throw new Error(`RULER suite ${recipe.index} has no item ${point.item}`);
-  return { task, contextLength: point.contextLength, sample: point.item % recipe.samples };
-}
 
 /**
  * A prompt takes L − tokens_to_generate (RULER's L counts the reply); a model whose max_output_tokens
@@ -107,10 +82,12 @@ function taskIssues(spec: RulerSpec, issues: SpecIssue[]): RulerTask[] {
   return tasks;
 }
 
+/** The essay corpus's tokens in the tokenizer prompts are generated in (for "endpoint" runs, the proxy's: the endpoint's are unknown before the run). */
 async function essayHaystackTokens(recipe: Pick<RulerRecipe, "tokenizer">, corpus: Corpus, context: SuiteContext): Promise<number> {
   const essay = essayCorpus(corpus);
-  await prepareNeedleProbes(recipe.tokenizer, essay, context.boundaryStore);
-  return getHaystack(getTokenizer(recipe.tokenizer), essay).ids.length;
+  const tokenizer = generationTokenizer(recipe);
+  await prepareNeedleProbes(tokenizer, essay, context.boundaryStore);
+  return getHaystack(getTokenizer(tokenizer), essay).ids.length;
 }
 
 export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
@@ -120,7 +97,6 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
 
   async resolve(spec, model, index, context) {
     const issues: SpecIssue[] = [];
-    if (model.tokenizer === "endpoint") issues.push({ path: [], detail: 'tokenizer "endpoint" is supported for needle suites only; give RULER runs a local tokenizer (cl100k_base, llama3, …)' });
     const lengths = lengthIssues(spec, model, issues);
     const tasks = taskIssues(spec, issues);
     const corpus = await context.loadCorpus(spec.corpus);
@@ -130,7 +106,7 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
     const recipe: RulerRecipe = {
       type: "ruler",
       index,
-      tokenizer: model.tokenizer as TokenizerName,
+      tokenizer: model.tokenizer,
       api: model.api,
       tasks,
       context_lengths: lengths,
@@ -146,7 +122,7 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
     // Built-in corpora hold ≥ 190K tokens in every tokenizer; an uploaded one must hold the longest length.
     if (tasks.some(usesEssay) && !isBuiltinCorpusId(corpus.id)) {
       const available = await essayHaystackTokens(recipe, corpus, context);
-      if (available < Math.max(...lengths)) throw new SuiteSpecError(["corpus"], `corpus "${corpus.id}" has ${available} ${recipe.tokenizer} tokens; the longest context length asks for ${Math.max(...lengths)}`);
+      if (available < Math.max(...lengths)) throw new SuiteSpecError(["corpus"], `corpus "${corpus.id}" has ${available} ${generationTokenizer(recipe)} tokens; the longest context length asks for ${Math.max(...lengths)}`);
     }
     return recipe;
   },
@@ -170,25 +146,9 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
     return tokensToGenerate(cellOf(recipe, point).task);
   },
 
-  async build(recipe, point, context) {
-    const cell = cellOf(recipe, point);
-    if (recipe.generator_version !== RULER_GENERATOR_VERSION || recipe.key_words_version !== KEY_WORDS_VERSION) throw new Error("RULER's generators or key words changed since the run was planned");
-    if (cell.task === "cwe" && recipe.cwe_words_version !== cweWordPool().version) throw new Error("the cwe word pool changed since the run was planned");
-    const tokenizer = await loadTokenizer(recipe.tokenizer);
-    if (isQaTask(cell.task)) {
-      const probe = buildQaProbe(recipe, cell, await pinnedQaDataset(recipe.qa?.[cell.task], context));
-      return { prompt: probe.prompt, constructedTokens: probe.tokens, expectedPromptTokens: probe.tokens, maxTokens: probe.maxTokens, rulerFacts: probe.facts };
-    }
-    let essay;
-    if (usesEssay(cell.task)) {
-      const corpus = await context.loadCorpus(recipe.corpus);
-      if (!corpus) throw new Error(`corpus ${recipe.corpus} of this run no longer exists`);
-      if (corpus.version !== recipe.corpus_version) throw new Error(`corpus ${recipe.corpus} changed since the run was planned (${recipe.corpus_version} → ${corpus.version})`);
-      await prepareNeedleProbes(recipe.tokenizer, essayCorpus(corpus), context.boundaryStore);
-      essay = getHaystack(tokenizer, essayCorpus(corpus));
-    }
-    const probe = buildSyntheticProbe(recipe, cell, essay);
-    return { prompt: probe.prompt, constructedTokens: probe.tokens, expectedPromptTokens: probe.tokens, maxTokens: probe.maxTokens, rulerFacts: probe.facts };
+  // "endpoint" runs: generated in the proxy tokenizer at the proxy budget the probe's first build fixed.
+  build(recipe, point, context) {
+    return buildRulerProbe(recipe, point, context);
   },
 
   score(recipe, point, response) {

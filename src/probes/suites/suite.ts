@@ -8,6 +8,7 @@ import type { EndpointBuild } from "../needle/endpoint-build";
 import type { Api, BuiltPrompt, Corpus, ModelTokenizer, ProbeScores, ProbeStatus } from "../types";
 import type { NonliteralProbeFacts } from "../nonliteral/facts";
 import type { NonliteralFigures } from "../nonliteral/figures";
+import type { RulerEndpointBuild } from "../ruler/endpoint-fit";
 import type { RulerProbeFacts } from "../ruler/facts";
 import type { RulerFigures } from "../ruler/figures";
 import type { RulerQaDataset } from "../ruler/qa-data";
@@ -16,6 +17,12 @@ import type { McFigures } from "../mmlu/figures";
 import type { LoadedMcDataset } from "../mmlu/types";
 import type { LoadedBookQaDataset } from "./bookqa-datasets";
 import type { EffectiveLength, Interval } from "./effective-length";
+
+/**
+ * What an endpoint-tokenized probe's first build fixes and stores (probes.build_json): a needle
+ * probe's character cuts, a RULER probe's proxy budget. Rebuilds read it instead of the endpoint.
+ */
+export type ProbeBuild = EndpointBuild | RulerEndpointBuild;
 
 /** What planning needs from the model being evaluated. */
 export interface ModelTraits {
@@ -51,8 +58,8 @@ export interface ProbePoint {
   depthPercent: number | null;
   /** Dataset suites: the item's position in the recipe's frozen item list. */
   item: number | null;
-  /** Needle probes counted in the endpoint's tokenizer: the cuts fixed by the probe's first build (probes.build_json). */
-  build?: EndpointBuild | null;
+  /** Probes counted in the endpoint's tokenizer: what the probe's first build fixed (probes.build_json). */
+  build?: ProbeBuild | null;
 }
 
 export interface BuiltProbe {

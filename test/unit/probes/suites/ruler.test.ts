@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadBuiltinCorpus } from "../../../../src/probes/corpora";
+import { buildSyntheticProbe } from "../../../../src/probes/ruler/probe";
+import { EndpointBuildMissingError } from "../../../../src/probes/suites/needle";
+import { loadTokenizer } from "../../../../src/probes/tokenizers";
 import { RulerSpec, rulerSuite, RULER_LENGTHS } from "../../../../src/probes/suites/ruler";
 import { SuiteSpecError } from "../../../../src/probes/suites/spec-error";
 import type { ModelTraits, SuiteContext } from "../../../../src/probes/suites/suite";
@@ -33,7 +36,27 @@ describe("resolving a RULER spec", () => {
 
   it("names every bad field at once", async () => {
     expect(await issues({ context_lengths: [512, 4096, 262144], tasks: ["vt", "qa_2"], corpus: "nope" })).toEqual(["context_lengths/0", "context_lengths/2", "tasks/1", "corpus"]);
-    expect(await issues({}, model({ tokenizer: "endpoint" }))).toEqual([""]);
+  });
+
+  it('takes tokenizer "endpoint": a probe is built in the proxy tokenizer at the proxy budget its first build fixed', async () => {
+    const recipe = await resolve({ tasks: ["fwe", "niah_single_2"], context_lengths: [4096] }, model({ tokenizer: "endpoint" }));
+    expect(recipe.tokenizer).toBe("endpoint");
+    const [fwe, niah] = [rulerSuite.plan(recipe)[0]!, rulerSuite.plan(recipe).at(-1)!];
+    await expect(rulerSuite.build(recipe, fwe, context)).rejects.toBeInstanceOf(EndpointBuildMissingError);
+    const proxyBudget = 3600;
+    await loadTokenizer("cl100k_base");
+    const direct = buildSyntheticProbe({ seed: recipe.seed, tokenizer: "cl100k_base", api: "completions" }, { task: "fwe", contextLength: 4096, sample: 0 }, undefined, { fitBudget: proxyBudget });
+    const build = { mode: "route" as const, proxy_budget: proxyBudget, proxy_tokens: direct.tokens, prompt_tokens: 4010, expected_prompt_tokens: 4010 };
+    const built = await rulerSuite.build(recipe, { ...fwe, build }, context);
+    expect(built.prompt).toEqual(direct.prompt);
+    expect(built).toMatchObject({ constructedTokens: 4010, expectedPromptTokens: 4010, maxTokens: 50, rulerFacts: { task: "fwe", prompt_tokens: 4010 } });
+    // Scored against the answers the prompt holds: the protocol's, whatever the proxy budget.
+    expect(rulerSuite.score(recipe, fwe, built.rulerFacts!.answers.join(" "))).toMatchObject({ ruler: 1, fwe: 1 });
+    // A rebuild that comes out otherwise (the proxy or a generator changed) is refused, not sent.
+    await expect(rulerSuite.build(recipe, { ...fwe, build: { ...build, proxy_tokens: direct.tokens + 1 } }, context)).rejects.toThrow(/not the .* it was sent with/);
+    // Essay tasks read the corpus in the proxy's tokens too.
+    const essayBuilt = await rulerSuite.build(recipe, { ...niah, build: { ...build, proxy_budget: 3000, proxy_tokens: 0 } }, context).catch((e: Error) => e.message);
+    expect(essayBuilt).toMatch(/has \d+ cl100k_base tokens, not the 0/);
   });
 
   it("keeps room for a long max_output_tokens within the window", async () => {
