@@ -23,7 +23,7 @@ export const ModelSpec = z
     }),
     tokenizer: z.enum(MODEL_TOKENIZERS).default("cl100k_base").meta({
       description:
-        "Tokenizer context lengths are counted in; choose the checkpoint's own. `endpoint` (needle suites only): the server's own tokenizer through its " +
+        "Tokenizer context lengths are counted in; choose the checkpoint's own. `endpoint` (needle and RULER suites): the server's own tokenizer through its " +
         "tokenize route (vLLM/SGLang, llama.cpp, TGI), else lengths calibrated against usage.prompt_tokens and marked `lengths_approximate`.",
     }),
     context_window: z.int().min(1024).max(4_194_304).default(131072).meta({

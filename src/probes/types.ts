@@ -17,7 +17,7 @@ export type TokenizerName = (typeof TOKENIZER_NAMES)[number];
 
 /**
  * What a model's lengths are counted in: a local tokenizer, or "endpoint" — the server's own
- * tokenizer through its tokenize route, else calibrated against usage.prompt_tokens (needle only).
+ * tokenizer through its tokenize route, else calibrated against usage.prompt_tokens (needle and RULER suites).
  */
 export const MODEL_TOKENIZERS = [...TOKENIZER_NAMES, "endpoint"] as const;
 export type ModelTokenizer = (typeof MODEL_TOKENIZERS)[number];

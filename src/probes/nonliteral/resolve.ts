@@ -53,7 +53,7 @@ function gridIssues(spec: GridSpec, contextWindow: number, issues: SpecIssue[]):
 export async function resolveNonliteralGrid(spec: GridSpec, model: ModelTraits, context: SuiteContext): Promise<{ corpus: Corpus; grid: NeedleGrid }> {
   const issues: SpecIssue[] = [];
   if (model.tokenizer === "endpoint") {
-    issues.push({ path: [], detail: 'tokenizer "endpoint" is supported for needle suites only; give non-literal runs a local tokenizer (cl100k_base, llama3, …)' });
+    issues.push({ path: [], detail: 'tokenizer "endpoint" is supported for needle and RULER suites only; give non-literal runs a local tokenizer (cl100k_base, llama3, …)' });
   }
   const corpus = await context.loadCorpus(spec.corpus);
   if (!corpus) issues.push({ path: ["corpus"], detail: `unknown corpus "${spec.corpus}"; see GET /v1/corpora for the built-in and uploaded ones` });

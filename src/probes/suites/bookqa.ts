@@ -91,7 +91,7 @@ export const bookQaSuite: SuiteDefinition<BookQaSpec, BookQaRecipe> = {
       throw new SuiteSpecError(["dataset"], `unknown dataset "${spec.dataset}"; see GET /v1/datasets for the built-in and imported ones`);
     }
     if (model.tokenizer === "endpoint") {
-      throw new SuiteSpecError([], 'tokenizer "endpoint" is supported for needle suites only; give book QA runs a local tokenizer (cl100k_base, llama2, …)');
+      throw new SuiteSpecError([], 'tokenizer "endpoint" is supported for needle and RULER suites only; give book QA runs a local tokenizer (cl100k_base, llama2, …)');
     }
     const { task } = dataset.info;
     const maxTokens = model.maxOutputTokens ?? bookQaMaxTokens(task, model.api);
