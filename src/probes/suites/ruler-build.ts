@@ -18,7 +18,7 @@ import { isQaTask, pinnedQaDataset, type QaPins } from "./ruler-qa";
 import type { BuiltProbe, ProbePoint, SuiteContext } from "./suite";
 
 /** Bumped whenever a generator changes what it builds from a recipe. */
-export const RULER_GENERATOR_VERSION = "1";
+export const RULER_GENERATOR_VERSION = "2"; // 2: qa prompts fill the last 1 % with a fitting document
 
 export interface RulerRecipe {
   type: "ruler";
