@@ -67,6 +67,8 @@ export default defineConfig({
           sequence: { groupOrder: 2 },
           environment: "node",
           include: ["test/e2e/**/*.test.ts"],
+          // Migrates one state folder for the run; every service starts on a copy of it.
+          globalSetup: ["./test/e2e/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 120_000,
           // One file at a time. Two at once (each service on its own port and inspector port) took the

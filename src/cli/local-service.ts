@@ -128,6 +128,11 @@ export interface StartOptions {
   vars?: Record<string, string>;
   /** With output "pipe": also write wrangler's stdout and stderr to this file (the e2e tests' service logs). */
   logFile?: string;
+  /**
+   * The state folder is a copy of one whose D1 has every migration applied (the e2e tests copy one
+   * folder migrated once per test run): skip `wrangler d1 migrations apply`, a wrangler start of its own.
+   */
+  migrated?: boolean;
   /** The DevTools inspector's port (wrangler's default 9229 otherwise): services started side by side need their own. */
   inspectorPort?: number;
   /**
@@ -138,7 +143,7 @@ export interface StartOptions {
 }
 
 export async function startLocalService(options: StartOptions): Promise<LocalService> {
-  applyMigrations(options.persistTo);
+  if (!options.migrated) applyMigrations(options.persistTo);
   // Without a state folder the secrets live in .dev.vars, which wrangler reads itself (--var wins over it).
   const devVars = options.persistTo ? null : ensureDevVars();
   const vars: Record<string, string> = { ALLOW_LOOPBACK_ENDPOINTS: "true", ...localSecretVars(options.persistTo), ...options.vars };

@@ -3,12 +3,12 @@
 import type { ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { once } from "node:events";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, expect, type RunnerTask } from "vitest";
+import { afterAll, expect, inject, type RunnerTask } from "vitest";
 import { startLocalService, type LocalService } from "../../src/cli/local-service";
 import { LOG_DIR } from "../reporters/paths";
 
@@ -64,13 +64,15 @@ export async function startService(
   options: { output?: "inherit" | "pipe" } = {},
 ): Promise<LocalService & { stateDir: string; port: number; logPath: string | undefined; cleanup(): void }> {
   const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-e2e-"));
+  // A copy of the state folder test/e2e/global-setup.ts migrated once for the whole run.
+  cpSync(inject("migratedStateDir"), stateDir, { recursive: true });
   const port = await freePort();
   const output = options.output ?? (process.env.E2E_VERBOSE ? "inherit" : "pipe");
   const logPath = output === "pipe" ? serviceLogPath() : undefined;
   const log = logPath ? { path: logPath } : undefined;
   if (log) serviceLogs.push(log);
   // Two e2e files run at once: each service needs its own inspector port as well as its own port.
-  const service = await startLocalService({ port, persistTo: stateDir, output, vars, logFile: logPath, inspectorPort: await freePort() });
+  const service = await startLocalService({ port, persistTo: stateDir, migrated: true, output, vars, logFile: logPath, inspectorPort: await freePort() });
   if (log) Object.assign(log, { process: service.process });
   return {
     ...service,
