@@ -1,10 +1,10 @@
 // Byte-level BPE by rank, as tiktoken runs it: the text is split into pre-tokens by a regex; a
 // pre-token that is a token is that token; otherwise its UTF-8 bytes start as one token each and the
 // adjacent pair whose concatenation has the lowest rank (leftmost among equals) is merged until no
-// pair is a token. Tokens are held as binary strings (one char per byte, 0–255) so one Map finds
-// any byte sequence, valid UTF-8 or not. Built from a vocabulary this takes ~8 MB of heap for
-// LLaMA-3's 128K tokens; merging uses a heap, so a long pre-token (a run of CJK letters is one)
-// costs n log n, not n².
+// pair is a token (./bpe-merge.ts, n log n: a run of CJK letters is one long pre-token). Tokens are
+// held as binary strings (one char per byte, 0–255) so one Map finds any byte sequence, valid UTF-8
+// or not. Built from a vocabulary this takes ~8 MB of heap for LLaMA-3's 128K tokens.
+import { mergePairs } from "./bpe-merge";
 
 const utf8Encoder = new TextEncoder();
 // ignoreBOM: a leading U+FEFF is text like any other (the default decoder would drop it).
@@ -21,85 +21,10 @@ export function binaryOf(text: string): string {
   return binary;
 }
 
-/** Min-heap of numbers (rank · 2³² + position, so lower rank first, then leftmost). */
-class MinHeap {
-  private readonly items: number[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  push(value: number): void {
-    const items = this.items;
-    let i = items.push(value) - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (items[parent]! <= value) break;
-      items[i] = items[parent]!;
-      i = parent;
-    }
-    items[i] = value;
-  }
-
-  pop(): number {
-    const items = this.items;
-    const top = items[0]!;
-    const last = items.pop()!;
-    if (items.length === 0) return top;
-    let i = 0;
-    for (;;) {
-      let child = 2 * i + 1;
-      if (child >= items.length) break;
-      if (child + 1 < items.length && items[child + 1]! < items[child]!) child++;
-      if (items[child]! >= last) break;
-      items[i] = items[child]!;
-      i = child;
-    }
-    items[i] = last;
-    return top;
-  }
-}
-
-const POSITION = 2 ** 32;
-const NO_PAIR = -1;
-
-/**
- * The ranks of `piece` (a binary string of 2+ bytes, every single byte a token) after merging.
- * Parts are kept as a linked list of start offsets; pairRank[start] is the rank of the pair that
- * begins there (NO_PAIR if none), so a heap entry whose rank no longer matches is stale.
- */
+/** The ranks of `piece` (a binary string, every single byte a token) after merging by rank. */
 export function mergeByRank(piece: string, rankOf: (bytes: string) => number | undefined): number[] {
-  const n = piece.length;
-  const next = new Int32Array(n + 1);
-  const prev = new Int32Array(n + 1);
-  const token = new Int32Array(n);
-  const pairRank = new Int32Array(n).fill(NO_PAIR);
-  const heap = new MinHeap();
-  const rate = (start: number) => {
-    const end = next[next[start]!]!;
-    const rank = next[start]! < n ? rankOf(piece.slice(start, end)) : undefined;
-    pairRank[start] = rank ?? NO_PAIR;
-    if (rank !== undefined) heap.push(rank * POSITION + start);
-  };
-  for (let i = 0; i <= n; i++) [next[i], prev[i]] = [i + 1, i - 1];
-  for (let i = 0; i < n; i++) token[i] = rankOf(piece[i]!)!;
-  for (let i = 0; i < n - 1; i++) rate(i);
-  while (heap.size > 0) {
-    const key = heap.pop();
-    const rank = Math.floor(key / POSITION);
-    const start = key - rank * POSITION;
-    if (pairRank[start] !== rank) continue;
-    const right = next[start]!;
-    next[start] = next[right]!;
-    prev[next[right]!] = start;
-    pairRank[right] = NO_PAIR;
-    token[start] = rank;
-    rate(start);
-    if (start > 0) rate(prev[start]!);
-  }
-  const ids: number[] = [];
-  for (let start = 0; start < n; start = next[start]!) ids.push(token[start]!);
-  return ids;
+  const bytes = Array.from({ length: piece.length }, (_, i) => rankOf(piece[i]!)!);
+  return mergePairs(bytes, { priority: (_left, _right, start, end) => rankOf(piece.slice(start, end)), merged: (_left, _right, rank) => rank });
 }
 
 /** A byte-level BPE tokenizer over `tokens` (binary strings by id); ids below `mergeable` are ranks. */

@@ -8,23 +8,20 @@
 // one big tokenization can be reassembled. A real LLaMA server adds BOS plus the dummy prefix to
 // the whole prompt, so its count can exceed ours by 1 (BOS) plus at most 1 at the prompt's start.
 import type { Tokenizer, TokenizerName } from "../types";
+import { mergePairs } from "./bpe-merge";
 
-/** The part of llama-tokenizer-js / mistral-tokenizer-js we use. */
+/** The part of llama-tokenizer-js / mistral-tokenizer-js we use: their built vocabulary and merges, and decode. */
 export interface SentencePieceLibrary {
   vocabById: string[];
-  encode(text: string, addBosToken?: boolean, addPrecedingSpace?: boolean): number[];
+  vocabByString: Map<string, number>;
+  /** "left right" (the two pieces, a space between) → priority, lower merges first. */
+  merges: Map<string, number>;
   decode(ids: number[], addBosToken?: boolean, addPrecedingSpace?: boolean): string;
 }
 
 const SPACE_MARK = "\u2581"; // "▁", SentencePiece's visible space
 
-/**
- * Both ports run BPE over the whole input with one object per character (memory grows with the
- * input, ~100 B/char). Long inputs are therefore encoded in chunks, cut just before a space that
- * follows a non-space. No vocabulary entry has "▁" after a non-"▁" character (checked by
- * `hasOnlyLeadingSpaceMarks`, and by a unit test), so no merge can cross such a cut and the chunked
- * result is identical to encoding the whole input at once.
- */
+/** The least chunk length sentencePieceChunkEnds cuts at by default. */
 export const SENTENCEPIECE_CHUNK_CHARS = 4096;
 
 export function hasOnlyLeadingSpaceMarks(vocab: readonly string[]): boolean {
@@ -32,13 +29,16 @@ export function hasOnlyLeadingSpaceMarks(vocab: readonly string[]): boolean {
   return !vocab.some((piece) => markAfterOtherChar.test(piece));
 }
 
-/** Cut points (exclusive ends) for chunked encoding; the last one is text.length. */
+/**
+ * Cut points (exclusive ends) before a space that follows neither a space nor a "▁" (the text's own
+ * "▁" is a space to the ports too), chunks at least `chunkChars` long; the last one is text.length.
+ */
 export function sentencePieceChunkEnds(text: string, chunkChars = SENTENCEPIECE_CHUNK_CHARS): number[] {
   const ends: number[] = [];
   let start = 0;
   while (text.length - start > chunkChars) {
     let cut = text.indexOf(" ", start + chunkChars);
-    while (cut !== -1 && text[cut - 1] === " ") cut = text.indexOf(" ", cut + 1);
+    while (cut !== -1 && (text[cut - 1] === " " || text[cut - 1] === SPACE_MARK)) cut = text.indexOf(" ", cut + 1);
     if (cut === -1) break;
     ends.push(cut);
     start = cut;
@@ -47,13 +47,46 @@ export function sentencePieceChunkEnds(text: string, chunkChars = SENTENCEPIECE_
   return ends;
 }
 
-/** `text`'s ids, encoded a chunk at a time (cut where the tokenizer cuts anyway: sentencePieceChunkEnds). */
-export function encodeInChunks(text: string, encodeWhole: (chunk: string) => number[]): number[] {
-  if (text.length <= SENTENCEPIECE_CHUNK_CHARS) return encodeWhole(text);
+const utf8 = new TextEncoder();
+const byteToken = (byte: number) => `<0x${byte.toString(16).toUpperCase().padStart(2, "0")}>`;
+
+/** A word's ids as the ports compute them: a piece per character (else its UTF-8 byte pieces, else 0), then their merges. */
+function encodeWord(library: SentencePieceLibrary, word: string): number[] {
+  const { vocabById, vocabByString, merges } = library;
+  const chars: number[] = [];
+  for (const char of word.replaceAll(" ", SPACE_MARK)) {
+    const id = vocabByString.get(char);
+    if (id !== undefined) chars.push(id);
+    else for (const byte of utf8.encode(char)) chars.push(vocabByString.get(byteToken(byte)) ?? 0);
+  }
+  return mergePairs(chars, {
+    priority: (left, right) => merges.get(vocabById[left]! + " " + vocabById[right]!),
+    merged(left, right) {
+      const id = vocabByString.get(vocabById[left]! + vocabById[right]!); // no piece has a space (unit test)
+      if (id === undefined) throw new Error(`merge of ${left} and ${right} is no piece`);
+      return id;
+    },
+  });
+}
+
+/**
+ * `text`'s ids, without BOS and without the dummy-prefix space. The ports run BPE over a whole
+ * input at once, with an object per character and a string per candidate pair (in a Worker, tens of
+ * MB of garbage per 100K tokens); we run their merges (./bpe-merge.ts) a word at a time, a word
+ * ending where sentencePieceChunkEnds cuts. No vocabulary entry has "▁" after a non-"▁" character
+ * (`hasOnlyLeadingSpaceMarks`, checked by wrapSentencePiece and a unit test), so no merge crosses
+ * such a cut and the words' ids joined equal the port's on the whole input. Each distinct word is
+ * merged once per call.
+ */
+export function encodeSentencePiece(library: SentencePieceLibrary, text: string): number[] {
   const ids: number[] = [];
+  const words = new Map<string, number[]>();
   let start = 0;
-  for (const end of sentencePieceChunkEnds(text)) {
-    for (const id of encodeWhole(text.slice(start, end))) ids.push(id);
+  for (const end of sentencePieceChunkEnds(text, 1)) {
+    const word = text.slice(start, end);
+    let wordIds = words.get(word);
+    if (!wordIds) words.set(word, (wordIds = encodeWord(library, word)));
+    for (const id of wordIds) ids.push(id);
     start = end;
   }
   return ids;
@@ -62,12 +95,11 @@ export function encodeInChunks(text: string, encodeWhole: (chunk: string) => num
 /** `library` returns the current instance (./residency.ts: it may have been released and rebuilt). */
 export function wrapSentencePiece(name: TokenizerName, library: () => SentencePieceLibrary): Tokenizer {
   if (!hasOnlyLeadingSpaceMarks(library().vocabById)) {
-    throw new Error(`${name}: vocabulary has "▁" inside a piece; chunked encoding would not be exact`);
+    throw new Error(`${name}: vocabulary has "▁" inside a piece; word-by-word encoding would not be exact`);
   }
-  const encodeWhole = (text: string) => (text.length === 0 ? [] : library().encode(text, false, false));
   return {
     name,
-    encode: (text) => encodeInChunks(text, encodeWhole),
+    encode: (text) => (text.length === 0 ? [] : encodeSentencePiece(library(), text)),
     decode: (ids) => (ids.length === 0 ? "" : library().decode([...ids], false, false)),
   };
 }
