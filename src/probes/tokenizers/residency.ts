@@ -1,14 +1,16 @@
-// Which built vocabularies an isolate keeps. A Worker isolate has 128 MB; built, the five
-// vocabularies take ~50 MB of heap (llama3 alone ~24 MB), and a run uses one. So a tokenizer's built
-// structures (maps, decoded vocabulary) are a Resident that may be released and is rebuilt, from the
-// package's still-loaded source data, by the next call that needs it. Eviction therefore never makes
-// a tokenizer unusable: a caller holding a Tokenizer across an eviction just pays one rebuild
-// (llama3 ~1 s CPU, the others ~0.2-0.3 s). What may be freed is chosen when a tokenizer is loaded
-// or rebuilt: beyond MAX_EVICTABLE_RESIDENT, the least recently used that has been idle at least
-// EVICT_AFTER_IDLE_MS (so runs that interleave two tokenizers do not rebuild them in turn).
+// Which built vocabularies an isolate keeps. A Worker isolate has 128 MB; the five tokenizers hold
+// ~58 MB of heap once all are loaded (./index.ts), and a run uses one. So a tokenizer's built
+// structures (maps, decoded vocabulary: o200k ~7.5 MB, llama2 ~6, llama3 ~9 in Node) are a Resident
+// that may be released and is rebuilt, from its module's still-loaded data, by the next call that
+// needs it. Eviction therefore never makes a tokenizer unusable: a caller holding a Tokenizer across
+// an eviction just pays one rebuild (~0.05-0.1 s CPU). What may be freed is chosen when a tokenizer
+// is loaded or rebuilt: beyond MAX_EVICTABLE_RESIDENT, the least recently used that has been idle
+// at least EVICT_AFTER_IDLE_MS, so runs that interleave two tokenizers do not rebuild on every
+// switch (at worst one ~0.1 s rebuild per 5 s). It was 30 s while a llama3 rebuild took ~1 s; runs
+// that follow each other within seconds then kept every vocabulary built (README, isolate_memory).
 
 export const MAX_EVICTABLE_RESIDENT = 1;
-export const EVICT_AFTER_IDLE_MS = 30_000;
+export const EVICT_AFTER_IDLE_MS = 5_000;
 
 /** What the eviction policy sees of a Resident. */
 export interface ResidentVocabulary {
