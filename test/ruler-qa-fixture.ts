@@ -2,7 +2,8 @@
 // sentences: each question's answer (a made-up code word) sits in its own paragraph only.
 import { loadBuiltinCorpus } from "../src/probes/corpora";
 
-const sentences = () => loadBuiltinCorpus("sotu").text.replace(/\s+/g, " ").split(/(?<=\.) /).filter((s) => s.length > 40 && s.length < 400);
+const sotu = await loadBuiltinCorpus("sotu");
+const sentences = () => sotu.text.replace(/\s+/g, " ").split(/(?<=\.) /).filter((s) => s.length > 40 && s.length < 400);
 
 export const codeWord = (i: number) => `zq${(i * 7919).toString(36)}x`;
 

@@ -16,5 +16,5 @@ needleSetsApi.openapi(
       "and the needle's BM25 rank for its question, so anyone can check that a keyword search cannot find the non-literal needles. Written by ctxprobe, not copied.",
     responses: { 200: { description: "Needle sets", content: { "application/json": { schema: z.object({ data: z.array(NeedleSet) }) } } } },
   }),
-  (c) => c.json({ data: needleSets() }, 200),
+  async (c) => c.json({ data: await needleSets() }, 200),
 );

@@ -24,8 +24,8 @@ function uploadedInfo(row: CorpusRow): CorpusInfo {
   return { id, name, builtin: false, version, files, characters, public: row.public === 1, description: null, created_at: iso(row.createdAt) };
 }
 
-function builtinInfo(id: BuiltinCorpusId): CorpusInfo {
-  const corpus = loadBuiltinCorpus(id);
+async function builtinInfo(id: BuiltinCorpusId): Promise<CorpusInfo> {
+  const corpus = await loadBuiltinCorpus(id);
   const description = BUILTIN_CORPORA.find((c) => c.id === id)!.description;
   return { id, name: id, builtin: true, version: corpus.version, files: null, characters: corpus.text.length, public: true, description, created_at: null };
 }
@@ -45,7 +45,7 @@ export async function uploadCorpus(env: Env, principal: Principal, upload: Corpu
 }
 
 export async function listCorpora(env: Env, viewer: Viewer): Promise<CorpusInfo[]> {
-  return [...BUILTIN_CORPORA.map((b) => builtinInfo(b.id)), ...(await listUploadedCorpora(env, viewer)).map(uploadedInfo)];
+  return [...(await Promise.all(BUILTIN_CORPORA.map((b) => builtinInfo(b.id)))), ...(await listUploadedCorpora(env, viewer)).map(uploadedInfo)];
 }
 
 export async function corpusInfo(env: Env, viewer: Viewer, id: string): Promise<CorpusInfo> {

@@ -23,7 +23,7 @@ const uploaded = new Map<string, { corpus: Corpus; owner: Owner }>();
 
 /** A corpus the viewer may use, or null (unknown, or another account's private upload). */
 export async function loadCorpus(env: Env, id: string, viewer: Viewer): Promise<Corpus | null> {
-  if (isBuiltinCorpusId(id)) return loadBuiltinCorpus(id);
+  if (isBuiltinCorpusId(id)) return await loadBuiltinCorpus(id);
   let entry = uploaded.get(id);
   if (!entry) {
     const row = await getCorpusRow(env.DB, id);

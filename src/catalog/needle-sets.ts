@@ -11,13 +11,14 @@ export const AUDIT_CORPUS = "moby-dick";
 
 let audited: NeedleSet | null = null;
 
-export function needleSets(): NeedleSet[] {
+export async function needleSets(): Promise<NeedleSet[]> {
+  const corpus = await loadBuiltinCorpus(AUDIT_CORPUS);
   audited ??= {
     id: "ctxprobe-nonliteral",
     version: NEEDLE_SET_VERSION,
     audit_corpus: AUDIT_CORPUS,
     characters: [...CHARACTER_NAMES],
-    pairs: auditNeedleSet(NEEDLE_SET, loadBuiltinCorpus(AUDIT_CORPUS).text).map((a) => ({ ...a, distractors: [...a.distractors] })),
+    pairs: auditNeedleSet(NEEDLE_SET, corpus.text).map((a) => ({ ...a, distractors: [...a.distractors] })),
   };
   return [audited];
 }

@@ -120,7 +120,7 @@ describe('tokenizer "endpoint"', () => {
 
 describe("boundary cache in R2", () => {
   it("a fresh load reads the tokenization from R2 instead of tokenizing again", async () => {
-    const corpus = { ...loadBuiltinCorpus("moby-dick"), version: `moby-test-${Date.now()}` };
+    const corpus = { ...(await loadBuiltinCorpus("moby-dick")), version: `moby-test-${Date.now()}` };
     const textLength = 200_000;
     const tokenizer = await loadTokenizer("cl100k_base");
     const store = r2BoundaryStore(env.BLOBS);

@@ -66,7 +66,7 @@ async function haystackRow(name: TokenizerName, corpus: Corpus, tokenizeRuns: nu
 
 export async function haystackBuild(tokenizeRuns = 3) {
   console.error(`haystack_build: tokenizing sotu (${tokenizeRuns}×) and building 128K-token probes fast vs naive, in ${TOKENIZER_NAMES.length} tokenizers (about two minutes)…`);
-  const corpus = loadBuiltinCorpus("sotu");
+  const corpus = await loadBuiltinCorpus("sotu");
   const rows = [];
   for (const name of TOKENIZER_NAMES) rows.push(await haystackRow(name, corpus, tokenizeRuns));
   // Sections after this one expect a cold cache (prompt_build times the first tokenization).

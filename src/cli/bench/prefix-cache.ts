@@ -40,7 +40,7 @@ export async function prefixCache(service: BenchService) {
     suites: [{ type: "needle", preset: "paper" }],
   });
   const usage = run.run.usage as { prompt_tokens: number; cached_tokens: number; cached_ratio: number };
-  const corpus = loadBuiltinCorpus("sotu");
+  const corpus = await loadBuiltinCorpus("sotu");
   await prepareNeedleProbes("cl100k_base", corpus);
   const { ours, byLength, random } = gridOrders(corpus);
   const prompts = new Map<string, number[]>();

@@ -15,7 +15,7 @@ import type { TokenizerName } from "../../probes/types";
 import { elapsedMs, median, round } from "./stats";
 
 export async function promptBuild(tokenizerName: TokenizerName, contextTokens: number, fastRuns: number, naiveRuns: number) {
-  const corpus = loadBuiltinCorpus("sotu");
+  const corpus = await loadBuiltinCorpus("sotu");
   const tokenizer = await loadTokenizer(tokenizerName);
   const coldStart = performance.now();
   await prepareNeedleProbes(tokenizerName, corpus);
@@ -54,7 +54,7 @@ function directoryStore(dir: string): BoundaryStore {
  * load_ms is read + decode, as loadHaystack does it.
  */
 export async function boundaryCache(tokenizerName: TokenizerName, contextTokens: number, runs: number) {
-  const corpus = loadBuiltinCorpus("sotu");
+  const corpus = await loadBuiltinCorpus("sotu");
   const tokenizer = await loadTokenizer(tokenizerName);
   // The prefix holding exactly `contextTokens` tokens (found once, untimed).
   const whole = tokenizeHaystack(tokenizer, corpus);

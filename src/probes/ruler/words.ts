@@ -8,7 +8,7 @@
 // Each list's version (a hash of its words) is recorded in the recipe, so a changed list cannot
 // silently change a rebuilt prompt.
 import { wordList } from "random-word-slugs/dist/words";
-import { loadBuiltinCorpus } from "../corpora";
+import { builtinCorpus, loadBuiltinCorpus } from "../corpora";
 import { fnv1a64Hex } from "../corpora/hash";
 
 const sortedUnique = (words: readonly string[]) => [...new Set(words)].sort();
@@ -33,12 +33,20 @@ export interface WordPool {
 
 let pool: WordPool | null = null;
 
-/** The cwe word pool, built once per isolate from the built-in corpora. */
+const POOL_CORPORA = ["sotu", "moby-dick"] as const;
+
+/** Loads the corpora the cwe word pool is made of; then cweWordPool() answers. */
+export async function prepareCweWordPool(): Promise<WordPool> {
+  await Promise.all(POOL_CORPORA.map(loadBuiltinCorpus));
+  return cweWordPool();
+}
+
+/** The cwe word pool, built once per isolate from the built-in corpora (after prepareCweWordPool). */
 export function cweWordPool(): WordPool {
   if (!pool) {
     const counts = new Map<string, number>();
-    for (const id of ["sotu", "moby-dick"] as const) {
-      for (const word of loadBuiltinCorpus(id).text.toLowerCase().match(/[a-z]+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
+    for (const id of POOL_CORPORA) {
+      for (const word of builtinCorpus(id).text.toLowerCase().match(/[a-z]+/g) ?? []) counts.set(word, (counts.get(word) ?? 0) + 1);
     }
     const frequent = new Set([...counts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, FUNCTION_WORDS_DROPPED).map(([w]) => w));
     const words = [...counts.keys()].filter((w) => w.length >= 3 && w.length <= 14 && !frequent.has(w)).sort();

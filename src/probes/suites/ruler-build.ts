@@ -10,7 +10,7 @@ import { essayCorpus } from "../ruler/essay";
 import { usesEssay } from "../ruler/generate";
 import { buildQaProbe, buildSyntheticProbe, type RulerCellKey, type RulerProbe } from "../ruler/probe";
 import type { RulerTask } from "../ruler/protocol";
-import { cweWordPool, KEY_WORDS_VERSION } from "../ruler/words";
+import { KEY_WORDS_VERSION, prepareCweWordPool } from "../ruler/words";
 import { loadTokenizer } from "../tokenizers";
 import type { Api, ModelTokenizer, TokenizerName } from "../types";
 import { EndpointBuildMissingError } from "./needle";
@@ -55,14 +55,14 @@ export function generationTokenizer(recipe: Pick<RulerRecipe, "tokenizer">): Tok
 /** A probe's prompt at a fit budget in the generation tokenizer (default: the cell's own budget). */
 export type RulerMaker = (fitBudget?: number) => RulerProbe;
 
-function checkVersions(recipe: RulerRecipe, task: RulerTask): void {
+async function checkVersions(recipe: RulerRecipe, task: RulerTask): Promise<void> {
   if (recipe.generator_version !== RULER_GENERATOR_VERSION || recipe.key_words_version !== KEY_WORDS_VERSION) throw new Error("RULER's generators or key words changed since the run was planned");
-  if (task === "cwe" && recipe.cwe_words_version !== cweWordPool().version) throw new Error("the cwe word pool changed since the run was planned");
+  if (task === "cwe" && recipe.cwe_words_version !== (await prepareCweWordPool()).version) throw new Error("the cwe word pool changed since the run was planned");
 }
 
 /** Loads what the probe's prompt is made from, once; the generator it returns is synchronous. */
 export async function rulerMaker(recipe: RulerRecipe, cell: RulerCellKey, context: SuiteContext): Promise<RulerMaker> {
-  checkVersions(recipe, cell.task);
+  await checkVersions(recipe, cell.task);
   const tokenizerName = generationTokenizer(recipe);
   const tokenizer = await loadTokenizer(tokenizerName);
   const plan = { seed: recipe.seed, tokenizer: tokenizerName, api: recipe.api };

@@ -14,7 +14,7 @@ import { usesEssay } from "../ruler/generate";
 import { budgetOf, syntheticProbeAnswers } from "../ruler/probe";
 import { RULER_TASKS, SYNTHETIC_TASKS, tokensToGenerate, type RulerTask } from "../ruler/protocol";
 import { RULER_METRIC, scoreRuler } from "../ruler/score";
-import { cweWordPool, KEY_WORDS_VERSION } from "../ruler/words";
+import { KEY_WORDS_VERSION, prepareCweWordPool } from "../ruler/words";
 import { getTokenizer } from "../tokenizers";
 import type { Corpus } from "../types";
 import { buildRulerProbe, generationTokenizer, RULER_GENERATOR_VERSION, rulerCellOf as cellOf, type RulerRecipe } from "./ruler-build";
@@ -115,7 +115,7 @@ export const rulerSuite: SuiteDefinition<RulerSpec, RulerRecipe> = {
       corpus: corpus.id,
       corpus_version: corpus.version,
       key_words_version: KEY_WORDS_VERSION,
-      cwe_words_version: tasks.includes("cwe") ? cweWordPool().version : "",
+      cwe_words_version: tasks.includes("cwe") ? (await prepareCweWordPool()).version : "",
       generator_version: RULER_GENERATOR_VERSION,
       ...(Object.keys(qa).length ? { qa } : {}),
     };

@@ -4,7 +4,7 @@ import { backgroundDistribution, nextTokenDistribution, promptLogprobs, scorePro
 import { encodeTokens } from "../../../src/reference/tokens";
 
 // ~118K cl100k tokens of Moby-Dick: natural text that repeats its own words.
-const BOOK = encodeTokens(loadBuiltinCorpus("moby-dick").text.slice(0, 500_000));
+const BOOK = encodeTokens((await loadBuiltinCorpus("moby-dick")).text.slice(0, 500_000));
 const SHORT = encodeTokens("The whale, the whale! Call me Ishmael. The whale swam; the sea was calm, and the whale dove.");
 
 /** Mean negative log-likelihood (nats) of logprobs[from, to). */

@@ -17,7 +17,7 @@ import type { Corpus } from "../../../../src/probes/types";
 
 beforeAll(() => loadTokenizers(["cl100k_base", "llama2"]), 60_000);
 
-const sotu = loadBuiltinCorpus("sotu");
+const sotu = await loadBuiltinCorpus("sotu");
 // Emoji and accents: byte-level BPE splits some of them over several tokens (charStart -1).
 const emoji: Corpus = { id: "emoji", version: "emoji-1", text: "Naïve café 🙂🚀 — 東京タワー. ".repeat(200) + "The end." };
 

@@ -37,8 +37,10 @@ describe("templates (paper §1.2, verbatim)", () => {
   });
 });
 
+const mobyDick = await loadBuiltinCorpus("moby-dick");
+
 describe("buildNeedleProbe", () => {
-  const corpus = loadBuiltinCorpus("moby-dick");
+  const corpus = mobyDick;
 
   it("needs a loaded tokenizer", () => {
     expect(() => buildNeedleProbe({ tokenizer: "mistral", contextLength: 1000, depthPercent: 50, api: "chat" }, corpus)).toThrow(

@@ -12,7 +12,7 @@ import { getTokenizer, loadTokenizer, type TokenizerName } from "../../../../src
 
 const LENGTHS = [1000, 4256, 32000, 128000];
 const DEPTHS = [0, 11, 50, 89, 100];
-const corpus = loadBuiltinCorpus("sotu");
+const corpus = await loadBuiltinCorpus("sotu");
 
 const options = (contextLength: number, depthPercent: number) => ({
   contextLength,

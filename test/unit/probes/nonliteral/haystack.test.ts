@@ -5,7 +5,7 @@ import { buildInsertedHaystack } from "../../../../src/probes/nonliteral/haystac
 import { shuffledCorpus } from "../../../../src/probes/nonliteral/shuffle";
 import { getTokenizer, loadTokenizer } from "../../../../src/probes/tokenizers";
 
-const corpus = loadBuiltinCorpus("moby-dick");
+const corpus = await loadBuiltinCorpus("moby-dick");
 const needle = "Yusra ate waffles every morning within sight of the Atomium.";
 const distractor = "Professor Lindqvist wrote three guidebooks to Belgium without ever leaving Uppsala.";
 

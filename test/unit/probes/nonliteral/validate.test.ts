@@ -5,8 +5,8 @@ import { NEEDLE_SET } from "../../../../src/probes/nonliteral/needle-set";
 import { NEEDLE_KINDS, type NeedlePair } from "../../../../src/probes/nonliteral/types";
 import { auditNeedleSet, MIN_NONLITERAL_RANK, sharedContentWords, validateNeedleSet } from "../../../../src/probes/nonliteral/validate";
 
-const mobyDick = loadBuiltinCorpus("moby-dick").text;
-const sotu = loadBuiltinCorpus("sotu").text;
+const mobyDick = (await loadBuiltinCorpus("moby-dick")).text;
+const sotu = (await loadBuiltinCorpus("sotu")).text;
 const corpora = [mobyDick, sotu] as const;
 
 const distractors = (topic: string) =>

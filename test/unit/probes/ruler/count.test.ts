@@ -8,7 +8,7 @@ import { mulberry32 } from "../../../../src/probes/random";
 import { loadTokenizer } from "../../../../src/probes/tokenizers";
 import { TOKENIZER_NAMES } from "../../../../src/probes/types";
 
-const corpus = essayCorpus({ id: "t", version: "t1", text: loadBuiltinCorpus("moby-dick").text.slice(0, 60_000) });
+const corpus = essayCorpus({ id: "t", version: "t1", text: (await loadBuiltinCorpus("moby-dick")).text.slice(0, 60_000) });
 
 beforeAll(async () => {
   await Promise.all(TOKENIZER_NAMES.map(loadTokenizer));

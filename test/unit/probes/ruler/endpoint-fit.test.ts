@@ -12,6 +12,7 @@ import { budgetOf, buildSyntheticProbe, syntheticProbeAnswers } from "../../../.
 import type { SyntheticTask } from "../../../../src/probes/ruler/protocol";
 import { loadTokenizer } from "../../../../src/probes/tokenizers";
 import type { BuiltPrompt, Tokenizer } from "../../../../src/probes/types";
+import { prepareCweWordPool } from "../../../../src/probes/ruler/words";
 
 /**
  * A search over `curve` (a proxy budget's endpoint count), counting how often it was asked; the
@@ -100,8 +101,9 @@ describe("real prompts: cl100k_base proxy, LLaMA-2 endpoint", () => {
   const textOf = (prompt: BuiltPrompt) => (prompt.api === "chat" ? prompt.messages[0]!.content : prompt.prompt);
 
   beforeAll(async () => {
+    await prepareCweWordPool();
     llama = await loadTokenizer("llama2");
-    essay = getHaystack(await loadTokenizer("cl100k_base"), essayCorpus(loadBuiltinCorpus("sotu")));
+    essay = getHaystack(await loadTokenizer("cl100k_base"), essayCorpus((await loadBuiltinCorpus("sotu"))));
   }, 120_000);
 
   const plan = { seed: 5, tokenizer: "cl100k_base" as const, api: "completions" as const };

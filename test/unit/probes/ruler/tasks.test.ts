@@ -12,12 +12,14 @@ import { scoreRuler } from "../../../../src/probes/ruler/score";
 import { loadTokenizer } from "../../../../src/probes/tokenizers";
 import { TOKENIZER_NAMES, type BuiltPrompt, type TokenizerName } from "../../../../src/probes/types";
 import { solveRuler } from "../../../ruler-oracle";
+import { prepareCweWordPool } from "../../../../src/probes/ruler/words";
 
 const essays = new Map<TokenizerName, Haystack>();
 const textOf = (prompt: BuiltPrompt) => (prompt.api === "chat" ? prompt.messages[0]!.content : prompt.prompt);
 
 beforeAll(async () => {
-  for (const name of TOKENIZER_NAMES) essays.set(name, getHaystack(await loadTokenizer(name), essayCorpus(loadBuiltinCorpus("sotu"))));
+  await prepareCweWordPool();
+  for (const name of TOKENIZER_NAMES) essays.set(name, getHaystack(await loadTokenizer(name), essayCorpus((await loadBuiltinCorpus("sotu")))));
 }, 240_000);
 
 describe("synthetic RULER prompts", () => {

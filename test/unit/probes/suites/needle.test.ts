@@ -6,7 +6,7 @@ import type { NeedleRecipe } from "../../../../src/probes/suites/needle";
 import { cachedShare } from "../../../../src/reference/prefix-cache";
 import { encodeTokens } from "../../../../src/reference/tokens";
 
-const corpus = loadBuiltinCorpus("sotu");
+const corpus = await loadBuiltinCorpus("sotu");
 const recipeOf = (context_lengths: number[], depth_percents: number[]): NeedleRecipe => ({
   type: "needle",
   index: 0,

@@ -43,8 +43,8 @@ describe("llama3 on our byte-level BPE", () => {
     expect(() => bpe.decode([LLAMA3_TOKEN_COUNT])).toThrow(RangeError);
   });
 
-  it.each(BUILTIN_CORPORA.map((c) => c.id))("equals the package's ids on the whole %s corpus, and decodes back", (id) => {
-    const { text } = loadBuiltinCorpus(id);
+  it.each(BUILTIN_CORPORA.map((c) => c.id))("equals the package's ids on the whole %s corpus, and decodes back", async (id) => {
+    const { text } = await loadBuiltinCorpus(id);
     const ids = llama3.encode(text);
     expect(ids.length).toBeGreaterThan(100_000);
     expect(ids).toEqual(oracle(text));

@@ -48,8 +48,10 @@ describe("Resident", () => {
   });
 });
 
+const mobyDick = await loadBuiltinCorpus("moby-dick");
+
 describe("released tokenizers", () => {
-  const text = loadBuiltinCorpus("moby-dick").text.slice(0, 20_000);
+  const text = mobyDick.text.slice(0, 20_000);
 
   it.each<TokenizerName>(["o200k_base", "llama2", "llama3"])("%s encodes and decodes the same after a release", async (name) => {
     const tokenizer = await loadTokenizer(name);

@@ -41,8 +41,8 @@ describe.each(PORTS)("%s word by word", (name, port) => {
     expect([...port.merges.keys()].filter((key) => !port.vocabByString.has(key.replace(" ", "")))).toEqual([]);
   });
 
-  it.each(BUILTIN_CORPORA.map((c) => c.id))("equals the port on the whole %s corpus, and decodes back", (id) => {
-    const { text } = loadBuiltinCorpus(id);
+  it.each(BUILTIN_CORPORA.map((c) => c.id))("equals the port on the whole %s corpus, and decodes back", async (id) => {
+    const { text } = await loadBuiltinCorpus(id);
     const ids = tokenizer.encode(text);
     expect(ids).toEqual(portInChunks(port, text));
     expect(tokenizer.decode(ids)).toBe(text);
