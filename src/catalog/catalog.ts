@@ -97,7 +97,7 @@ export async function importDatasetFile(env: Env, principal: Principal, file: Da
 
 export async function listDatasets(env: Env, viewer: Viewer): Promise<DatasetInfo[]> {
   const imported = await listImportedDatasets(env, viewer);
-  return [...builtinDatasetInfos(), ...imported.map(importedInfo)].map(datasetView);
+  return [...(await builtinDatasetInfos()), ...imported.map(importedInfo)].map(datasetView);
 }
 
 export async function datasetInfo(env: Env, viewer: Viewer, id: string): Promise<DatasetInfo> {

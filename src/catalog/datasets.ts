@@ -82,7 +82,7 @@ const bookTexts = new Map<string, Promise<string | null>>();
 
 /** A book's text by its reference (an R2 key or the built-in book's pinned reference). */
 export function loadBook(env: Env, ref: string): Promise<string | null> {
-  if (!ref.startsWith("books/")) return Promise.resolve(builtinBook(ref));
+  if (!ref.startsWith("books/")) return builtinBook(ref);
   let pending = bookTexts.get(ref);
   if (!pending) {
     // One read per isolate even when several probes of the same book start together.
@@ -161,8 +161,8 @@ export async function loadRulerQaDataset(env: Env, id: string, viewer: Viewer): 
 
 // ── Either kind ─────────────────────────────────────────────────────────────────────────────
 
-export function builtinDatasetInfos(): CatalogDatasetInfo[] {
-  const bookQa = BUILTIN_BOOKQA_DATASETS.map((d) => builtinBookQaDataset(d.id)!.info);
+export async function builtinDatasetInfos(): Promise<CatalogDatasetInfo[]> {
+  const bookQa = await Promise.all(BUILTIN_BOOKQA_DATASETS.map(async (d) => (await builtinBookQaDataset(d.id))!.info));
   return [...bookQa, ...[...BUILTIN_MC_DATASETS.keys()].map((id) => builtinMcInfo(id)!)];
 }
 
@@ -172,7 +172,7 @@ export async function listImportedDatasets(env: Env, viewer: Viewer): Promise<Bo
 
 /** The dataset's description (book QA or multiple choice) if the viewer may use it. */
 export async function getDatasetInfo(env: Env, id: string, viewer: Viewer): Promise<CatalogDatasetInfo | null> {
-  if (isBuiltinBookQaDatasetId(id)) return builtinBookQaDataset(id, 0)!.info;
+  if (isBuiltinBookQaDatasetId(id)) return (await builtinBookQaDataset(id, 0))!.info;
   const builtinMc = builtinMcInfo(id);
   if (builtinMc) return builtinMc;
   const row = await getDatasetRow(env.DB, id);

@@ -13,7 +13,7 @@ const TARGET_MS_PER_PROBE = 250;
 export async function bookQaPrompt(rounds = 5) {
   console.error(`bookqa_prompt: cached 128K-window prompts over the built-in book, cl100k_base (${rounds} rounds of 5)…`);
   const tokenizer = await loadTokenizer("cl100k_base");
-  const dataset = loadBuiltinBookQa();
+  const dataset = await loadBuiltinBookQa();
   const questions = dataset.examples.filter((e) => e.task === "longbook_qa_eng");
   const book = { key: "moby", text: dataset.book };
   clearBookEncodings();

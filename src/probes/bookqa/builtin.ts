@@ -50,10 +50,10 @@ function fingerprint(text: string): string {
 let cached: BookQaDataset | undefined;
 
 /** The substituted dataset (memoised; treat it as read-only). `version` changes with its content. */
-export function loadBuiltinBookQa(): BookQaDataset {
+export async function loadBuiltinBookQa(): Promise<BookQaDataset> {
   if (cached) return cached;
   const substitution = mobyDickSubstitution;
-  const book = substitution.apply(mobyDickOriginalText());
+  const book = substitution.apply(await mobyDickOriginalText());
   const examples = originalBuiltinExamples().map((example) => substituteExample(example, substitution));
   const version = `${DATASET_REVISION}+${fingerprint(book + JSON.stringify(examples))}`;
   cached = { id: BUILTIN_BOOKQA_ID, version, book, examples };

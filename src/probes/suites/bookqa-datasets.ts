@@ -61,8 +61,8 @@ export function isBuiltinBookQaDatasetId(id: string): boolean {
 }
 
 /** The built-in book; its reference pins the dataset version, so an old recipe cannot get new text. */
-export function builtinBook(ref: string): string | null {
-  const dataset = loadBuiltinBookQa();
+export async function builtinBook(ref: string): Promise<string | null> {
+  const dataset = await loadBuiltinBookQa();
   return ref === BUILTIN_BOOK_PREFIX + dataset.version ? dataset.book : null;
 }
 
@@ -70,10 +70,10 @@ function builtinItem(example: BookQaExample, book: string, bookChars: number): B
   return { id: example.id, input: example.input, answer: example.answer, options: example.options, book, book_chars: bookChars };
 }
 
-export function builtinBookQaDataset(id: string, limit = Infinity): LoadedBookQaDataset | null {
+export async function builtinBookQaDataset(id: string, limit = Infinity): Promise<LoadedBookQaDataset | null> {
   const entry = BUILTIN_BOOKQA_DATASETS.find((d) => d.id === id);
   if (!entry) return null;
-  const dataset = loadBuiltinBookQa();
+  const dataset = await loadBuiltinBookQa();
   const examples = dataset.examples.filter((e) => e.task === entry.task);
   const ref = BUILTIN_BOOK_PREFIX + dataset.version;
   return {

@@ -5,9 +5,9 @@ import { mobyDickSubstitution } from "../../../../src/probes/bookqa/substitute";
 import { CHOICE_LETTERS } from "../../../../src/probes/bookqa/types";
 import { MOBY_DICK_CHAPTERS } from "../../../../src/probes/bookqa/moby-dick-chapters";
 
-const dataset = loadBuiltinBookQa();
+const dataset = await loadBuiltinBookQa();
 const original = originalBuiltinExamples();
-const originalBook = mobyDickOriginalText();
+const originalBook = await mobyDickOriginalText();
 
 function occurrences(haystack: string, needle: string): number {
   return haystack.split(needle).length - 1;
@@ -25,10 +25,10 @@ describe("the book", () => {
 });
 
 describe("moby-dick-qa dataset", () => {
-  it("has an id, a content version, and is memoised", () => {
+  it("has an id, a content version, and is memoised", async () => {
     expect(dataset.id).toBe(BUILTIN_BOOKQA_ID);
     expect(dataset.version).toMatch(/^\d+\+[0-9a-f]{8}$/);
-    expect(loadBuiltinBookQa()).toBe(dataset);
+    expect((await loadBuiltinBookQa())).toBe(dataset);
   });
 
   it("has at least 40 questions: ≥ 20 multiple choice and ≥ 20 short answer, unique ids", () => {
@@ -73,10 +73,10 @@ describe("moby-dick-qa dataset", () => {
     }
   });
 
-  it("every evidence passage is verbatim (once) in the ORIGINAL book, inside its chapter", () => {
+  it("every evidence passage is verbatim (once) in the ORIGINAL book, inside its chapter", async () => {
     for (const e of original) {
       expect(occurrences(originalBook, e.evidence), e.id).toBe(1);
-      expect(mobyDickChapterText(e.chapter), `${e.id} chapter ${e.chapter}`).toContain(e.evidence);
+      expect(await mobyDickChapterText(e.chapter), `${e.id} chapter ${e.chapter}`).toContain(e.evidence);
     }
   });
 

@@ -106,8 +106,8 @@ describe("template details", () => {
     expect(bookQaMaxTokens("longbook_choice_eng", "chat")).toBe(40);
   });
 
-  it("builds prompts for every built-in example", () => {
-    const { book, examples } = loadBuiltinBookQa();
+  it("builds prompts for every built-in example", async () => {
+    const { book, examples } = await loadBuiltinBookQa();
     for (const example of examples) {
       const built = buildBookQaPrompt(example, "completions", { book });
       expect(built.api === "completions" && built.prompt.endsWith("Answer:")).toBe(true);

@@ -146,8 +146,10 @@ describe("chat: the book inside the user message is cut so the whole message lis
   });
 });
 
+const builtin = await loadBuiltinBookQa();
+
 describe("with the real cl100k_base tokenizer on the built-in book", () => {
-  const { book, examples } = loadBuiltinBookQa();
+  const { book, examples } = builtin;
   const early = examples.find((e) => e.chapter === 1)!;
   const middle = examples.find((e) => e.chapter === 71)!;
   const late = examples.find((e) => e.chapter === 135 && e.task === "longbook_choice_eng")!;

@@ -6,7 +6,7 @@ import { buildTruncatedBookQaPrompt, evidenceInPrompt } from "../../../../src/pr
 import { loadTokenizers, TOKENIZER_NAMES } from "../../../../src/probes/tokenizers";
 import type { Tokenizer } from "../../../../src/probes/types";
 
-const { book, examples } = loadBuiltinBookQa();
+const { book, examples } = await loadBuiltinBookQa();
 // A slice keeps the slow pure-JS SentencePiece ports fast; it still needs heavy truncation at 8K.
 const slice = book.slice(0, 120_000);
 const sample = [examples[0]!, examples.find((e) => e.task === "longbook_choice_eng")!];

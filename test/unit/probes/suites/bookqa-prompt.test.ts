@@ -12,7 +12,7 @@ beforeAll(async () => {
   for (const name of TOKENIZER_NAMES) tokenizers.set(name, await loadTokenizer(name));
 });
 
-const dataset = loadBuiltinBookQa();
+const dataset = await loadBuiltinBookQa();
 const qa = dataset.examples.find((e) => e.task === "longbook_qa_eng")!;
 const mc = dataset.examples.find((e) => e.task === "longbook_choice_eng")!;
 const excerpt = dataset.book.slice(0, 12_000); // ~3K tokens: the SentencePiece ports are slow

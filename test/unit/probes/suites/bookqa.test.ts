@@ -43,16 +43,16 @@ async function refusal(promise: Promise<unknown>): Promise<SuiteSpecError> {
 }
 
 describe("built-in datasets", () => {
-  it("split the built-in set by task, in its own (book) order, pinned to its version", () => {
-    const all = loadBuiltinBookQa();
-    const [qa, mc] = BUILTIN_BOOKQA_DATASETS.map((d) => builtinBookQaDataset(d.id)!);
+  it("split the built-in set by task, in its own (book) order, pinned to its version", async () => {
+    const all = await loadBuiltinBookQa();
+    const [qa, mc] = await Promise.all(BUILTIN_BOOKQA_DATASETS.map(async (d) => (await builtinBookQaDataset(d.id))!));
     expect(qa!.info).toMatchObject({ id: "moby-dick-qa", task: "longbook_qa_eng", questions: 29, revision: all.version, builtin: true });
     expect(mc!.info).toMatchObject({ id: "moby-dick-mc", task: "longbook_choice_eng", questions: 29 });
     expect(qa!.items.map((i) => i.id)).toEqual(all.examples.filter((e) => e.task === "longbook_qa_eng").map((e) => e.id));
     expect(mc!.items.every((i) => i.options.length === 4 && /^[ABCD]$/.test(i.answer[1]!))).toBe(true);
-    expect(builtinBook(qa!.items[0]!.book)).toBe(all.book);
-    expect(builtinBook("builtin:moby-dick@0+00000000")).toBeNull();
-    expect(builtinBookQaDataset("nope")).toBeNull();
+    expect((await builtinBook(qa!.items[0]!.book))).toBe(all.book);
+    expect((await builtinBook("builtin:moby-dick@0+00000000"))).toBeNull();
+    expect((await builtinBookQaDataset("nope"))).toBeNull();
   });
 });
 
