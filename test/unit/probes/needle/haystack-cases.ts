@@ -23,6 +23,13 @@ const options = (contextLength: number, depthPercent: number) => ({
 
 export function haystackCases(name: TokenizerName): void {
   beforeAll(() => loadTokenizer(name), 60_000);
+  accuracyCases(name);
+  naiveEqualityCases(name);
+  longProbeCases(name);
+}
+
+/** The haystack decodes back to the corpus and every built probe is exactly L − 200 tokens, its needle at the paper's depth. */
+function accuracyCases(name: TokenizerName): void {
   describe(`${name} haystack`, () => {
     it("decodes back to the corpus and slices like decode()", () => {
       const tokenizer = getTokenizer(name);
@@ -99,6 +106,10 @@ export function haystackCases(name: TokenizerName): void {
     }, 60_000);
   });
 
+}
+
+/** The fast build gives the naive procedure's string and needle position. */
+function naiveEqualityCases(name: TokenizerName): void {
   describe(`${name} fast vs naive`, () => {
     it("fast and naive builds give the same string and needle position", () => {
       const tokenizer = getTokenizer(name);
@@ -118,6 +129,9 @@ export function haystackCases(name: TokenizerName): void {
     }, 120_000);
   });
 
+}
+
+function longProbeCases(name: TokenizerName): void {
   describe("128K-token probe from the cached haystack", () => {
     it(`${name}: L - 200 constructed tokens at every paper depth`, () => {
       const contextLength = 128000;
