@@ -21,6 +21,8 @@ export interface InspectorTarget {
 export interface Inspector {
   target: InspectorTarget;
   send<T = unknown>(method: string, params?: Record<string, unknown>): Promise<T>;
+  /** Calls `handler` with the params of every event named `method` (e.g. HeapProfiler.addHeapSnapshotChunk). */
+  on(method: string, handler: (params: any) => void): void;
   close(): void;
 }
 
@@ -36,9 +38,11 @@ export async function openInspector(target: InspectorTarget): Promise<Inspector>
   // User-Agent either, which undici always sends).
   const socket = new WebSocket(target.webSocketDebuggerUrl, { headers: { origin: "http://127.0.0.1" } });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  const listeners = new Map<string, (params: any) => void>();
   let nextId = 0;
   socket.addEventListener("message", (event) => {
-    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+    const message = JSON.parse(String(event.data)) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+    if (message.method) listeners.get(message.method)?.(message.params);
     const waiter = message.id === undefined ? undefined : pending.get(message.id);
     if (!waiter) return; // an event, not an answer
     pending.delete(message.id!);
@@ -61,6 +65,7 @@ export async function openInspector(target: InspectorTarget): Promise<Inspector>
         pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
         socket.send(JSON.stringify({ id, method, params }));
       }),
+    on: (method, handler) => void listeners.set(method, handler),
     close: () => socket.close(),
   };
 }

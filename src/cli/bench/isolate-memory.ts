@@ -14,7 +14,7 @@
 // prompts (tokenizing the haystack corpus and the whole book in that tokenizer, cold: the state
 // folder is new) and the reference model tokenizes each prompt again in cl100k_base to answer it.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,6 +123,29 @@ async function runToEnd(service: BenchService, body: unknown) {
   throw new Error(`run ${id} did not settle within ${RUN_DEADLINE_MS / 60_000} minutes`);
 }
 
+// Diagnostics, off by default: with ISOLATE_MEMORY_PROFILE_DIR set, each tokenizer's run is recorded
+// by V8's sampling heap profiler (every allocation sampled, garbage included: what the peak is made
+// of, by function; open <tokenizer>.heapprofile in DevTools' Memory tab) and a heap snapshot is
+// taken after its collection (<tokenizer>.heapsnapshot: what stays). Both slow the run a little.
+const PROFILE_DIR = process.env.ISOLATE_MEMORY_PROFILE_DIR;
+
+async function startAllocationProfile(inspector: Inspector): Promise<void> {
+  if (!PROFILE_DIR) return;
+  await inspector.send("HeapProfiler.enable");
+  await inspector.send("HeapProfiler.startSampling", { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+
+async function saveProfiles(inspector: Inspector, tokenizer: string): Promise<void> {
+  if (!PROFILE_DIR) return;
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  const { profile } = await inspector.send<{ profile: unknown }>("HeapProfiler.stopSampling");
+  writeFileSync(join(PROFILE_DIR, `${tokenizer}.heapprofile`), JSON.stringify(profile));
+  const chunks: string[] = [];
+  inspector.on("HeapProfiler.addHeapSnapshotChunk", (params: { chunk: string }) => chunks.push(params.chunk));
+  await inspector.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+  writeFileSync(join(PROFILE_DIR, `${tokenizer}.heapsnapshot`), chunks.join(""));
+}
+
 async function loadEveryTokenizer(service: BenchService, inspector: Inspector) {
   const idleRetained = await retainedMb(inspector, service);
   const sampler = sampleHeap(inspector, SAMPLE_MS);
@@ -130,9 +153,11 @@ async function loadEveryTokenizer(service: BenchService, inspector: Inspector) {
   for (const tokenizer of TOKENIZER_NAMES) {
     console.error(`isolate_memory: ${tokenizer}: a 131072-token needle probe and a 128K-window book QA probe…`);
     sampler.setPhase(tokenizer);
+    await startAllocationProfile(inspector);
     const { run, runS, pollS } = await runToEnd(service, runBody(service, tokenizer));
     sampler.setPhase(`${tokenizer} (collected)`);
     const retained = await retainedMb(inspector, service);
+    await saveProfiles(inspector, tokenizer);
     runs.push({ tokenizer, status: run.status as string, progress: run.progress as Record<string, number>, run_s: round(runS, 1), settled_seen_after_s: round(pollS, 1), retained_after_gc_mb: retained });
   }
   const samples = await sampler.stop();
