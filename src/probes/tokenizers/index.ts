@@ -14,7 +14,7 @@
 // rebuild it with) may be released when idle and are rebuilt on their next use.
 import { TOKENIZER_NAMES, type Tokenizer, type TokenizerName } from "../types";
 import { Resident, trimResidents, type ResidentVocabulary } from "./residency";
-import { wrapSentencePiece } from "./sentencepiece";
+import { forgetSentencePieceTables, wrapSentencePiece, type SentencePieceLibrary } from "./sentencepiece";
 import { wrapGptEncoding } from "./tiktoken";
 
 export { TOKENIZER_NAMES };
@@ -53,8 +53,10 @@ interface BuiltVocabulary {
   merges?: unknown;
 }
 
-// The package's default instance stays referenced by its module, so releasing it means emptying it.
+// The package's default instance stays referenced by its module, so releasing it means emptying it
+// (and dropping the id tables ./sentencepiece.ts built for it, which that reference would keep).
 function freeVocabulary(instance: BuiltVocabulary): void {
+  forgetSentencePieceTables(instance as unknown as SentencePieceLibrary);
   instance.vocabById = instance.vocabByString = instance.merges = undefined;
 }
 

@@ -4,7 +4,7 @@ import llamaTokenizer from "llama-tokenizer-js";
 import mistralTokenizer from "mistral-tokenizer-js";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_CORPORA, loadBuiltinCorpus } from "../../../../src/probes/corpora/index";
-import { encodeSentencePiece, sentencePieceChunkEnds, wrapSentencePiece, type SentencePieceLibrary } from "../../../../src/probes/tokenizers/sentencepiece";
+import { decodeSentencePiece, encodeSentencePiece, sentencePieceChunkEnds, wrapSentencePiece, type SentencePieceLibrary } from "../../../../src/probes/tokenizers/sentencepiece";
 
 const PORTS = [
   ["llama2", llamaTokenizer],
@@ -12,7 +12,9 @@ const PORTS = [
 ] as const;
 
 /** The port on 4,096-character chunks (its whole-input encoding of a book takes GBs; chunks equal it, see index.test.ts). */
-function portInChunks(port: SentencePieceLibrary & { encode(text: string, bos: boolean, space: boolean): number[] }, text: string): number[] {
+type Port = SentencePieceLibrary & { encode(text: string, bos: boolean, space: boolean): number[]; decode(ids: number[], bos: boolean, space: boolean): string };
+
+function portInChunks(port: Port, text: string): number[] {
   const ids: number[] = [];
   let start = 0;
   for (const end of sentencePieceChunkEnds(text)) {
@@ -63,6 +65,18 @@ describe.each(PORTS)("%s word by word", (name, port) => {
         text += pool[random(pool.length)];
       }
       expect(encodeSentencePiece(port, text), JSON.stringify(text)).toEqual(port.encode(text, false, false));
+    }
+  });
+
+  it("decodes as the port on every piece alone and on 2,000 random id lists (byte pieces, split characters, ▁)", () => {
+    const all = port.vocabById.map((_, id) => id);
+    for (const id of all) expect(decodeSentencePiece(port, [id]), `id ${id}`).toBe(port.decode([id], false, false));
+    let seed = 11;
+    const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
+    const bytePieces = all.filter((id) => port.vocabById[id]!.startsWith("<0x"));
+    for (let k = 0; k < 2000; k++) {
+      const ids = Array.from({ length: 1 + random(30) }, () => (random(3) === 0 ? bytePieces[random(bytePieces.length)]! : random(all.length)));
+      expect(decodeSentencePiece(port, ids), JSON.stringify(ids)).toBe(port.decode(ids, false, false));
     }
   });
 });
