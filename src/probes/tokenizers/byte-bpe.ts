@@ -21,6 +21,12 @@ export function binaryOf(text: string): string {
   return binary;
 }
 
+function isSurrogatePairAt(text: string, i: number): boolean {
+  const lead = text.charCodeAt(i);
+  const trail = text.charCodeAt(i + 1);
+  return lead >= 0xd800 && lead <= 0xdbff && trail >= 0xdc00 && trail <= 0xdfff;
+}
+
 /** The ranks of `piece` (a binary string, every single byte a token) after merging by rank. */
 export function mergeByRank(piece: string, rankOf: (bytes: string) => number | undefined): number[] {
   const bytes = Array.from({ length: piece.length }, (_, i) => rankOf(piece[i]!)!);
@@ -30,6 +36,8 @@ export function mergeByRank(piece: string, rankOf: (bytes: string) => number | u
 /** A byte-level BPE tokenizer over `tokens` (binary strings by id); ids below `mergeable` are ranks. */
 export class ByteLevelBpe {
   private readonly rankOf = new Map<string, number>();
+  /** `split` anchored where it starts (test() makes no match array; matchAll's were ~75 MB per book). */
+  private readonly anchored: RegExp;
 
   constructor(
     private readonly tokens: readonly string[],
@@ -37,6 +45,7 @@ export class ByteLevelBpe {
     private readonly split: RegExp,
   ) {
     if (!split.global) throw new Error("the split regex needs the g flag");
+    this.anchored = new RegExp(split.source, split.flags.replace("g", "") + "y");
     for (let id = 0; id < mergeable; id++) this.rankOf.set(tokens[id]!, id);
     for (let byte = 0; byte < 256; byte++) {
       if (!this.rankOf.has(String.fromCharCode(byte))) throw new Error(`byte ${byte} is no token`);
@@ -56,14 +65,36 @@ export class ByteLevelBpe {
       if (!parts) merged.set(bytes, (parts = mergeByRank(bytes, rank)));
       for (const id of parts) ids.push(id);
     };
-    let end = 0;
-    for (const match of text.matchAll(this.split)) {
-      if (match.index > end) push(text.slice(end, match.index)); // text the regex skipped, as the reference does
-      if (match[0].length > 0) push(match[0]);
-      end = match.index + match[0].length;
-    }
-    if (end < text.length) push(text.slice(end));
+    this.eachPretoken(text, push);
     return ids;
+  }
+
+  /**
+   * Calls `visit` with the pre-tokens of `text` as matchAll(split) yields them, plus the text it
+   * skips; a match at the end of the previous one (nearly always) is found by the anchored regex.
+   */
+  private eachPretoken(text: string, visit: (pretoken: string) => void): void {
+    const { anchored, split } = this;
+    let end = 0; // text visited so far
+    let from = 0; // where matchAll would search next (past an empty match, one character further)
+    while (from <= text.length) {
+      let start: number;
+      anchored.lastIndex = from;
+      if (from === end && anchored.test(text)) start = from;
+      else {
+        split.lastIndex = from;
+        const match = split.exec(text);
+        if (!match) break;
+        start = match.index;
+        anchored.lastIndex = start + match[0].length;
+      }
+      const stop = anchored.lastIndex;
+      if (start > end) visit(text.slice(end, start)); // text the regex skipped, as the reference does
+      if (stop > start) visit(text.slice(start, stop));
+      end = stop;
+      from = stop > start ? stop : stop + (split.unicode && isSurrogatePairAt(text, stop) ? 2 : 1);
+    }
+    if (end < text.length) visit(text.slice(end));
   }
 
   /** Text of `ids` (bytes that are not UTF-8 become U+FFFD); throws RangeError for an unknown id. */
