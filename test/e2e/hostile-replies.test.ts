@@ -113,11 +113,15 @@ async function submit(name: string, baseUrl: string, depths: number[]): Promise<
   return ((await res.json()) as { id: string }).id;
 }
 
-/** Reads the service until `stop()` says so: each run's status and the leaderboard, each read with an abort timeout. */
+/**
+ * Reads the service until `stop()` says so and every run has been read once (a quick run can finish
+ * between two rounds of reads): each run's status and the leaderboard, each with an abort timeout.
+ */
 function keepReading(runIds: string[], stop: () => boolean) {
   const reads: { path: string; status: number | string; start: number; end: number }[] = [];
+  const everyRunRead = () => runIds.every((id) => reads.some((r) => r.path === `/v1/runs/${id}`));
   const loop = (async () => {
-    while (!stop()) {
+    while (!stop() || !everyRunRead()) {
       for (const path of [...runIds.map((id) => `/v1/runs/${id}`), "/v1/leaderboard"]) {
         const start = Date.now();
         const status = await fetch(`${service.url}${path}`, { headers: bearer(service.adminToken), signal: AbortSignal.timeout(READ_TIMEOUT_MS) })
