@@ -11,9 +11,7 @@ import { budgetOf, type RulerCellKey } from "../../probes/ruler/probe";
 import { rulerMaker, type RulerMaker, type RulerRecipe } from "../../probes/suites/ruler-build";
 import type { SuiteContext } from "../../probes/suites";
 import { cellBuilds } from "../store/probes";
-import { callEndpoint } from "./client";
-import type { EndpointNeedleDeps } from "./tokenization";
-import { TokenizeCallError } from "./tokenize-route";
+import { reportedPromptTokens, type EndpointNeedleDeps } from "./tokenization";
 
 type Calibrated = Extract<RunTokenization, { mode: "calibrated" }>;
 
@@ -34,11 +32,8 @@ export interface RulerCell {
  */
 async function measure(make: RulerMaker, proxyBudget: number, deps: EndpointNeedleDeps): Promise<CellSample | null> {
   const probe = make(proxyBudget);
-  const outcome = await callEndpoint({ ...deps.target }, probe.prompt, 1, deps.fetcher, { stream: false });
-  if (outcome.kind === "retry") throw new TokenizeCallError(`calibration call failed: ${outcome.reason}`, outcome.throttled ? { retryAfterS: outcome.retryAfterS } : undefined);
-  if (outcome.kind === "fail" && !outcome.unscorable) throw new Error(`calibration call refused: ${outcome.reason}`);
-  if (outcome.kind === "fail" || outcome.usage.promptTokens === null) return null;
-  return { proxy_tokens: probe.tokens, reported_tokens: outcome.usage.promptTokens };
+  const reported = await reportedPromptTokens(probe.prompt, deps);
+  return reported === null ? null : { proxy_tokens: probe.tokens, reported_tokens: reported };
 }
 
 /** The sample whose prompt stands for the probe's: the cell's sample 0, or the probe's own. */

@@ -16,7 +16,7 @@ import { CALIBRATION_PROXY, type RunTokenization, type TokenizeRoute } from "../
 import type { Haystack } from "../../probes/needle/haystack";
 import type { SuiteRecipe } from "../../probes/suites";
 import { haystackFromTokenBytes, PieceAlignmentError, tokenBytesOf } from "../../probes/tokenizers/pieces";
-import type { Api, Corpus } from "../../probes/types";
+import type { Api, BuiltPrompt, Corpus } from "../../probes/types";
 import { keepTokenization, storedTokenization } from "../store/runs";
 import { callEndpoint } from "./client";
 import { endpointKey } from "./key";
@@ -82,6 +82,18 @@ export async function endpointHaystack(tokenization: RouteTokenization, corpus: 
   return haystack;
 }
 
+/**
+ * usage.prompt_tokens the endpoint reports for `prompt`, sent with max_tokens 1 (a calibration call);
+ * null when it reports none or finds the prompt too long. A throttle or transient failure throws
+ * TokenizeCallError (retried like a throttled completion); any other refusal (e.g. a bad key) throws.
+ */
+export async function reportedPromptTokens(prompt: BuiltPrompt, deps: EndpointNeedleDeps): Promise<number | null> {
+  const outcome = await callEndpoint({ ...deps.target }, prompt, 1, deps.fetcher, { stream: false });
+  if (outcome.kind === "retry") throw new TokenizeCallError(`calibration call failed: ${outcome.reason}`, outcome.throttled ? { retryAfterS: outcome.retryAfterS } : undefined);
+  if (outcome.kind === "fail" && !outcome.unscorable) throw new Error(`calibration call refused: ${outcome.reason}`);
+  return outcome.kind === "fail" ? null : outcome.usage.promptTokens;
+}
+
 async function calibrate(plan: TokenizationPlan, corpus: Corpus, deps: EndpointNeedleDeps, reason: string): Promise<RunTokenization> {
   await prepareNeedleProbes(CALIBRATION_PROXY, corpus, deps.store);
   const longest = Math.max(...plan.context_lengths);
@@ -90,12 +102,10 @@ async function calibrate(plan: TokenizationPlan, corpus: Corpus, deps: EndpointN
   const samples: CalibrationSample[] = [];
   for (const size of sizes) {
     const probe = buildNeedleProbe({ tokenizer: CALIBRATION_PROXY, contextLength: size, depthPercent: 50, api: plan.api }, corpus);
-    const outcome = await callEndpoint({ ...deps.target }, probe.prompt, 1, deps.fetcher, { stream: false });
-    if (outcome.kind === "retry") throw new TokenizeCallError(`calibration call failed: ${outcome.reason}`, outcome.throttled ? { retryAfterS: outcome.retryAfterS } : undefined);
     // A prompt the endpoint finds too long is skipped; any other refusal (e.g. a bad key) fails the probe.
-    if (outcome.kind === "fail" && !outcome.unscorable) throw new Error(`calibration call refused: ${outcome.reason}`);
-    if (outcome.kind === "fail" || outcome.usage.promptTokens === null) continue;
-    samples.push({ proxyTokens: probe.constructedTokens + TEMPLATE_TOKENS[plan.api][CALIBRATION_PROXY], reportedTokens: outcome.usage.promptTokens });
+    const reported = await reportedPromptTokens(probe.prompt, deps);
+    if (reported === null) continue;
+    samples.push({ proxyTokens: probe.constructedTokens + TEMPLATE_TOKENS[plan.api][CALIBRATION_PROXY], reportedTokens: reported });
   }
   if (!samples.length) {
     return { mode: "calibrated", proxy: CALIBRATION_PROXY, ratio: 1, intercept: 0, samples, reason: `${reason}; the endpoint reported no usage.prompt_tokens either, so ${CALIBRATION_PROXY} counts are used uncorrected` };
