@@ -8,6 +8,7 @@ import { binaryOf, mergeByRank } from "../../../../src/probes/tokenizers/byte-bp
 import { LLAMA3_MERGEABLE, LLAMA3_TOKEN_COUNT } from "../../../../src/probes/tokenizers/data/llama3-vocab";
 import { buildLlama3, wrapLlama3 } from "../../../../src/probes/tokenizers/llama3";
 import { byteLevelPieceBytes } from "../../../../src/probes/tokenizers/pieces";
+import { randomPoolStrings } from "./random-text";
 
 const oracle = (text: string) => llama3Tokenizer.encode(text, { bos: false, eos: false, specialTokenRegex: /(?!)/g } as never);
 const bpe = buildLlama3();
@@ -60,16 +61,7 @@ describe("llama3 on our byte-level BPE", () => {
 
   it("equals the package on 3,000 random short strings of mixed scripts, digits, spaces and symbols", () => {
     const pools = ["abcdefghijklmnopqrstuvwxyz", "ABCXYZ", "0123456789", "  \n\t\r", ".,;:'\"!?-_()[]{}<>|/\\@#$%^&*~`", "éüñßøåçÀÉ", "日本語中文한국어のをにはがで", "😀🦙👍🏽🇺🇸", "\uFEFF\u00A0\u2028\u200B", "ΑβγДжЩ", "\uD800\uDFFF"];
-    let seed = 12345;
-    const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
-    for (let k = 0; k < 3000; k++) {
-      let text = "";
-      for (let i = 1 + random(40); i > 0; i--) {
-        const pool = pools[random(pools.length)]!;
-        text += pool[random(pool.length)];
-      }
-      expect(llama3.encode(text), JSON.stringify(text)).toEqual(oracle(text));
-    }
+    for (const text of randomPoolStrings(pools, 3000, 12345)) expect(llama3.encode(text), JSON.stringify(text)).toEqual(oracle(text));
   });
 });
 

@@ -5,6 +5,7 @@ import mistralTokenizer from "mistral-tokenizer-js";
 import { describe, expect, it } from "vitest";
 import { BUILTIN_CORPORA, loadBuiltinCorpus } from "../../../../src/probes/corpora/index";
 import { decodeSentencePiece, encodeSentencePiece, sentencePieceChunkEnds, wrapSentencePiece, type SentencePieceLibrary } from "../../../../src/probes/tokenizers/sentencepiece";
+import { randomPoolStrings } from "./random-text";
 
 const PORTS = [
   ["llama2", llamaTokenizer],
@@ -56,16 +57,7 @@ describe.each(PORTS)("%s word by word", (name, port) => {
 
   it("equals the port on 2,000 random short strings of mixed scripts, spaces, ▁ and symbols", () => {
     const pools = ["abcdefghijklmnopqrstuvwxyz", "ABCXYZ", "0123456789", "    \n\t\r", ".,;:'\"!?-_()[]{}<>|/\\@#$%^&*~`", "éüñßøåçÀÉ", "日本語中文한국어のをにはがで龘", "😀🦙👍🏽🇺🇸", "\uFEFF\u00A0\u2028\u200B", "▁▁ ▁", "ΑβγДжЩ", "\uD800\uDFFF"];
-    let seed = 7;
-    const random = (n: number) => Math.floor(((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32) * n);
-    for (let k = 0; k < 2000; k++) {
-      let text = "";
-      for (let i = 1 + random(40); i > 0; i--) {
-        const pool = pools[random(pools.length)]!;
-        text += pool[random(pool.length)];
-      }
-      expect(encodeSentencePiece(port, text), JSON.stringify(text)).toEqual(port.encode(text, false, false));
-    }
+    for (const text of randomPoolStrings(pools, 2000, 7)) expect(encodeSentencePiece(port, text), JSON.stringify(text)).toEqual(port.encode(text, false, false));
   });
 
   it("decodes as the port on every piece alone and on 2,000 random id lists (byte pieces, split characters, ▁)", () => {
