@@ -9,16 +9,11 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, expect, inject, type RunnerTask } from "vitest";
-import { startLocalService, type LocalService } from "../../src/cli/local-service";
+import { startLocalService, type LocalService, type StartOptions } from "../../src/cli/local-service";
+import { freePort } from "../../src/cli/service-args";
 import { LOG_DIR } from "../reporters/paths";
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+export { freePort } from "../../src/cli/service-args";
 
 /** The Authorization header for a bearer token (none without one). */
 export const bearer = (token: string | undefined): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
@@ -66,13 +61,11 @@ export async function startService(
   const stateDir = mkdtempSync(join(tmpdir(), "ctxprobe-e2e-"));
   // A copy of the state folder test/e2e/global-setup.ts migrated once for the whole run.
   cpSync(inject("migratedStateDir"), stateDir, { recursive: true });
-  const port = await freePort();
   const output = options.output ?? (process.env.E2E_VERBOSE ? "inherit" : "pipe");
   const logPath = output === "pipe" ? serviceLogPath() : undefined;
   const log = logPath ? { path: logPath } : undefined;
   if (log) serviceLogs.push(log);
-  // Two e2e files run at once: each service needs its own inspector port as well as its own port.
-  const service = await startLocalService({ port, persistTo: stateDir, migrated: true, output, vars, logFile: logPath, inspectorPort: await freePort() });
+  const { service, port } = await startOnFreePorts({ persistTo: stateDir, migrated: true, output, vars, logFile: logPath });
   if (log) Object.assign(log, { process: service.process });
   return {
     ...service,
@@ -84,6 +77,23 @@ export async function startService(
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Two e2e files run at once: each service needs its own port and inspector port. A port free when
+ * chosen can still be taken before wrangler binds it; then wrangler exits saying so, and the start
+ * is tried again on other ports (never another failure: those are the test's to see).
+ */
+async function startOnFreePorts(options: Omit<StartOptions, "port" | "inspectorPort">): Promise<{ service: LocalService; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { service: await startLocalService({ ...options, port, inspectorPort: await freePort() }), port };
+    } catch (error) {
+      const log = options.logFile && existsSync(options.logFile) ? readFileSync(options.logFile, "utf8") : "";
+      if (attempt >= 3 || !log.includes("Address already in use")) throw error;
+    }
+  }
 }
 
 export interface ReceivedCall {

@@ -15,7 +15,7 @@
 // folder is new) and the reference model tokenizes each prompt again in cl100k_base to answer it.
 import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { freePort } from "../service-args";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -31,13 +31,6 @@ const MIB = 1024 * 1024;
 const SAMPLE_MS = 100;
 const RUN_DEADLINE_MS = 30 * 60_000;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /**
  * As startLocalService, but on a bundle built once into the state folder (`--no-bundle`), so edits
