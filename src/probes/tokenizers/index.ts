@@ -71,7 +71,10 @@ const LOADERS: Record<TokenizerName, () => Promise<LoadedTokenizer>> = {
   o200k_base: loadO200k,
   llama2: async () => {
     const { default: first, LlamaTokenizer } = await import("llama-tokenizer-js");
-    const resident = new Resident(true, first, () => new LlamaTokenizer(), freeVocabulary);
+    // The default instance is emptied on release; a registry loaded anew (tests that reset their
+    // modules) may find it so, and then builds its own.
+    const initial = first.vocabById ? first : new LlamaTokenizer();
+    const resident = new Resident(true, initial, () => new LlamaTokenizer(), freeVocabulary);
     return { tokenizer: wrapSentencePiece("llama2", () => resident.get()), resident };
   },
   llama3: async () => {

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadBuiltinCorpus } from "../../../../src/probes/corpora/index";
 import {
   MAX_TOKENS,
@@ -12,7 +12,7 @@ import {
 } from "../../../../src/probes/needle/build";
 import * as needle from "../../../../src/probes/needle/index";
 import { COMPLETIONS_TEMPLATE, chatMessages, completionsPrompt } from "../../../../src/probes/needle/templates";
-import { TOKENIZER_NAMES, TokenizerNotLoadedError, getTokenizer, loadTokenizers } from "../../../../src/probes/tokenizers/index";
+import { TOKENIZER_NAMES, getTokenizer, loadTokenizers } from "../../../../src/probes/tokenizers/index";
 
 describe("templates (paper §1.2, verbatim)", () => {
   it("completions", () => {
@@ -42,10 +42,12 @@ const mobyDick = await loadBuiltinCorpus("moby-dick");
 describe("buildNeedleProbe", () => {
   const corpus = mobyDick;
 
-  it("needs a loaded tokenizer", () => {
-    expect(() => buildNeedleProbe({ tokenizer: "mistral", contextLength: 1000, depthPercent: 50, api: "chat" }, corpus)).toThrow(
-      TokenizerNotLoadedError,
-    );
+  it("needs a loaded tokenizer", async () => {
+    // Fresh modules: unit files share theirs (isolate: false), and another file may have loaded mistral.
+    vi.resetModules();
+    const fresh = await import("../../../../src/probes/needle/build");
+    const { TokenizerNotLoadedError: NotLoaded } = await import("../../../../src/probes/tokenizers/index");
+    expect(() => fresh.buildNeedleProbe({ tokenizer: "mistral", contextLength: 1000, depthPercent: 50, api: "chat" }, corpus)).toThrow(NotLoaded);
   });
 
   describe("with tokenizers loaded", () => {

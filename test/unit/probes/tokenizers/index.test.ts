@@ -1,19 +1,23 @@
-import llamaTokenizer from "llama-tokenizer-js";
+import { LlamaTokenizer } from "llama-tokenizer-js";
 import mistralTokenizer from "mistral-tokenizer-js";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { loadBuiltinCorpus } from "../../../../src/probes/corpora/index";
 import {
   TOKENIZER_NAMES,
-  TokenizerNotLoadedError,
   getTokenizer,
-  isTokenizerLoaded,
-  loadTokenizer,
   loadTokenizers,
 } from "../../../../src/probes/tokenizers/index";
 import { hasOnlyLeadingSpaceMarks, sentencePieceChunkEnds } from "../../../../src/probes/tokenizers/sentencepiece";
 
+// The oracle is an instance of our own: the registry empties the package's default one when it
+// releases llama2, and unit files share their modules.
+const llamaTokenizer = new LlamaTokenizer();
+
 describe("tokenizer registry", () => {
   it("getTokenizer refuses before loading, then returns the cached instance", async () => {
+    // A fresh registry: unit files share their modules (isolate: false), and another may have loaded o200k_base.
+    vi.resetModules();
+    const { getTokenizer, isTokenizerLoaded, loadTokenizer, TokenizerNotLoadedError } = await import("../../../../src/probes/tokenizers/index");
     expect(isTokenizerLoaded("o200k_base")).toBe(false);
     expect(() => getTokenizer("o200k_base")).toThrow(TokenizerNotLoadedError);
     const loaded = await loadTokenizer("o200k_base");
