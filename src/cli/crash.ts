@@ -19,8 +19,10 @@ export interface CrashOptions {
   /** Kill when this fraction of the probes has settled, once per entry. */
   killAt: number[];
   concurrency: number;
-  /** request_timeout_s: leases expire 30 s after it, and only then are lost probes re-sent. */
+  /** request_timeout_s: leases expire the lease margin after it, and only then are lost probes re-sent. */
   timeoutS: number;
+  /** The service's LEASE_MARGIN_SECONDS (default: wrangler.toml's 30 s, production's). */
+  leaseMarginS?: number;
   sweepIntervalS: number;
   deadlineMs: number;
   log?: (line: string) => void;
@@ -39,7 +41,7 @@ async function boot(port: number, stateDir: string, o: CrashOptions, token: stri
     port,
     persistTo: stateDir,
     output: process.env.CRASH_VERBOSE ? "inherit" : "ignore",
-    vars: { SWEEP_INTERVAL_SECONDS: String(o.sweepIntervalS), ADMIN_TOKEN: token },
+    vars: { SWEEP_INTERVAL_SECONDS: String(o.sweepIntervalS), ADMIN_TOKEN: token, ...(o.leaseMarginS === undefined ? {} : { LEASE_MARGIN_SECONDS: String(o.leaseMarginS) }) },
     detached: true,
     // Its own inspector port: the e2e suite runs it beside another file's service.
     inspectorPort: await freePort(),

@@ -47,7 +47,7 @@ export async function consumeDeadLetters(batch: MessageBatch<unknown>, env: Env)
         continue;
       }
       const error = `gave up after ${probe.attempts} attempts; last error: ${probe.error ?? "unknown"}`;
-      const result = await settleProbe(env.DB, runId, idx, { status: "failed", error }, Date.now(), claimNext(storedModel(run)));
+      const result = await settleProbe(env.DB, runId, idx, { status: "failed", error }, Date.now(), claimNext(storedModel(run), env));
       if (isActive(run)) await afterSettled(env, runId, result);
       message.ack();
     } catch (error) {

@@ -17,7 +17,7 @@ export async function sendProbes(env: Env, runId: string, idxs: number[]): Promi
 /** Claims free credits of the run and enqueues that many probes. Returns the dispatched idxs. */
 export async function dispatchRun(env: Env, run: Pick<RunRow, "id" | "model">, now = Date.now()): Promise<number[]> {
   const model = storedModel(run);
-  const idxs = await claimProbes(env.DB, run.id, model.max_concurrency, now + leaseMs(model), now);
+  const idxs = await claimProbes(env.DB, run.id, model.max_concurrency, now + leaseMs(model, env), now);
   // If sending fails the probes stay claimed; their lease runs out and the sweeper re-sends them.
   await sendProbes(env, run.id, idxs);
   return idxs;
@@ -25,7 +25,7 @@ export async function dispatchRun(env: Env, run: Pick<RunRow, "id" | "model">, n
 
 /** Re-sends probes whose lease expired: their message was lost (e.g. a local queue restart). */
 export async function redispatchExpired(env: Env, run: Pick<RunRow, "id" | "model">, now = Date.now()): Promise<number[]> {
-  const idxs = await reclaimExpiredProbes(env.DB, run.id, now + leaseMs(storedModel(run)), now);
+  const idxs = await reclaimExpiredProbes(env.DB, run.id, now + leaseMs(storedModel(run), env), now);
   await sendProbes(env, run.id, idxs);
   return idxs;
 }

@@ -7,7 +7,7 @@ import { processProbe } from "./attempt/attempt";
 import type { ChainBudget, ProbeJob, RunContext, RunContexts, Verdict } from "./attempt/job";
 import { sendProbes } from "./dispatch";
 import { probeMessage } from "./messages";
-import { LEASE_MARGIN_MS, leaseMs } from "./run-model";
+import { leaseMarginMs, leaseMs } from "./run-model";
 import { noteRetry } from "./store/attempts";
 
 /**
@@ -45,7 +45,7 @@ async function retryAfterError(job: ProbeJob, error: unknown, env: Env, runs: Ru
   // Record why, and hold the lease through the backoff: otherwise the sweeper re-sends the probe
   // while its retry is pending, and the duplicates push it past max_retries.
   const context = runs.known(job.runId);
-  const leaseUntil = Date.now() + delaySeconds * 1000 + (context ? leaseMs(context.model) : LEASE_MARGIN_MS);
+  const leaseUntil = Date.now() + delaySeconds * 1000 + (context ? leaseMs(context.model, env) : leaseMarginMs(env));
   await noteRetry(env.DB, job.runId, job.idx, `attempt ${Math.max(1, job.deliveries)}: ${String(error)}`, leaseUntil).catch(() => undefined);
   return { kind: "retry", delaySeconds };
 }

@@ -1,4 +1,5 @@
 // The model part of a stored run, as the lifecycle reads it back.
+import { envNumber } from "../config";
 import type { RunRow } from "../db/schema";
 import type { PublicModel } from "../contract/model";
 
@@ -11,9 +12,13 @@ export function storedModel(run: Pick<RunRow, "model">): StoredModel {
 
 export const isFinished = (status: RunRow["status"]) => status === "succeeded" || status === "failed" || status === "cancelled";
 
-/** How long a dispatched probe may stay silent before the sweeper hands it out again. */
-export const LEASE_MARGIN_MS = 30_000;
+type LeaseEnv = Pick<Env, "LEASE_MARGIN_SECONDS">;
 
-export function leaseMs(model: StoredModel): number {
-  return model.request_timeout_s * 1000 + LEASE_MARGIN_MS;
+/** How long past its request timeout a dispatched probe may stay silent before the sweeper hands it out again. */
+export function leaseMarginMs(env: LeaseEnv): number {
+  return envNumber(env.LEASE_MARGIN_SECONDS, 30) * 1000;
+}
+
+export function leaseMs(model: StoredModel, env: LeaseEnv): number {
+  return model.request_timeout_s * 1000 + leaseMarginMs(env);
 }

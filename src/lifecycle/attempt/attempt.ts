@@ -55,7 +55,7 @@ async function attempt(job: ProbeJob, { permit, begun }: Claimed, context: RunCo
   // Free the permit before our own bookkeeping and, if this lane goes on with the run's next probe,
   // ask for that one's permit in the same call; its attempt then begins in the settling transaction.
   const { model, limiter, run } = context;
-  const next = budget.take(context) ? { endpoint: limiter.endpoint, runId: run.id, ceiling: model.max_concurrency, holdMs: leaseMs(model) } : undefined;
+  const next = budget.take(context) ? { endpoint: limiter.endpoint, runId: run.id, ceiling: model.max_concurrency, holdMs: leaseMs(model, env) } : undefined;
   const nextPermit = await permit.release(releaseOutcomeOf(outcome), next);
 
   const settlement = scoreOutcome(context, begun, build.built, build.promptSha256, outcome, attempt);

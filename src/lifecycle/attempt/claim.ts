@@ -7,7 +7,7 @@ import { Permit } from "./permit";
 
 export async function claimAttempt(env: Env, context: RunContext, job: ProbeJob): Promise<Claimed | Verdict> {
   const { run, model, limiter } = context;
-  const hold = leaseMs(model);
+  const hold = leaseMs(model, env);
   const grant = await limiter.stub.acquire({ endpoint: limiter.endpoint, runId: run.id, idx: job.idx, ceiling: model.max_concurrency, holdMs: hold });
   if (!grant.granted) {
     // The limiter re-sends the probe when a permit frees; until then the sweeper leaves it alone.

@@ -11,8 +11,8 @@ import type { RunContext, Verdict } from "./job";
 import type { Permit } from "./permit";
 
 /** How the freed credit claims the run's next probes. */
-export function claimNext(model: StoredModel): ClaimNext {
-  return { maxInFlight: model.max_concurrency, leaseUntil: Date.now() + leaseMs(model) };
+export function claimNext(model: StoredModel, env: Env): ClaimNext {
+  return { maxInFlight: model.max_concurrency, leaseUntil: Date.now() + leaseMs(model, env) };
 }
 
 /**
@@ -34,7 +34,7 @@ export async function afterSettled(env: Env, runId: string, result: SettleResult
  */
 export async function settleAttempt(env: Env, context: RunContext, idx: number, settlement: Settlement, nextPermit: Permit | null): Promise<Verdict> {
   const runId = context.run.id;
-  const result = await settleProbe(env.DB, runId, idx, settlement, Date.now(), { ...claimNext(context.model), beginFirst: nextPermit !== null }).catch(async (error) => {
+  const result = await settleProbe(env.DB, runId, idx, settlement, Date.now(), { ...claimNext(context.model, env), beginFirst: nextPermit !== null }).catch(async (error) => {
     await nextPermit?.release({ kind: "unused" });
     throw error;
   });
@@ -62,6 +62,6 @@ export async function retryLater(
 ): Promise<Verdict> {
   await permit.release(retry.release);
   const delaySeconds = retryDelaySeconds(attempt, retry.retryAfterS);
-  await noteRetry(env.DB, context.run.id, idx, `attempt ${attempt}: ${retry.reason}`, Date.now() + delaySeconds * 1000 + leaseMs(context.model));
+  await noteRetry(env.DB, context.run.id, idx, `attempt ${attempt}: ${retry.reason}`, Date.now() + delaySeconds * 1000 + leaseMs(context.model, env));
   return { kind: "retry", delaySeconds };
 }
