@@ -5,6 +5,8 @@
 // bound of 3× the estimate, then one more full tokenization of the sample it keeps).
 // Target: ≥ 50× faster and p50 ≤ 20 ms. niah is niah_single_2 (the essay haystack RULER's niah
 // defaults to); niah_multikey_2 (a haystack of distractor needles, each counted once) is reported beside.
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { loadBuiltinCorpus } from "../../probes/corpora";
 import { getHaystack, type Haystack } from "../../probes/needle/haystack";
 import { piecesText } from "../../probes/ruler/count";
@@ -27,7 +29,8 @@ const FAMILIES: readonly { family: string; task: SyntheticTask }[] = [
   { family: "fwe", task: "fwe" },
   { family: "niah (distractor needles)", task: "niah_multikey_2" },
 ];
-const FAST_RUNS = 15;
+const FAST_RUNS = 40;
+const WARM_RUNS = 5;
 /** RULER's method re-tokenizes ~20 × 128K tokens per prompt: a few seconds per prompt in either tokenizer. */
 const rulerRuns = (_name: TokenizerName) => 3;
 const TARGET_SPEEDUP = 50;
@@ -60,11 +63,22 @@ function rulerSearch(tokenizer: Tokenizer): Fitter {
   };
 }
 
+// RULER's method leaves ~1 GB of garbage per family: collected before each timed series, so no
+// series is timed while V8 marks the previous one's (that slowed the llama2 fwe builds ~1.3×).
+const gc = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
+const collectGarbage = () => gc();
+
 function row(name: TokenizerName, tokenizer: Tokenizer, essay: Haystack, family: string, task: SyntheticTask) {
   const plan = { seed: 0, tokenizer: name, api: "completions" as const };
   const cell = (sample: number) => ({ task, contextLength: CONTEXT_LENGTH, sample });
   const haystack = usesEssay(task) ? essay : undefined;
-  buildSyntheticProbe(plan, cell(1000), haystack); // warm: word pool, memo of the template's words
+  // Warm (word pool, memo of the template's words, the JIT): a service builds a run's probes of a
+  // task one after another in one isolate, so the steady state is what a probe costs.
+  for (let sample = 1000; sample < 1000 + WARM_RUNS; sample++) buildSyntheticProbe(plan, cell(sample), haystack);
+  collectGarbage();
   let fastTokens = 0;
   const fast = Array.from({ length: FAST_RUNS }, (_, sample) =>
     elapsedMs(() => {
@@ -73,6 +87,7 @@ function row(name: TokenizerName, tokenizer: Tokenizer, essay: Haystack, family:
       fastTokens = probe.tokens;
     }),
   );
+  collectGarbage();
   let rulerTokens = 0;
   const ruler = Array.from({ length: rulerRuns(name) }, (_, sample) => elapsedMs(() => (rulerTokens = buildSyntheticProbe(plan, cell(sample), haystack, { fitter: rulerSearch(tokenizer) }).tokens)));
   const [fastMs, rulerMs] = [median(fast), median(ruler)];
@@ -84,6 +99,7 @@ function row(name: TokenizerName, tokenizer: Tokenizer, essay: Haystack, family:
     budget: budgetOf(cell(0)),
     fast_p50_ms: round(fastMs, 2),
     fast_runs: FAST_RUNS,
+    warm_runs: WARM_RUNS,
     fast_tokens_last: fastTokens,
     ruler_method_p50_ms: round(rulerMs, 1),
     ruler_method_runs: ruler.length,

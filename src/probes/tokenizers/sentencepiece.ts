@@ -8,7 +8,7 @@
 // one big tokenization can be reassembled. A real LLaMA server adds BOS plus the dummy prefix to
 // the whole prompt, so its count can exceed ours by 1 (BOS) plus at most 1 at the prompt's start.
 import type { Tokenizer, TokenizerName } from "../types";
-import { mergePairs } from "./bpe-merge";
+import { mergePairs, type PairTable } from "./bpe-merge";
 
 /** The part of llama-tokenizer-js / mistral-tokenizer-js we use: their built vocabulary and merges. */
 export interface SentencePieceLibrary {
@@ -69,7 +69,14 @@ interface SentencePieceTables {
   /** piece `id`'s bytes are bytes[byteStart[id] … byteStart[id + 1]) */
   bytes: Uint8Array;
   byteStart: Int32Array;
+  /** A BMP character's piece id by UTF-16 code unit: UNSEEN until looked up, NO_PIECE if it has none. */
+  charIds: Int32Array;
+  /** The merge rules as bpe-merge.ts asks for them. */
+  table: PairTable;
 }
+
+const UNSEEN = -2;
+const NO_PIECE = -1;
 
 const PAIR_BASE = 32768; // ≥ vocabulary size, so that a pair key stays a small integer
 const tables = new WeakMap<SentencePieceLibrary, SentencePieceTables>();
@@ -106,7 +113,9 @@ function tablesOf(library: SentencePieceLibrary): SentencePieceTables {
   let built = tables.get(library);
   if (!built) {
     if (library.vocabById.length > PAIR_BASE) throw new Error(`vocabulary of ${library.vocabById.length} pieces is over ${PAIR_BASE}`);
-    tables.set(library, (built = { ...pairTables(library), ...pieceBytes(library.vocabById) }));
+    const pairs = pairTables(library);
+    const charIds = new Int32Array(0x10000).fill(UNSEEN);
+    tables.set(library, (built = { ...pairs, ...pieceBytes(library.vocabById), charIds, table: mergeRules(pairs) }));
   }
   return built;
 }
@@ -116,19 +125,8 @@ export function forgetSentencePieceTables(library: SentencePieceLibrary): void {
   tables.delete(library);
 }
 
-/** A word's ids as the ports compute them: a piece per character (else its UTF-8 byte pieces, else 0), then their merges. */
-function encodeWord(library: SentencePieceLibrary, { pairs, priority, merged }: SentencePieceTables, word: string): number[] {
-  const { vocabByString } = library;
-  const chars: number[] = [];
-  for (let i = 0; i < word.length; ) {
-    const width = word.codePointAt(i)! > 0xffff ? 2 : 1; // a lone surrogate is one character, as for..of has it
-    const char = word[i] === " " ? SPACE_MARK : word.slice(i, i + width);
-    i += width;
-    const id = vocabByString.get(char);
-    if (id !== undefined) chars.push(id);
-    else for (const byte of utf8.encode(char)) chars.push(vocabByString.get(byteToken(byte)) ?? 0);
-  }
-  return mergePairs(chars, {
+function mergeRules({ pairs, priority, merged }: Pick<SentencePieceTables, "pairs" | "priority" | "merged">): PairTable {
+  return {
     priority(left, right) {
       const j = pairs.get(left * PAIR_BASE + right);
       return j === undefined ? undefined : priority[j];
@@ -138,7 +136,31 @@ function encodeWord(library: SentencePieceLibrary, { pairs, priority, merged }: 
       if (id < 0) throw new Error(`merge of ${left} and ${right} is no piece`);
       return id;
     },
-  });
+  };
+}
+
+/** The piece of one character (" " is "▁"), else NO_PIECE. */
+function charPiece(library: SentencePieceLibrary, char: string): number {
+  return library.vocabByString.get(char === " " ? SPACE_MARK : char) ?? NO_PIECE;
+}
+
+/** A word's ids as the ports compute them: a piece per character (else its UTF-8 byte pieces, else 0), then their merges. */
+function encodeWord(library: SentencePieceLibrary, { charIds, table }: SentencePieceTables, word: string): number[] {
+  const chars: number[] = [];
+  for (let i = 0; i < word.length; ) {
+    const unit = word.charCodeAt(i);
+    const width = word.codePointAt(i)! > 0xffff ? 2 : 1; // a lone surrogate is one character, as for..of has it
+    // BMP characters (the common case) by code unit from a table, instead of a string and a lookup each.
+    let id = width === 1 ? charIds[unit]! : UNSEEN;
+    if (id === UNSEEN) {
+      id = charPiece(library, word.slice(i, i + width));
+      if (width === 1) charIds[unit] = id;
+    }
+    if (id !== NO_PIECE) chars.push(id);
+    else for (const byte of utf8.encode(word.slice(i, i + width))) chars.push(library.vocabByString.get(byteToken(byte)) ?? 0);
+    i += width;
+  }
+  return mergePairs(chars, table);
 }
 
 /**
