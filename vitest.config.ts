@@ -1,6 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { answerStubDoh, TEST_DNS_RESOLVER_URL } from "./test/dns-stub";
+import { SlowFilesFirst } from "./test/sequencer";
 
 // The dependencies the Worker imports at start-up (the entry points it names).
 const PREBUNDLED_FOR_WORKER_TESTS = [
@@ -25,6 +26,8 @@ export default defineConfig({
     // Console output (the Worker's JSON event logs included) is shown for failing tests only; all of it
     // goes to test-artifacts/logs/console.log. `--silent=false` shows it all.
     silent: "passed-only",
+    // The few small files that run longest first in their project, also where vitest has no timings yet.
+    sequence: { sequencer: SlowFilesFirst },
     projects: [
       {
         test: {
