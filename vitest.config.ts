@@ -17,7 +17,7 @@ const PREBUNDLED_FOR_WORKER_TESTS = [
 // - worker: the Worker inside workerd with real local D1 / Queues / Durable Objects; three files at
 //           a time, each in its own workerd (a file's set-up is mostly its module graph loading on
 //           one core, its tests mostly wait on queues and timers).
-// - e2e:    Node tests that start the real local service (wrangler) and their own endpoints; two at a time.
+// - e2e:    Node tests that start the real local service (wrangler) and their own endpoints; three at a time.
 export default defineConfig({
   test: {
     // One line per test file, a summary and the reasons of skips (test/reporters/quiet.ts); the JSON
@@ -93,11 +93,11 @@ export default defineConfig({
           globalSetup: ["./test/e2e/global-setup.ts"],
           testTimeout: 300_000,
           hookTimeout: 120_000,
-          // Two files at a time, each service on its own ports (chosen below the kernel's ephemeral
-          // range, ./test/e2e/support.ts): 202 → 118 s here, one run each. Their tests mostly wait on
-          // services and endpoints.
+          // Three files at a time, each service on its own ports (chosen below the kernel's ephemeral
+          // range, ./test/e2e/support.ts): 202 s one at a time, 118 s two, 104 s three here, one run
+          // each. Their tests mostly wait on services and endpoints.
           fileParallelism: true,
-          maxWorkers: 2,
+          maxWorkers: 3,
         },
       },
     ],
