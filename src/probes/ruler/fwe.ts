@@ -168,8 +168,9 @@ export function generateFwe(ctx: GenContext): TaskPrompt {
     const words = shuffleInPlace(repeatedWords(vocab.size, n), order(n));
     // One string appended to (V8 keeps it as a rope until it is read), rather than ~40K pieces for
     // the prompt to join: measured twice as fast as either an array of pieces or Array.join.
+    const table = Array.from({ length: zipfCounts(vocab.size, n).length }, (_, rank) => spacedOf(rank)); // dense: ~2× faster than the memo in the loop
     let line = words.length ? vocab.word(words[0]!) : "";
-    for (let i = 1; i < words.length; i++) line += spacedOf(words[i]!);
+    for (let i = 1; i < words.length; i++) line += table[words[i]!]!;
     return [h, line, t];
   };
   const frame = ctx.counter.total([h, t]);
