@@ -59,7 +59,7 @@ export const ModelSpec = z
     max_output_tokens: z.int().min(1).max(131072).optional().meta({
       description:
         "max_tokens of every call that generates an answer (needle, book QA, non-literal, multiple choice by generation), instead of the suites' own 50–300: " +
-        "a reasoning model needs room to think first. Loss and log-likelihood calls keep max_tokens 1. Dry-run costs follow; book QA windows leave room for it.",
+        "a reasoning model needs room to think first. Loss and log-likelihood calls keep max_tokens 1. Dry-run costs follow; book QA windows leave room for it, and needle and non-literal lengths must (length + max_output_tokens ≤ context_window).",
       example: 4096,
     }),
   })

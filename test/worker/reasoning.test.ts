@@ -137,6 +137,24 @@ describe("max_output_tokens", () => {
     expect(prompt.max_tokens).toBe(2000);
   }, 40_000);
 
+  it("must fit the window with each needle and non-literal length: refused naming the length, nothing stored", async () => {
+    const before = ((await (await api("/v1/runs")).json()) as { data: unknown[] }).data.length;
+    const suites = [
+      { type: "needle", context_lengths: [4096, 8192], depth_percents: [50] },
+      { type: "nonliteral", context_lengths: [4096, 7000], depth_percents: [50] },
+    ];
+    const res = await api("/v1/runs", { method: "POST", json: needleRun({ suites }, { context_window: 8192, max_output_tokens: 2000 }) });
+    expect(res.status).toBe(422);
+    const problem = (await res.json()) as { errors: { pointer: string; detail: string }[] };
+    expect(problem.errors).toEqual([
+      expect.objectContaining({ pointer: "/suites/0/context_lengths/1", detail: "8192 plus max_output_tokens 2000 is above context_window 8192 (at most 6192)" }),
+      expect.objectContaining({ pointer: "/suites/1/context_lengths/1", detail: "7000 plus max_output_tokens 2000 is above context_window 8192 (at most 6192)" }),
+    ]);
+    expect(((await (await api("/v1/runs")).json()) as { data: unknown[] }).data.length).toBe(before);
+    const fits = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun({ suites: [{ type: "needle", context_lengths: [4096, 6192], depth_percents: [50] }] }, { context_window: 8192, max_output_tokens: 2000 }) });
+    expect(fits.status).toBe(200);
+  });
+
   it("is refused out of range, naming the field", async () => {
     const res = await api("/v1/runs?dry_run=true", { method: "POST", json: needleRun(grid, { max_output_tokens: 0 }) });
     expect(res.status).toBe(422);

@@ -109,29 +109,39 @@ function presetGrid(preset: NeedleGridPreset, contextWindow: number): { lengths:
  * Resolves a request into the grid to run. The preset (default "paper") supplies each axis the
  * request does not list explicitly; an explicit list replaces the preset's list for that axis.
  * Nothing is dropped or reordered silently: an invalid value refuses the whole grid.
+ *
+ * `replyTokens` is the model's max_output_tokens where it is set: a probe's call asks for that many
+ * tokens after a prompt of up to its length, and a server refuses (vLLM: "maximum context length")
+ * or cuts a call that does not fit, so each length plus the reply must fit the window. Without it,
+ * lengths are checked against the window alone, as the paper's grid is (its longest, 128000, leaves
+ * room for its 50- or 300-token replies in a 131072-token window).
  */
-export function resolveNeedleGrid(request: NeedleGridRequest, contextWindow: number): NeedleGrid {
+export function resolveNeedleGrid(request: NeedleGridRequest, contextWindow: number, replyTokens = 0): NeedleGrid {
   if (!Number.isInteger(contextWindow) || contextWindow < MIN_CONTEXT_LENGTH) {
     throw new GridError("context_window", `must be an integer >= ${MIN_CONTEXT_LENGTH}, got ${contextWindow}`);
   }
+  const room = { contextWindow, replyTokens, longest: contextWindow - replyTokens };
+  if (room.longest < MIN_CONTEXT_LENGTH) {
+    throw new GridError("context_window", `${contextWindow} leaves ${Math.max(0, room.longest)} tokens for a prompt after max_output_tokens ${replyTokens}; a needle prompt needs ${MIN_CONTEXT_LENGTH}`);
+  }
   const presetName = request.preset ?? "paper";
   const needsPreset = request.context_lengths === undefined || request.depth_percents === undefined;
-  const preset = needsPreset ? presetGrid(presetName, contextWindow) : undefined;
+  const preset = needsPreset ? presetGrid(presetName, room.longest) : undefined;
 
   // Every bad entry of both lists is reported at once, not just the first.
   const issues: GridIssue[] = [];
   let contextLengths: number[];
   if (request.context_lengths !== undefined) {
-    contextLengths = checkContextLengths(request.context_lengths, contextWindow, "context_lengths", issues);
+    contextLengths = checkContextLengths(request.context_lengths, room, "context_lengths", issues);
   } else {
     contextLengths = [...preset!.lengths];
-    const tooLong = contextLengths.findIndex((length) => length > contextWindow);
+    const tooLong = contextLengths.findIndex((length) => length > room.longest);
     if (tooLong !== -1) {
       issues.push({
         field: "preset",
         detail:
-          `preset "${presetName}" includes context length ${contextLengths[tooLong]} (index ${tooLong}), above context_window ` +
-          `${contextWindow}; pass context_lengths explicitly or use preset "quick"`,
+          `preset "${presetName}" includes context length ${contextLengths[tooLong]} (index ${tooLong}), which ${aboveWindow(room)}; ` +
+          `pass context_lengths explicitly or use preset "quick"`,
       });
     }
   }
@@ -142,7 +152,18 @@ export function resolveNeedleGrid(request: NeedleGridRequest, contextWindow: num
   return { contextLengths, depthPercents };
 }
 
-function checkContextLengths(lengths: readonly number[], contextWindow: number, field: string, issues: GridIssue[]): number[] {
+interface Room {
+  contextWindow: number;
+  replyTokens: number;
+  /** The longest length whose prompt and reply fit the window. */
+  longest: number;
+}
+
+/** "is above context_window W", or with a reply budget "plus max_output_tokens M is above context_window W (at most L)". */
+const aboveWindow = (room: Room) =>
+  room.replyTokens ? `plus max_output_tokens ${room.replyTokens} is above context_window ${room.contextWindow} (at most ${room.longest})` : `is above context_window ${room.contextWindow}`;
+
+function checkContextLengths(lengths: readonly number[], room: Room, field: string, issues: GridIssue[]): number[] {
   if (!Array.isArray(lengths) || lengths.length === 0) {
     issues.push({ field, detail: "must be a non-empty list" });
     return [];
@@ -154,8 +175,8 @@ function checkContextLengths(lengths: readonly number[], contextWindow: number, 
       ? `must be an integer, got ${length}`
       : length < MIN_CONTEXT_LENGTH
         ? `${length} is below the minimum ${MIN_CONTEXT_LENGTH} (200-token buffer + needle + some haystack)`
-        : length > contextWindow
-          ? `${length} is above context_window ${contextWindow}`
+        : length > room.longest
+          ? `${length} ${aboveWindow(room)}`
           : seen.has(length)
             ? `duplicate context length ${length}`
             : null;

@@ -30,10 +30,11 @@ export function defaultLengths(contextWindow: number): number[] {
   return fitting.length ? fitting : [contextWindow];
 }
 
-function gridIssues(spec: GridSpec, contextWindow: number, issues: SpecIssue[]): NeedleGrid | undefined {
+function gridIssues(spec: GridSpec, model: ModelTraits, issues: SpecIssue[]): NeedleGrid | undefined {
+  const replyTokens = model.maxOutputTokens ?? 0;
   const request = {
     preset: spec.preset,
-    context_lengths: spec.context_lengths ?? (spec.preset ? undefined : defaultLengths(contextWindow)),
+    context_lengths: spec.context_lengths ?? (spec.preset ? undefined : defaultLengths(model.contextWindow - replyTokens)),
     depth_percents: spec.depth_percents ?? (spec.preset ? undefined : [...QUICK_DEPTH_PERCENTS]),
   };
   // Checked on the request, so a length past the window (a grid error) does not hide a short one.
@@ -41,7 +42,7 @@ function gridIssues(spec: GridSpec, contextWindow: number, issues: SpecIssue[]):
     if (length < MIN_NONLITERAL_LENGTH) issues.push({ path: ["context_lengths", i], detail: `${length} is below this suite's minimum ${MIN_NONLITERAL_LENGTH} (the ${BUFFER_TOKENS}-token buffer, a needle, four distractors and some haystack)` });
   });
   try {
-    return resolveNeedleGrid(request, contextWindow);
+    return resolveNeedleGrid(request, model.contextWindow, replyTokens);
   } catch (error) {
     if (!(error instanceof GridError)) throw error;
     for (const issue of error.issues) issues.push({ path: issue.field.split("/").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), detail: issue.detail });
@@ -57,7 +58,7 @@ export async function resolveNonliteralGrid(spec: GridSpec, model: ModelTraits, 
   }
   const corpus = await context.loadCorpus(spec.corpus);
   if (!corpus) issues.push({ path: ["corpus"], detail: `unknown corpus "${spec.corpus}"; see GET /v1/corpora for the built-in and uploaded ones` });
-  const grid = gridIssues(spec, model.contextWindow, issues);
+  const grid = gridIssues(spec, model, issues);
   if (issues.length || !corpus || !grid) throw SuiteSpecError.of(issues);
   const tokenizer = model.tokenizer as TokenizerName;
   // Built-in corpora are long enough for 128K in every tokenizer (tested), shuffled or not; an uploaded one is checked.

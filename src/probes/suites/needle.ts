@@ -89,6 +89,7 @@ export const needleSuite: SuiteDefinition<NeedleSpec, NeedleRecipe> = {
         grid = resolveNeedleGrid(
           { preset: spec.preset, context_lengths: spec.context_lengths, depth_percents: spec.depth_percents },
           model.contextWindow,
+          model.maxOutputTokens,
         );
       } catch (e) {
         if (!(e instanceof GridError)) throw e;

@@ -77,6 +77,20 @@ describe("resolveNeedleGrid", () => {
     expect(gridError(() => resolveNeedleGrid({ preset: "kamradt" }, 100000)).detail).toContain("100786");
   });
 
+  it("with max_output_tokens, each length plus the reply must fit the window", () => {
+    // 127000 + 4096 > 131072: the server would refuse or cut that call; 126976 is the longest that fits.
+    const explicit = gridError(() => resolveNeedleGrid({ context_lengths: [4096, 127000, 126976], depth_percents: [50] }, 131072, 4096));
+    expect(explicit.issues).toEqual([{ field: "context_lengths/1", detail: "127000 plus max_output_tokens 4096 is above context_window 131072 (at most 126976)" }]);
+    const paper = gridError(() => resolveNeedleGrid({ preset: "paper" }, 131072, 8192));
+    expect(paper.field).toBe("preset");
+    expect(paper.detail).toContain(String(PAPER_CONTEXT_LENGTHS.find((length) => length > 131072 - 8192)));
+    expect(paper.detail).toContain("at most 122880");
+    expect(resolveNeedleGrid({ preset: "paper" }, 131072, 3072).contextLengths).toEqual(PAPER_CONTEXT_LENGTHS); // 128000 + 3072 fits
+    expect(Math.max(...resolveNeedleGrid({ preset: "quick" }, 32768, 8192).contextLengths)).toBe(24576);
+    expect(resolveNeedleGrid({ context_lengths: [32768], depth_percents: [0] }, 32768).contextLengths).toEqual([32768]); // no reply budget: the window alone
+    expect(gridError(() => resolveNeedleGrid({ preset: "quick" }, 8192, 8000)).field).toBe("context_window");
+  });
+
   it("quick is 6 lengths x 5 depths from 1000 up to min(window, 128000)", () => {
     expect(resolveNeedleGrid({ preset: "quick" }, 200000)).toEqual({
       contextLengths: [1000, 26400, 51800, 77200, 102600, 128000],
