@@ -196,7 +196,8 @@ export const RunPlan = z
     max_completion_tokens: z.int().meta({ description: "Upper bound of completion tokens (max_tokens of every probe)." }),
     cost_usd: z.number().nullable().meta({ description: "Upper-bound cost from the model's prices (all completions at max_tokens); null without prices." }),
     time_s: z.number().nullable().meta({
-      description: "Expected wall time from this endpoint's measured latency per prompt token in earlier runs, at max_concurrency; null without history.",
+      description:
+        "Expected wall time from this endpoint's latency in earlier runs (fitted per probe, per prompt token and per completion token; each probe expected to reply as long as those runs' replies on average, at most its max_tokens), at max_concurrency; null without history.",
     }),
     time_basis: z.string().meta({ description: "What time_s is based on." }),
     suites: z.array(z.object({ index: z.int(), type: z.string(), probes: z.int(), prompt_tokens: z.int() })),

@@ -15,7 +15,7 @@ import { getReferenceModel } from "../reference/models";
 import { SecretsConfigError } from "../security/secrets";
 import { generateWebhookSecret } from "../security/webhook-secret";
 import { dispatchRun } from "./dispatch";
-import { costUsd, endpointLatencyModel, estimateWallSeconds } from "./estimate";
+import { costUsd, endpointLatencyModel, estimateWallSeconds, latencyBasis } from "./estimate";
 import { planRun, type RunPlan } from "./plan";
 import { getRun, insertRun, runByIdempotencyKey, seriesOfAnother } from "./store/runs";
 import { accountDefaultWebhook, checkConcurrency, checkUrls, isOwnReferenceUrl, quotaExceeded, requireSecretsStorage, type AccountWebhook } from "./submit-checks";
@@ -72,10 +72,8 @@ async function planView(env: Env, request: CreateRunRequest, plan: RunPlan, inte
     prompt_tokens: plan.promptTokens,
     max_completion_tokens: maxCompletionTokens,
     cost_usd: costUsd(request.model, plan.promptTokens, maxCompletionTokens),
-    time_s: latency ? estimateWallSeconds(latency, plan.promptTokens, plan.points.length, concurrency) : null,
-    time_basis: latency
-      ? `${latency.samples} earlier probes of this endpoint: ${Math.round(latency.fixedMs)} ms + ${(latency.msPerToken * 1000).toFixed(3)} ms per 1K prompt tokens, at max_concurrency ${concurrency}`
-      : "no earlier probes of this endpoint and model to measure its latency",
+    time_s: latency ? estimateWallSeconds(latency, plan.promptTokens, plan.points.length, concurrency, plan.estimates) : null,
+    time_basis: latency ? latencyBasis(latency, concurrency) : "no earlier probes of this endpoint and model to measure its latency",
     suites: plan.estimates,
   };
 }

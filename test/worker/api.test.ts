@@ -138,6 +138,7 @@ describe("runs", () => {
     const second = (await (await api("/v1/runs?dry_run=true", { method: "POST", json: body })).json()) as Record<string, any>;
     expect(typeof second.time_s).toBe("number");
     expect(second.time_basis).toContain("earlier probes");
+    expect(second.time_basis).toMatch(/repl(y|ies)/); // the completion tokens of those probes were read and used
   });
 
   it("bills the prompt tokens the endpoint served from its cache at the cached-input price", async () => {

@@ -67,7 +67,14 @@ export async function cellBuilds(d1: D1Database, runId: string, cell: { suiteInd
 }
 
 /** (prompt tokens, latency) of scored probes of this endpoint and model in its most recent runs. */
-export async function latencySamples(d1: D1Database, baseUrl: string, model: string, limit: number): Promise<{ tokens: number; latencyMs: number }[]> {
+/** One settled probe's call: its expected prompt tokens, the completion tokens reported, its latency. */
+export interface LatencySample {
+  tokens: number;
+  completionTokens: number;
+  latencyMs: number;
+}
+
+export async function latencySamples(d1: D1Database, baseUrl: string, model: string, limit: number): Promise<LatencySample[]> {
   const db = database(d1);
   const recentRuns = db
     .select({ id: runs.id })
@@ -76,12 +83,12 @@ export async function latencySamples(d1: D1Database, baseUrl: string, model: str
     .orderBy(desc(runs.createdAt))
     .limit(20);
   const rows = await db
-    .select({ tokens: probes.expectedPromptTokens, latencyMs: probes.latencyMs })
+    .select({ tokens: probes.expectedPromptTokens, completionTokens: probes.completionTokens, latencyMs: probes.latencyMs })
     .from(probes)
     .where(and(inArray(probes.runId, recentRuns), eq(probes.status, "scored"), sql`${probes.latencyMs} IS NOT NULL`, sql`${probes.expectedPromptTokens} IS NOT NULL`))
     .limit(limit)
     .all();
-  return rows.map((r) => ({ tokens: r.tokens!, latencyMs: r.latencyMs! }));
+  return rows.map((r) => ({ tokens: r.tokens!, completionTokens: r.completionTokens ?? 0, latencyMs: r.latencyMs! }));
 }
 
 /** The most prompt tokens the server reported for a truncated probe of the run: about where it cuts. */
