@@ -159,6 +159,8 @@ export const probes = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.runId, t.idx] }),
     index("probes_run_status").on(t.runId, t.status),
+    // The live run page reads what settled since its last read (src/lifecycle/live.ts).
+    index("probes_run_settled").on(t.runId, t.settledAt),
   ],
 );
 

@@ -38,7 +38,7 @@ export function streamRunEvents(c: Context<AppEnv>, id: string, first: RunProgre
       seq += 1;
       if (watch) {
         // The last tick's cells too: the page's heatmap is full when `done` arrives.
-        const cells = await watch.cells(current.done);
+        const cells = await watch.cells(current);
         if (cells.length) await stream.writeSSE({ event: "cells", data: JSON.stringify({ cells }) });
         if (!isFinished(current.status)) await stream.writeSSE({ event: "live", data: JSON.stringify(await watch.state(current)) });
       }

@@ -4,8 +4,9 @@
 // endpoint's limiter (asked every 5 s: it is a Durable Object call).
 import type { EndpointLimit } from "../contract/limits";
 import type { RunRow } from "../db/schema";
-import { runEndpointLimit, settledCellProbes } from "../lifecycle/live";
+import { runEndpointLimit, SettledCells } from "../lifecycle/live";
 import { liveRetries, type RunProgress } from "../lifecycle/runs";
+import { isFinished } from "../lifecycle/run-model";
 import { getRun } from "../lifecycle/store/runs";
 import { CellDelta, pageCells, type LiveCell } from "./live-cells";
 import { paceText, retriesText, runPace, throttleText, type PaceSample } from "./run-state";
@@ -28,6 +29,7 @@ export interface LiveState {
 
 export class LiveWatch {
   private readonly delta = new CellDelta();
+  private readonly settled: SettledCells;
   private readonly samples: PaceSample[] = [];
   private lastDone = -1;
   private limit: EndpointLimit | null = null;
@@ -37,7 +39,9 @@ export class LiveWatch {
     private readonly env: Env,
     private readonly run: RunRow,
     private readonly metric: string,
-  ) {}
+  ) {
+    this.settled = new SettledCells(env, run.id);
+  }
 
   static async open(env: Env, id: string, metric: string): Promise<LiveWatch | null> {
     const run = await getRun(env.DB, id);
@@ -45,10 +49,11 @@ export class LiveWatch {
   }
 
   /** Cells whose drawing changed since the last call (all settled ones the first time); none while `done` stands still. */
-  async cells(done: number): Promise<LiveCell[]> {
-    if (done === this.lastDone) return [];
-    this.lastDone = done;
-    return this.delta.changed(pageCells(this.run.suites, await settledCellProbes(this.env, this.run.id), this.metric));
+  async cells(progress: Pick<RunProgress, "done" | "status">): Promise<LiveCell[]> {
+    const finished = isFinished(progress.status);
+    if (progress.done === this.lastDone && !finished) return [];
+    this.lastDone = progress.done;
+    return this.delta.changed(pageCells(this.run.suites, await this.settled.read(finished), this.metric));
   }
 
   async state(progress: RunProgress, now = Date.now()): Promise<LiveState> {

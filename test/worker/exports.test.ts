@@ -142,8 +142,10 @@ const cellsOf = (events: SseEvent[]): Cell[] => events.filter((e) => e.event ===
 describe("the run page's live stream", () => {
   it("sends the cells that settled, on the page's metric, with the pace and the endpoint's limiter", async () => {
     let calls = 0;
-    // Three probes answer, then the endpoint hangs: the run stays live with 3 of 6 settled.
-    fakeUpstream(vi, (call) => (++calls <= 3 ? answer() : hangUntilAborted(call)));
+    // Three probes answer, the second and third 1.2 s apart so they settle while the stream reads,
+    // then the endpoint hangs: the run stays live with 3 of 6 settled.
+    const later = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)).then(answer);
+    fakeUpstream(vi, (call) => (++calls === 1 ? answer() : calls <= 3 ? later(1200) : hangUntilAborted(call)));
     const { id } = await createRun(needleRun({}, { max_concurrency: 1, request_timeout_s: 5 }));
     try {
       const scored = (events: SseEvent[]) => cellsOf(events).filter((c) => c.status === "scored").length;
@@ -161,10 +163,14 @@ describe("the run page's live stream", () => {
       // Cells and live events carry no id: the progress numbering stays 1, 2, 3…
       expect(events.filter((e) => e.event === "progress").map((e) => e.id)).toEqual(events.filter((e) => e.event === "progress").map((_, i) => String(i + 1)));
 
-      // A new stream (a reconnect, another reader) starts with every settled cell at once.
+      // A new stream (a reconnect, another reader) starts with every settled cell at once, and
+      // they are what the first stream's reads of what settled since the last one added up to.
       const again = await readUntil(await api(`/runs/${id}/events?metric=paper`), (e) => e.some((x) => x.event === "progress"));
       expect(again[0]!.event).toBe("cells");
       expect(cellsOf([again[0]!]).filter((c) => c.status === "scored")).toHaveLength(3);
+      const latest = (list: Cell[]) => [...new Map(list.map((c) => [`${c.heatmap}|${c.idx}`, c])).values()].sort((a, b) => a.idx - b.idx);
+      expect(latest(cells)).toEqual(latest(cellsOf([again[0]!])));
+      expect(events.filter((e) => e.event === "cells").length).toBeGreaterThan(1); // the cells came over several reads
     } finally {
       await api(`/v1/runs/${id}/cancel`, { method: "POST" });
     }

@@ -1,6 +1,6 @@
 // D1 access to probes: reading them, and the cuts an endpoint-tokenized probe fixes once. (How a
 // probe is claimed, attempted and settled is ./attempts.ts.)
-import { and, asc, between, desc, eq, gt, inArray, isNotNull, isNull, sql } from "drizzle-orm";
+import { and, asc, between, desc, eq, gt, gte, inArray, isNotNull, isNull, ne, sql } from "drizzle-orm";
 import { database } from "../../db/database";
 import { probes, runs, type ProbeRow } from "../../db/schema";
 import type { ProbeBuild, SettledProbe } from "../../probes/suites/suite";
@@ -66,7 +66,6 @@ export async function cellBuilds(d1: D1Database, runId: string, cell: { suiteInd
   return rows.flatMap((row) => (row.build ? [row.build] : []));
 }
 
-/** (prompt tokens, latency) of scored probes of this endpoint and model in its most recent runs. */
 /** One settled probe's call: its expected prompt tokens, the completion tokens reported, its latency. */
 export interface LatencySample {
   tokens: number;
@@ -74,6 +73,7 @@ export interface LatencySample {
   latencyMs: number;
 }
 
+/** (prompt tokens, completion tokens, latency) of scored probes of this endpoint and model in its most recent runs. */
 export async function latencySamples(d1: D1Database, baseUrl: string, model: string, limit: number): Promise<LatencySample[]> {
   const db = database(d1);
   const recentRuns = db
@@ -89,6 +89,21 @@ export async function latencySamples(d1: D1Database, baseUrl: string, model: str
     .limit(limit)
     .all();
   return rows.map((r) => ({ tokens: r.tokens!, completionTokens: r.completionTokens ?? 0, latencyMs: r.latencyMs! }));
+}
+
+export type SettledCellProbe = SettledProbe & { idx: number; settledAt: number | null };
+
+/**
+ * The run's settled probes (anything but pending), in idx order, with what makes their heatmap cell:
+ * all of them, or (`since`) those settled at or after that time, by the (run_id, settled_at) index.
+ */
+export async function settledCellProbes(d1: D1Database, runId: string, since?: number): Promise<SettledCellProbe[]> {
+  return database(d1)
+    .select({ idx: probes.idx, suiteIndex: probes.suiteIndex, status: probes.status, contextLength: probes.contextLength, depthPercent: probes.depthPercent, item: probes.item, scores: probes.scores, settledAt: probes.settledAt })
+    .from(probes)
+    .where(since === undefined ? and(eq(probes.runId, runId), ne(probes.status, "pending")) : and(eq(probes.runId, runId), gte(probes.settledAt, since)))
+    .orderBy(asc(probes.idx))
+    .all();
 }
 
 /** The most prompt tokens the server reported for a truncated probe of the run: about where it cuts. */

@@ -1,0 +1,1 @@
+CREATE INDEX `probes_run_settled` ON `probes` (`run_id`,`settled_at`);
