@@ -4,7 +4,7 @@
 import type { FC } from "hono/jsx";
 import type { ProbeRow } from "../db/schema";
 import { CUT_BACKGROUND, CUT_STROKE, HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, SCALE_GRADIENT, scoreColor } from "./colors";
-import { formatK, formatUnitScore } from "./format";
+import { formatInt, formatK, formatUnitScore } from "./format";
 import { textWidth, thinTicks } from "./ticks";
 
 export interface HeatCell {
@@ -27,6 +27,8 @@ export interface HeatmapData {
   /** Cells keyed by `${depth}:${length}`. */
   cells: Map<string, HeatCell>;
   trainingLength?: number;
+  /** The longest prompt the server took whole, where window discovery found one below some tested length. */
+  servedWindow?: number;
   /** Tells apart several heatmaps of one suite (element ids), e.g. a non-literal kind. */
   variant?: string;
   /** What the heatmap shows, for its title (default "Needle heatmap"). */
@@ -135,6 +137,10 @@ function trainingLineX(lengths: number[], training: number, left: number, cellW:
   return left + lengths.filter((l) => l <= training).length * cellW;
 }
 
+/** The discovered window, where some tested length lies above it (else the line would mark nothing). */
+export const servedWindowOf = (data: Pick<HeatmapData, "lengths" | "servedWindow">): number | null =>
+  data.servedWindow !== undefined && data.lengths.some((length) => length > data.servedWindow!) ? data.servedWindow : null;
+
 export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const { lengths, depths } = data;
   const id = heatmapId(data.suiteIndex, data.variant);
@@ -145,6 +151,8 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const plotH = cellH * depths.length;
   const H = M.top + plotH + M.bottom;
   const lineX = data.trainingLength ? trainingLineX(lengths, data.trainingLength, M.left, cellW) : null;
+  const served = servedWindowOf(data);
+  const servedX = served === null ? null : trainingLineX(lengths, served, M.left, cellW);
   return (
     // role="group", not "img": its cells are links (and buttons with JS), which role="img" would hide.
     <svg id={id} class="heatmap" viewBox={`0 0 ${W} ${H}`} width="100%" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
@@ -202,6 +210,15 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
       <text transform={`translate(14 ${M.top + plotH / 2}) rotate(-90)`} text-anchor="middle" font-size="12" fill="#5b6475">
         Needle depth (%)
       </text>
+      {servedX !== null ? (
+        <g class="served-window-line" data-served-window={served}>
+          <line x1={servedX} x2={servedX} y1={M.top} y2={M.top + plotH} stroke="#fff" stroke-width="5" />
+          <line x1={servedX} x2={servedX} y1={M.top} y2={M.top + plotH} stroke="#7c2d12" stroke-width="2" stroke-dasharray="3 3" />
+          <text x={servedX + 6} y={M.top + 14} font-size="11" fill="#7c2d12" stroke="#fff" stroke-width="3" paint-order="stroke">
+            {`server takes ≤ ${formatK(served!)}`}
+          </text>
+        </g>
+      ) : null}
       {lineX !== null ? (
         <g class="training-line" data-training-length={data.trainingLength}>
           <line x1={lineX} x2={lineX} y1={M.top - 6} y2={M.top + plotH + 4} stroke="#111" stroke-width="2" stroke-dasharray="6 4" />
@@ -214,7 +231,7 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   );
 };
 
-export const HeatmapLegend: FC<{ training?: number }> = ({ training }) => (
+export const HeatmapLegend: FC<{ training?: number; served?: boolean }> = ({ training, served }) => (
   <div class="legend" aria-hidden="true">
     <span>
       0<span class="scale" style={`background:${SCALE_GRADIENT}`} />1
@@ -235,6 +252,12 @@ export const HeatmapLegend: FC<{ training?: number }> = ({ training }) => (
       <span>
         <span class="swatch training" />
         training length
+      </span>
+    ) : null}
+    {served ? (
+      <span>
+        <span class="swatch served" />
+        longest prompt the server took whole (window discovery)
       </span>
     ) : null}
   </div>
@@ -262,6 +285,7 @@ export const HeatmapTable: FC<{ data: HeatmapData }> = ({ data }) => (
       <caption>
         Needle scores ({data.metric} metric, 0–1): rows are depths, columns context lengths
         {data.trainingLength ? `; training length ${formatK(data.trainingLength)} tokens` : ""}
+        {servedWindowOf(data) !== null ? `; the server takes prompts up to ≈ ${formatInt(data.servedWindow!)} tokens whole (window discovery)` : ""}
       </caption>
       <LengthsHead first="Depth" lengths={data.lengths} />
       <tbody>

@@ -68,6 +68,7 @@ rect.cell.selected{stroke:#111;stroke-width:3}
 .swatch.cut{background:repeating-linear-gradient(-45deg,#fff6e5 0 3px,#c77700 3px 4px)}
 .swatch.pending{background:#e6e6e6}
 .swatch.training{border:0;border-left:2px dashed #222;width:.4rem;border-radius:0}
+.swatch.served{border:0;border-left:2px dotted #7c2d12;width:.4rem;border-radius:0}
 .curves{display:grid;grid-template-columns:repeat(auto-fit,minmax(18rem,1fr));gap:1rem;margin-top:.5rem}
 .area-more h3{margin-top:.5rem}
 th.model{white-space:nowrap}

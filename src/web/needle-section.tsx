@@ -7,7 +7,7 @@ import type { ProbeRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import { LineChart, type CurvePoint } from "./charts";
 import { formatK, formatScore } from "./format";
-import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, type HeatmapData } from "./heatmap";
+import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, servedWindowOf, type HeatmapData } from "./heatmap";
 import { noScoresText } from "./run-state";
 import { ScoreTable } from "./score-table";
 
@@ -91,10 +91,12 @@ export interface NeedleSectionProps {
   probes: ProbeRow[];
   metric: string;
   training?: number;
+  /** The longest prompt the server took whole (window discovery), drawn where tested lengths pass it. */
+  servedWindow?: number;
   state: RunState;
 }
 
-export const NeedleSection: FC<NeedleSectionProps> = ({ runId, recipe, suite, probes, metric, training, state }) => {
+export const NeedleSection: FC<NeedleSectionProps> = ({ runId, recipe, suite, probes, metric, training, servedWindow, state }) => {
   const data: HeatmapData = {
     runId,
     suiteIndex: recipe.index,
@@ -103,6 +105,7 @@ export const NeedleSection: FC<NeedleSectionProps> = ({ runId, recipe, suite, pr
     depths: recipe.depth_percents,
     cells: heatCells(probes, metric),
     trainingLength: training,
+    servedWindow,
   };
   const headingId = `suite-${recipe.index}-heading`;
   return (
@@ -117,7 +120,7 @@ export const NeedleSection: FC<NeedleSectionProps> = ({ runId, recipe, suite, pr
             Score per probe ({metric} metric) from 0 (red) to 1 (green); rows are needle depths, columns haystack lengths.
             Select a cell for its response and prompt.
           </figcaption>
-          <HeatmapLegend training={training} />
+          <HeatmapLegend training={training} served={servedWindowOf(data) !== null} />
           <HeatmapTable data={data} />
         </figure>
         <aside class="panel area-panel" aria-live="polite" aria-label="Probe details">

@@ -8,7 +8,7 @@ import { kindOfItem } from "../probes/nonliteral/draw";
 import type { NeedleKind } from "../probes/nonliteral/types";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
 import { formatK, formatScore } from "./format";
-import { HeatmapLegend, HeatmapSvg, HeatmapTable, LengthsHead, meanHeatCells, type HeatmapData } from "./heatmap";
+import { HeatmapLegend, HeatmapSvg, HeatmapTable, LengthsHead, meanHeatCells, servedWindowOf, type HeatmapData } from "./heatmap";
 
 const KIND_TITLES: Record<NeedleKind, string> = {
   literal: "Literal (the question repeats the needle's words)",
@@ -86,12 +86,13 @@ const ByLengthTable: FC<{ figures: NonliteralFigures; lengths: number[] }> = ({ 
   </table>
 );
 
-export const NonliteralSection: FC<{ runId: string; recipe: NonliteralRecipe; suite: SuiteResult | undefined; probes: ProbeRow[]; training?: number }> = ({
+export const NonliteralSection: FC<{ runId: string; recipe: NonliteralRecipe; suite: SuiteResult | undefined; probes: ProbeRow[]; training?: number; servedWindow?: number }> = ({
   runId,
   recipe,
   suite,
   probes,
   training,
+  servedWindow,
 }) => {
   const headingId = `suite-${recipe.index}-heading`;
   const figures = suite?.nonliteral;
@@ -103,6 +104,7 @@ export const NonliteralSection: FC<{ runId: string; recipe: NonliteralRecipe; su
     depths: recipe.depth_percents,
     cells: meanHeatCells(probes.filter((p) => p.item !== null && kindOfItem(recipe, p.item) === kind), kind),
     trainingLength: training,
+    servedWindow,
     variant: kind,
     title: `Non-literal heatmap, ${kind}`,
   });
@@ -134,7 +136,7 @@ export const NonliteralSection: FC<{ runId: string; recipe: NonliteralRecipe; su
           <p class="muted">Select a heatmap cell to see a probe's response, its scores and its needle.</p>
         </aside>
       </div>
-      <HeatmapLegend training={training} />
+      <HeatmapLegend training={training} served={servedWindowOf({ lengths: recipe.context_lengths, servedWindow }) !== null} />
       {figures ? <ByLengthTable figures={figures} lengths={recipe.context_lengths} /> : null}
     </section>
   );

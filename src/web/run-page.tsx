@@ -101,6 +101,7 @@ const MetricSwitch: FC<{ runId: string; metric: string; metrics: readonly string
 export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, loss, mmlu, probes, metric, metrics }) => {
   const live = !isFinished(run.status);
   const training = resource.model.training_context_length;
+  const servedWindow = resource.preflight?.discovered_window?.accepts_up_to ?? undefined;
   return (
     <Layout title={resource.model.name} section="run" refreshWithoutJs={live ? 5 : undefined}>
       <div data-run-id={run.id} data-live={String(live)} data-metric={metric}>
@@ -124,6 +125,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
             probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             metric={metric}
             training={training}
+            servedWindow={servedWindow}
             state={resource}
           />
         ))}
@@ -134,6 +136,7 @@ export const RunPage: FC<RunPageProps> = ({ run, resource, recipes, nonliteral, 
             suite={resource.suites.find((s) => s.index === recipe.index)}
             probes={probes.filter((p) => p.suiteIndex === recipe.index)}
             training={training}
+            servedWindow={servedWindow}
           />
         ))}
         {mmlu.map((recipe) => (

@@ -98,6 +98,12 @@ describe("silent truncation", () => {
     const discovery = calls.filter((c) => c.headers.get("x-ctxprobe-purpose") === "preflight" && c.body?.max_tokens === 1);
     expect(discovery.length).toBeGreaterThanOrEqual(found.calls);
     expect(run.warnings.find((w) => w.code === "beyond_window")).toMatchObject({ lengths: [4000] });
+    // The run page marks it on the heatmap: a dotted line after the last length the server takes whole.
+    const page = await (await api(`/runs/${id}`)).text();
+    expect(page).toContain(`class="served-window-line" data-served-window="${found.accepts_up_to}"`);
+    expect(page).toMatch(/server takes ≤ 2(\.\d)?K</);
+    expect(page).toContain("longest prompt the server took whole (window discovery)");
+    expect(page).toContain(`the server takes prompts up to ≈ ${found.accepts_up_to!.toLocaleString("en-US")} tokens whole (window discovery)`);
   }, 40_000);
 
   it("does not call a wrong tokenizer's counts a truncation: they are a token mismatch warning", async () => {
