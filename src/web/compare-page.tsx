@@ -15,7 +15,8 @@ import { SUITES } from "../probes/suites";
 import { EffectiveLengthTable, LengthTable, SuiteTable, type RunLabel } from "./compare-tables";
 import { DifferenceHeatmapSvg, DifferenceLegend } from "./difference-heatmap";
 import { formatK } from "./format";
-import { heatCells, HeatmapLegend, HeatmapSvg, meanHeatCells, type HeatCell } from "./heatmap";
+import { heatCells, HeatmapSvg, meanHeatCells, type HeatCell } from "./heatmap";
+import { HeatmapLegend } from "./heatmap-table";
 import { Layout } from "./layout";
 import { OverlayChart } from "./overlay-chart";
 

@@ -3,8 +3,8 @@
 // Every cell links to its probe page, so the heatmap works without JavaScript.
 import type { FC } from "hono/jsx";
 import type { ProbeRow } from "../db/schema";
-import { CUT_BACKGROUND, CUT_STROKE, HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, SCALE_GRADIENT, scoreColor } from "./colors";
-import { formatInt, formatK, formatUnitScore } from "./format";
+import { CUT_BACKGROUND, CUT_STROKE, HATCH_BACKGROUND, HATCH_STROKE, PENDING_FILL, scoreColor } from "./colors";
+import { formatK, formatUnitScore } from "./format";
 import { textWidth, thinTicks } from "./ticks";
 
 export interface HeatCell {
@@ -230,79 +230,3 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
     </svg>
   );
 };
-
-export const HeatmapLegend: FC<{ training?: number; served?: boolean }> = ({ training, served }) => (
-  <div class="legend" aria-hidden="true">
-    <span>
-      0<span class="scale" style={`background:${SCALE_GRADIENT}`} />1
-    </span>
-    <span>
-      <span class="swatch hatch" />
-      unscorable or failed
-    </span>
-    <span>
-      <span class="swatch cut" />
-      truncated by the server, or reasoning without an answer
-    </span>
-    <span>
-      <span class="swatch pending" />
-      not scored yet
-    </span>
-    {training ? (
-      <span>
-        <span class="swatch training" />
-        training length
-      </span>
-    ) : null}
-    {served ? (
-      <span>
-        <span class="swatch served" />
-        longest prompt the server took whole (window discovery)
-      </span>
-    ) : null}
-  </div>
-);
-
-/** The same numbers as a table, with links to each probe: the heatmap's text alternative. */
-/** A table head: one first column, then a column per context length. */
-export const LengthsHead: FC<{ first: string; lengths: number[] }> = ({ first, lengths }) => (
-  <thead>
-    <tr>
-      <th scope="col">{first}</th>
-      {lengths.map((l) => (
-        <th scope="col" class="num">
-          {formatK(l)}
-        </th>
-      ))}
-    </tr>
-  </thead>
-);
-
-export const HeatmapTable: FC<{ data: HeatmapData }> = ({ data }) => (
-  <details>
-    <summary>Heatmap as a table</summary>
-    <table>
-      <caption>
-        Needle scores ({data.metric} metric, 0–1): rows are depths, columns context lengths
-        {data.trainingLength ? `; training length ${formatK(data.trainingLength)} tokens` : ""}
-        {servedWindowOf(data) !== null ? `; the server takes prompts up to ≈ ${formatInt(data.servedWindow!)} tokens whole (window discovery)` : ""}
-      </caption>
-      <LengthsHead first="Depth" lengths={data.lengths} />
-      <tbody>
-        {data.depths.map((d) => (
-          <tr>
-            <th scope="row">{d} %</th>
-            {data.lengths.map((l) => {
-              const cell = data.cells.get(`${d}:${l}`);
-              return (
-                <td class="num">
-                  {cell ? <a href={`/runs/${data.runId}/probes/${cell.idx}`}>{cell.score !== null ? formatUnitScore(cell.score) : cell.status}</a> : "—"}
-                </td>
-              );
-            })}
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  </details>
-);

@@ -6,7 +6,7 @@ import type { LossCell, LossFigures } from "../probes/loss/figures";
 import type { LossRecipe } from "../probes/suites/loss";
 import { LineChart, type YAxis } from "./charts";
 import { formatK } from "./format";
-import { LengthsHead } from "./heatmap";
+import { LengthsHead } from "./heatmap-table";
 
 const nats = (y: number | null) => (y === null ? "—" : y.toFixed(3));
 

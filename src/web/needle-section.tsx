@@ -7,7 +7,8 @@ import type { ProbeRow } from "../db/schema";
 import type { NeedleRecipe } from "../probes/suites/needle";
 import { LineChart, type CurvePoint } from "./charts";
 import { formatK, formatScore } from "./format";
-import { heatCells, HeatmapLegend, HeatmapSvg, HeatmapTable, servedWindowOf, type HeatmapData } from "./heatmap";
+import { heatCells, HeatmapSvg, servedWindowOf, type HeatmapData } from "./heatmap";
+import { HeatmapLegend, HeatmapTable } from "./heatmap-table";
 import { noScoresText } from "./run-state";
 import { ScoreTable } from "./score-table";
 

@@ -8,7 +8,8 @@ import { kindOfItem } from "../probes/nonliteral/draw";
 import type { NeedleKind } from "../probes/nonliteral/types";
 import type { NonliteralRecipe } from "../probes/suites/nonliteral";
 import { formatK, formatScore } from "./format";
-import { HeatmapLegend, HeatmapSvg, HeatmapTable, LengthsHead, meanHeatCells, servedWindowOf, type HeatmapData } from "./heatmap";
+import { HeatmapSvg, meanHeatCells, servedWindowOf, type HeatmapData } from "./heatmap";
+import { HeatmapLegend, HeatmapTable, LengthsHead } from "./heatmap-table";
 
 const KIND_TITLES: Record<NeedleKind, string> = {
   literal: "Literal (the question repeats the needle's words)",
