@@ -141,6 +141,27 @@ function trainingLineX(lengths: number[], training: number, left: number, cellW:
 export const servedWindowOf = (data: Pick<HeatmapData, "lengths" | "servedWindow">): number | null =>
   data.servedWindow !== undefined && data.lengths.some((length) => length > data.servedWindow!) ? data.servedWindow : null;
 
+/** The paper's dashed line after the last length within the training length. */
+const TrainingLine: FC<{ x: number; length: number; plotH: number }> = ({ x, length, plotH }) => (
+  <g class="training-line" data-training-length={length}>
+    <line x1={x} x2={x} y1={M.top - 6} y2={M.top + plotH + 4} stroke="#111" stroke-width="2" stroke-dasharray="6 4" />
+    <text x={x} y={M.top - 10} text-anchor={x > W - 120 ? "end" : x < M.left + 120 ? "start" : "middle"} font-size="11">
+      {`training length ${formatK(length)}`}
+    </text>
+  </g>
+);
+
+/** A dotted line after the last length the server took whole, on a white underlay (it crosses hatched cells). */
+const ServedWindowLine: FC<{ x: number; window: number; plotH: number }> = ({ x, window, plotH }) => (
+  <g class="served-window-line" data-served-window={window}>
+    <line x1={x} x2={x} y1={M.top} y2={M.top + plotH} stroke="#fff" stroke-width="5" />
+    <line x1={x} x2={x} y1={M.top} y2={M.top + plotH} stroke="#7c2d12" stroke-width="2" stroke-dasharray="3 3" />
+    <text x={x + 6} y={M.top + 14} font-size="11" fill="#7c2d12" stroke="#fff" stroke-width="3" paint-order="stroke">
+      {`server takes ≤ ${formatK(window)}`}
+    </text>
+  </g>
+);
+
 export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const { lengths, depths } = data;
   const id = heatmapId(data.suiteIndex, data.variant);
@@ -150,9 +171,7 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
   const cellH = Math.min(44, Math.max(12, 300 / depths.length));
   const plotH = cellH * depths.length;
   const H = M.top + plotH + M.bottom;
-  const lineX = data.trainingLength ? trainingLineX(lengths, data.trainingLength, M.left, cellW) : null;
   const served = servedWindowOf(data);
-  const servedX = served === null ? null : trainingLineX(lengths, served, M.left, cellW);
   return (
     // role="group", not "img": its cells are links (and buttons with JS), which role="img" would hide.
     <svg id={id} class="heatmap" viewBox={`0 0 ${W} ${H}`} width="100%" role="group" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
@@ -210,23 +229,8 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
       <text transform={`translate(14 ${M.top + plotH / 2}) rotate(-90)`} text-anchor="middle" font-size="12" fill="#5b6475">
         Needle depth (%)
       </text>
-      {servedX !== null ? (
-        <g class="served-window-line" data-served-window={served}>
-          <line x1={servedX} x2={servedX} y1={M.top} y2={M.top + plotH} stroke="#fff" stroke-width="5" />
-          <line x1={servedX} x2={servedX} y1={M.top} y2={M.top + plotH} stroke="#7c2d12" stroke-width="2" stroke-dasharray="3 3" />
-          <text x={servedX + 6} y={M.top + 14} font-size="11" fill="#7c2d12" stroke="#fff" stroke-width="3" paint-order="stroke">
-            {`server takes ≤ ${formatK(served!)}`}
-          </text>
-        </g>
-      ) : null}
-      {lineX !== null ? (
-        <g class="training-line" data-training-length={data.trainingLength}>
-          <line x1={lineX} x2={lineX} y1={M.top - 6} y2={M.top + plotH + 4} stroke="#111" stroke-width="2" stroke-dasharray="6 4" />
-          <text x={lineX} y={M.top - 10} text-anchor={lineX > W - 120 ? "end" : lineX < M.left + 120 ? "start" : "middle"} font-size="11">
-            {`training length ${formatK(data.trainingLength!)}`}
-          </text>
-        </g>
-      ) : null}
+      {served !== null ? <ServedWindowLine x={trainingLineX(lengths, served, M.left, cellW)} window={served} plotH={plotH} /> : null}
+      {data.trainingLength ? <TrainingLine x={trainingLineX(lengths, data.trainingLength, M.left, cellW)} length={data.trainingLength} plotH={plotH} /> : null}
     </svg>
   );
 };
