@@ -118,6 +118,26 @@ function lastRank(counts: readonly number[], random: () => number): number {
   throw new Error("no words");
 }
 
+/** Ranks below this have their pairs of words joined ahead (rank k is ∝ k^−2: ~96 % of the words). */
+const PAIRED_RANKS = 16;
+
+/**
+ * The spaced words of ranks words[1…] as one string, appended two at a time from a table of the
+ * frequent ranks' pairs: half the appends of one word at a time (a rope of ~65K nodes), ~25 % faster.
+ */
+function joinSpaced(words: Int32Array, table: readonly string[]): string {
+  const paired = Math.min(PAIRED_RANKS, table.length);
+  const pairs = Array.from({ length: paired * paired }, (_, i) => table[Math.floor(i / paired)]! + table[i % paired]!);
+  let line = "";
+  let i = 1;
+  for (; i + 1 < words.length; i += 2) {
+    const [a, b] = [words[i]!, words[i + 1]!];
+    line += a < paired && b < paired ? pairs[a * paired + b]! : table[a]! + table[b]!;
+  }
+  if (i < words.length) line += table[words[i]!]!;
+  return line;
+}
+
 const answersOf = (vocab: FweVocabulary) => [1, 2, 3].map((rank) => vocab.word(rank));
 
 /** The expected answers alone: vocabulary ranks 2–4. */
@@ -169,9 +189,7 @@ export function generateFwe(ctx: GenContext): TaskPrompt {
     // One string appended to (V8 keeps it as a rope until it is read), rather than ~40K pieces for
     // the prompt to join: measured twice as fast as either an array of pieces or Array.join.
     const table = Array.from({ length: zipfCounts(vocab.size, n).length }, (_, rank) => spacedOf(rank)); // dense: ~2× faster than the memo in the loop
-    let line = words.length ? vocab.word(words[0]!) : "";
-    for (let i = 1; i < words.length; i++) line += table[words[i]!]!;
-    return [h, line, t];
+    return [h, words.length ? vocab.word(words[0]!) + joinSpaced(words, table) : "", t];
   };
   const frame = ctx.counter.total([h, t]);
   const perWord = 0.61 * tokensOf(0) + 0.39 * tokensOf(1);
