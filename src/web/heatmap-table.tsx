@@ -37,14 +37,14 @@ export const HeatmapLegend: FC<{ training?: number; served?: boolean }> = ({ tra
   </div>
 );
 
-/** A table head: one first column, then a column per context length. */
-export const LengthsHead: FC<{ first: string; lengths: number[] }> = ({ first, lengths }) => (
+/** A table head: one first column, then a column per context length (labelled "4K" by default). */
+export const LengthsHead: FC<{ first: string; lengths: readonly number[]; label?: (length: number) => string }> = ({ first, lengths, label = formatK }) => (
   <thead>
     <tr>
       <th scope="col">{first}</th>
       {lengths.map((l) => (
         <th scope="col" class="num">
-          {formatK(l)}
+          {label(l)}
         </th>
       ))}
     </tr>

@@ -9,6 +9,7 @@ import type { RulerRecipe } from "../probes/suites/ruler";
 import { LineChart, type CurvePoint } from "./charts";
 import { scoreColor } from "./colors";
 import { formatK, formatScore } from "./format";
+import { LengthsHead } from "./heatmap-table";
 
 type Cell = RulerFigures["average_by_length"][string] | undefined;
 type EffectiveLength = RulerFigures["effective_context_length"]["ruler"];
@@ -47,16 +48,7 @@ const TaskTable: FC<{ figures: RulerFigures; id: string }> = ({ figures, id }) =
   return (
     <table id={id} class="compact ruler-table">
       <caption>Score per task and length (0–100, string_match_all; qa string_match_part), {figures.samples} samples per cell; hover a cell for its 95 % interval. Bold: lengths whose average clears 85.6.</caption>
-      <thead>
-        <tr>
-          <th scope="col">Task</th>
-          {lengths.map((l) => (
-            <th scope="col" class="num">
-              {rulerK(l)}
-            </th>
-          ))}
-        </tr>
-      </thead>
+      <LengthsHead first="Task" lengths={lengths} label={rulerK} />
       <tbody>
         {figures.tasks.map((task) => (
           <tr data-task={task}>
