@@ -3,8 +3,6 @@
 // completion tokens), never from a guess about hardware we cannot see.
 import { latencySamples, type LatencySample } from "./store/probes";
 
-export type { LatencySample };
-
 export interface Prices {
   price_per_million_input?: number;
   price_per_million_output?: number;

@@ -6,8 +6,6 @@ import type { RunRow } from "../db/schema";
 import { limiterOfRun } from "./limiter/limiter";
 import { settledCellProbes, type SettledCellProbe } from "./store/probes";
 
-export type { SettledCellProbe };
-
 /**
  * A probe's settled_at is its consumer's clock when it settled, and its row lands a round trip
  * later: a read may see a later settlement before an earlier one. Each read goes back this far

@@ -132,9 +132,9 @@ function rowLabels(depths: readonly number[], cellH: number): { row: number; at:
   return ticks.filter((_, i) => keep[i]);
 }
 
-/** x of the boundary after the last length ≤ the training length (the paper's dashed line). */
-function trainingLineX(lengths: number[], training: number, left: number, cellW: number): number {
-  return left + lengths.filter((l) => l <= training).length * cellW;
+/** x of the boundary after the last length ≤ `limit` (the training length's dashed line, the served window's dotted one). */
+function lineAfterX(lengths: number[], limit: number, left: number, cellW: number): number {
+  return left + lengths.filter((l) => l <= limit).length * cellW;
 }
 
 /** The discovered window, where some tested length lies above it (else the line would mark nothing). */
@@ -229,8 +229,8 @@ export const HeatmapSvg: FC<{ data: HeatmapData }> = ({ data }) => {
       <text transform={`translate(14 ${M.top + plotH / 2}) rotate(-90)`} text-anchor="middle" font-size="12" fill="#5b6475">
         Needle depth (%)
       </text>
-      {served !== null ? <ServedWindowLine x={trainingLineX(lengths, served, M.left, cellW)} window={served} plotH={plotH} /> : null}
-      {data.trainingLength ? <TrainingLine x={trainingLineX(lengths, data.trainingLength, M.left, cellW)} length={data.trainingLength} plotH={plotH} /> : null}
+      {served !== null ? <ServedWindowLine x={lineAfterX(lengths, served, M.left, cellW)} window={served} plotH={plotH} /> : null}
+      {data.trainingLength ? <TrainingLine x={lineAfterX(lengths, data.trainingLength, M.left, cellW)} length={data.trainingLength} plotH={plotH} /> : null}
     </svg>
   );
 };
